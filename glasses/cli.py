@@ -1,0 +1,225 @@
+"""``glasses``: one command line for the server, the edge and the tools.
+
+Subcommands import only what they need, so ``glasses edge`` and
+``glasses redact`` never load torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from edge.errors import GlassesError
+
+PROG = "glasses"
+
+
+def _config(args: argparse.Namespace, defaults: dict | None = None,
+            overrides: dict | None = None):  # noqa: ANN202
+    from glasses.config import load_config
+
+    return load_config(args.config, defaults=defaults, overrides=overrides)
+
+
+# ------------------------------------------------------------------ commands
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from glasses import demo
+
+    out = Path(args.out)
+    config = _config(args, defaults={
+        "server": {"port": 0, "store": {"path": str(out / "store")}},
+        "edge": {"consent": {"scopes": ["assist", "history"]}},
+    })
+    return demo.main(config, out)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from server.app import serve
+
+    overrides = {"server": {"port": args.port}} if args.port is not None else None
+    config = _config(args, overrides=overrides)
+    asyncio.run(serve(config, on_ready=lambda r: print(f"serving on port {r.port}", flush=True)))
+    return 0
+
+
+def cmd_edge(args: argparse.Namespace) -> int:
+    import grpc
+
+    from edge.components import build_redactor, build_segmenter, build_transcriber
+    from edge.runtime import EdgeRuntime
+    from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
+    from edge.uplink import ConverseSession
+    from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
+
+    overrides = {"edge": {"server": args.server}} if args.server else None
+    config = _config(args, overrides=overrides)
+    edge = config.edge
+    runtime = EdgeRuntime(edge, build_segmenter(config.models, edge.vad),
+                          build_transcriber(config.models, edge.asr),
+                          build_redactor(config.models, edge.redaction))
+    mic = (SoundDeviceMicrophone() if args.live_mic
+           else WavFileMicrophone(Path(args.audio or DEMO_AUDIO), edge.replay_speed))
+    camera = VideoFileCamera(Path(args.video or DEMO_VIDEO), edge.replay_speed)
+
+    async def run() -> int:
+        async with grpc.aio.insecure_channel(edge.server) as channel:
+            async with ConverseSession(channel) as session:
+                items = await runtime.run(camera, mic, session,
+                                          on_delta=lambda t: print(t, end="", flush=True))
+        print()
+        for item in items:
+            counts = item.redacted.report.counts() if item.redacted else "frame withheld"
+            print(f"asked: {item.utterance.text!r} | redacted: {counts} | "
+                  f"sample: {item.done.sample_id if item.done else '-'}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from glasses.redact_files import redact_paths
+
+    config = _config(args)
+    report = redact_paths([Path(p) for p in args.inputs], Path(args.out), config)
+    text = json.dumps(report, indent=2)
+    if args.report:
+        Path(args.report).write_text(text)
+    withheld = sum(1 for r in report["images"] if r.get("withheld"))
+    print(f"redacted {len(report['images']) - withheld} image(s) into {args.out}"
+          + (f", withheld {withheld}" if withheld else "")
+          + (f"; report: {args.report}" if args.report else ""))
+    return 1 if withheld else 0
+
+
+def _unary_client(args: argparse.Namespace, service: str):  # noqa: ANN202
+    import grpc
+
+    from protos import glasses_pb2_grpc as pb_grpc
+
+    channel = grpc.insecure_channel(args.server)
+    return channel, getattr(pb_grpc, f"{service}Stub")(channel)
+
+
+def cmd_imagine(args: argparse.Namespace) -> int:
+    from protos import glasses_pb2 as pb
+
+    channel, stub = _unary_client(args, "Imagine")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    request = pb.GenerateRequest(prompt=args.prompt, num_images=args.n, seed=args.seed,
+                                 device_id=args.device_id)
+    with channel:
+        for image in stub.Generate(request, timeout=args.timeout):
+            path = out / f"imagine_{image.index}.png"
+            path.write_bytes(image.png)
+            print(f"{path} watermark={image.watermark_id}")
+    return 0
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    from protos import glasses_pb2 as pb
+
+    channel, stub = _unary_client(args, "Consent")
+    metadata = (("authorization", f"Bearer {args.token}"),)
+    with channel:
+        if args.action == "get":
+            state = stub.Get(pb.GetConsentRequest(), metadata=metadata, timeout=args.timeout)
+        else:
+            scopes = [pb.Scope.Value(f"SCOPE_{s.upper()}") for s in args.scopes]
+            request = (pb.UpdateConsentRequest(grant=scopes) if args.action == "grant"
+                       else pb.UpdateConsentRequest(revoke=scopes))
+            state = stub.Update(request, metadata=metadata, timeout=args.timeout)
+    print(state)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    raise GlassesError(
+        "the training-data export needs the consent ledger and its store queries, which this "
+        "version does not have yet; nothing was exported"
+    )
+
+
+# ------------------------------------------------------------------ parser
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Privacy-first runtime for smart-glasses assistants.")
+    parser.add_argument("--config", help="YAML config file (or set GLASSES_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="run the whole path end to end on the bundled clip")
+    p.add_argument("--out", default="out/demo", help="folder for frames and the store")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("server", help="run the gRPC server (Assistant, health, reflection)")
+    p.add_argument("--port", type=int, help="port to bind (default from config: 50051)")
+    p.set_defaults(func=cmd_server)
+
+    p = sub.add_parser("edge", help="run the edge runtime against a server")
+    p.add_argument("--server", help="host:port of the server (default from config)")
+    p.add_argument("--video", help="video file to use as the camera (default: bundled clip)")
+    p.add_argument("--audio", help="WAV file to use as the microphone (default: bundled)")
+    p.add_argument("--live-mic", action="store_true", help="use the sound card's microphone")
+    p.set_defaults(func=cmd_edge)
+
+    p = sub.add_parser("redact", help="redact image files or folders on this machine")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")
+    p.add_argument("--out", required=True, help="folder for redacted images (same names)")
+    p.add_argument("--report", help="write a JSON report with per-image findings and latency")
+    p.set_defaults(func=cmd_redact)
+
+    p = sub.add_parser("imagine", help="generate images from a prompt (Imagine.Generate)")
+    p.add_argument("prompt")
+    p.add_argument("--server", default="127.0.0.1:50051")
+    p.add_argument("--n", type=int, default=4, help="number of images")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device-id", default="cli")
+    p.add_argument("--out", default="out/imagine")
+    p.add_argument("--timeout", type=float, default=120.0)
+    p.set_defaults(func=cmd_imagine)
+
+    p = sub.add_parser("consent", help="read or change a user's consent (Consent service)")
+    p.add_argument("action", choices=["get", "grant", "revoke"])
+    p.add_argument("scopes", nargs="*", choices=["assist", "history", "training", "audio"],
+                   help="scopes to grant or revoke")
+    p.add_argument("--token", required=True, help="the user's device token")
+    p.add_argument("--server", default="127.0.0.1:50051")
+    p.add_argument("--timeout", type=float, default=10.0)
+    p.set_defaults(func=cmd_consent)
+
+    p = sub.add_parser("export", help="export consented samples as a training dataset")
+    p.add_argument("--out", default="out/export")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except GlassesError as exc:
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # gRPC errors from client commands
+        import grpc
+
+        if isinstance(exc, grpc.RpcError):
+            print(f"{PROG} {args.command}: server said {exc.code().name}: {exc.details()}",
+                  file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""``glasses demo``: the main job end to end on loopback, on the bundled clip.
+
+Starts the gRPC server (embedded SQLite store, vision-language model), runs
+the edge on the bundled video + question, and prints what happened: the
+transcript, what was redacted (counts, not content), bytes sent, the
+streamed answer, the logged sample id and per-stage timings. Writes the
+original and the redacted frame side by side into the output folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import grpc
+
+from edge.components import build_redactor, build_segmenter, build_transcriber
+from edge.runtime import EdgeRuntime, Interaction
+from edge.sources import VideoFileCamera, WavFileMicrophone
+from edge.uplink import ConverseSession
+from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
+from glasses.config import AppConfig
+
+
+@dataclass
+class DemoResult:
+    interactions: list[Interaction]
+    bytes_sent: int
+    stored_samples: int
+    out_dir: Path
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+async def run_demo(config: AppConfig, out_dir: Path, video: Path = DEMO_VIDEO,
+                   audio: Path = DEMO_AUDIO, echo=print) -> DemoResult:  # noqa: ANN001
+    from server.app import create_server
+    from server.components import build_store, build_vlm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    store = build_store(config.server.store)
+    backend = await asyncio.to_thread(build_vlm, config.models)
+    recheck = await asyncio.to_thread(build_redactor, config.models, config.edge.redaction)
+    running = await create_server(config.server, backend, store, recheck)
+    await running.set_serving(True)
+    timings["server_start_ms"] = (time.perf_counter() - t0) * 1e3
+    echo(f"server: listening on 127.0.0.1:{running.port}, model {backend.model_id}")
+
+    t0 = time.perf_counter()
+    edge = config.edge
+    runtime = EdgeRuntime(
+        edge,
+        await asyncio.to_thread(build_segmenter, config.models, edge.vad),
+        await asyncio.to_thread(build_transcriber, config.models, edge.asr),
+        await asyncio.to_thread(build_redactor, config.models, edge.redaction),
+    )
+    timings["edge_start_ms"] = (time.perf_counter() - t0) * 1e3
+    echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
+
+    streamed: list[str] = []
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            session = ConverseSession(channel)
+            t0 = time.perf_counter()
+            interactions = await runtime.run(
+                VideoFileCamera(video, edge.replay_speed),
+                WavFileMicrophone(audio, edge.replay_speed),
+                session, on_delta=streamed.append,
+            )
+            await session.close()
+            timings["session_ms"] = (time.perf_counter() - t0) * 1e3
+            bytes_sent = session.bytes_sent
+    finally:
+        await running.stop(grace=1.0)
+    timings["vad_ms"] = runtime.vad_ms
+    result = DemoResult(interactions, bytes_sent, store.count(), out_dir, timings)
+    store.close()
+    for i, item in enumerate(interactions):
+        if item.raw_frame is not None:
+            cv2.imwrite(str(out_dir / f"frame{i}_original.jpg"), item.raw_frame.pixels)
+        if item.redacted is not None:
+            (out_dir / f"frame{i}_redacted.jpg").write_bytes(item.redacted.jpeg)
+    return result
+
+
+def format_report(result: DemoResult) -> str:
+    lines = ["", "=== glasses demo report ==="]
+    if not result.interactions:
+        lines.append("no speech was heard in the clip; nothing was sent")
+    for i, item in enumerate(result.interactions):
+        lines.append(f"question {i + 1}")
+        lines.append(f"  transcript (redacted on device): {item.utterance.text!r}"
+                     f" [{item.utterance.redactions} span(s) redacted]")
+        if item.redacted is not None:
+            report = item.redacted.report
+            counts = report.counts() or {"nothing": 0}
+            lines.append(f"  frame: {item.redacted.width}x{item.redacted.height}, "
+                         f"{len(item.redacted.jpeg)} bytes JPEG, redacted: "
+                         + ", ".join(f"{k}={v}" for k, v in counts.items())
+                         + f", pixels sent {report.sent_pixel_fraction:.0%}")
+            lines.append(f"  files: {result.out_dir / f'frame{i}_original.jpg'} (stays on device)"
+                         f" | {result.out_dir / f'frame{i}_redacted.jpg'} (what was sent)")
+        else:
+            lines.append(f"  frame: not sent ({item.withheld_reason or 'no frame available'})")
+        lines.append(f"  answer (streamed): {item.answer!r}")
+        if item.done is not None:
+            lines.append(f"  model: {item.done.model_id}, {item.done.tokens} deltas, "
+                         f"sample id: {item.done.sample_id or '(not kept: no history consent)'}")
+            stages = {**item.timings_ms, **{f"server_{k}": v for k, v in
+                                            item.done.timings_ms.items()}}
+            lines.append("  timings: " + ", ".join(f"{k}={v:.0f}ms" for k, v in stages.items()))
+    lines.append(f"bytes sent upstream: {result.bytes_sent}")
+    lines.append(f"samples in store: {result.stored_samples}")
+    lines.append("run timings: " + ", ".join(f"{k}={v:.0f}ms"
+                                             for k, v in result.timings_ms.items()))
+    return "\n".join(lines)
+
+
+def main(config: AppConfig, out_dir: Path) -> int:
+    result = asyncio.run(run_demo(config, out_dir))
+    print(format_report(result))
+    sys.stdout.flush()
+    return 0 if result.interactions else 1

@@ -1,0 +1,432 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ClockDomain(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLOCK_DOMAIN_UNSPECIFIED: _ClassVar[ClockDomain]
+    CLOCK_DOMAIN_DEVICE_MONOTONIC: _ClassVar[ClockDomain]
+    CLOCK_DOMAIN_MEDIA: _ClassVar[ClockDomain]
+    CLOCK_DOMAIN_HOST_WALL: _ClassVar[ClockDomain]
+
+class Scope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SCOPE_UNSPECIFIED: _ClassVar[Scope]
+    SCOPE_ASSIST: _ClassVar[Scope]
+    SCOPE_HISTORY: _ClassVar[Scope]
+    SCOPE_TRAINING: _ClassVar[Scope]
+    SCOPE_AUDIO: _ClassVar[Scope]
+CLOCK_DOMAIN_UNSPECIFIED: ClockDomain
+CLOCK_DOMAIN_DEVICE_MONOTONIC: ClockDomain
+CLOCK_DOMAIN_MEDIA: ClockDomain
+CLOCK_DOMAIN_HOST_WALL: ClockDomain
+SCOPE_UNSPECIFIED: Scope
+SCOPE_ASSIST: Scope
+SCOPE_HISTORY: Scope
+SCOPE_TRAINING: Scope
+SCOPE_AUDIO: Scope
+
+class Timestamp(_message.Message):
+    __slots__ = ("nanos", "clock")
+    NANOS_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_FIELD_NUMBER: _ClassVar[int]
+    nanos: int
+    clock: ClockDomain
+    def __init__(self, nanos: _Optional[int] = ..., clock: _Optional[_Union[ClockDomain, str]] = ...) -> None: ...
+
+class ConsentSnapshot(_message.Message):
+    __slots__ = ("scopes", "region", "policy_version", "ledger_entry_id")
+    SCOPES_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    scopes: _containers.RepeatedScalarFieldContainer[Scope]
+    region: str
+    policy_version: str
+    ledger_entry_id: str
+    def __init__(self, scopes: _Optional[_Iterable[_Union[Scope, str]]] = ..., region: _Optional[str] = ..., policy_version: _Optional[str] = ..., ledger_entry_id: _Optional[str] = ...) -> None: ...
+
+class Box(_message.Message):
+    __slots__ = ("x", "y", "w", "h")
+    X_FIELD_NUMBER: _ClassVar[int]
+    Y_FIELD_NUMBER: _ClassVar[int]
+    W_FIELD_NUMBER: _ClassVar[int]
+    H_FIELD_NUMBER: _ClassVar[int]
+    x: int
+    y: int
+    w: int
+    h: int
+    def __init__(self, x: _Optional[int] = ..., y: _Optional[int] = ..., w: _Optional[int] = ..., h: _Optional[int] = ...) -> None: ...
+
+class RedactionFinding(_message.Message):
+    __slots__ = ("label", "box", "confidence", "signals", "detector")
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    BOX_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SIGNALS_FIELD_NUMBER: _ClassVar[int]
+    DETECTOR_FIELD_NUMBER: _ClassVar[int]
+    label: str
+    box: Box
+    confidence: float
+    signals: _containers.RepeatedScalarFieldContainer[str]
+    detector: str
+    def __init__(self, label: _Optional[str] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., confidence: _Optional[float] = ..., signals: _Optional[_Iterable[str]] = ..., detector: _Optional[str] = ...) -> None: ...
+
+class RedactionReport(_message.Message):
+    __slots__ = ("findings", "timings_ms", "sent_pixel_fraction", "fully_masked", "detector_versions")
+    class TimingsMsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class DetectorVersionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
+    SENT_PIXEL_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    FULLY_MASKED_FIELD_NUMBER: _ClassVar[int]
+    DETECTOR_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    findings: _containers.RepeatedCompositeFieldContainer[RedactionFinding]
+    timings_ms: _containers.ScalarMap[str, float]
+    sent_pixel_fraction: float
+    fully_masked: bool
+    detector_versions: _containers.ScalarMap[str, str]
+    def __init__(self, findings: _Optional[_Iterable[_Union[RedactionFinding, _Mapping]]] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., sent_pixel_fraction: _Optional[float] = ..., fully_masked: _Optional[bool] = ..., detector_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ErrorInfo(_message.Message):
+    __slots__ = ("code", "message")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    message: str
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class Hello(_message.Message):
+    __slots__ = ("device_id", "consent", "region", "locale", "capabilities", "resume_token", "protocol_version")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    RESUME_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    consent: ConsentSnapshot
+    region: str
+    locale: str
+    capabilities: _containers.RepeatedScalarFieldContainer[str]
+    resume_token: str
+    protocol_version: int
+    def __init__(self, device_id: _Optional[str] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., region: _Optional[str] = ..., locale: _Optional[str] = ..., capabilities: _Optional[_Iterable[str]] = ..., resume_token: _Optional[str] = ..., protocol_version: _Optional[int] = ...) -> None: ...
+
+class RedactedFrame(_message.Message):
+    __slots__ = ("seq", "jpeg", "width", "height", "captured_at", "sent_at", "report")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    JPEG_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    CAPTURED_AT_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    jpeg: bytes
+    width: int
+    height: int
+    captured_at: Timestamp
+    sent_at: Timestamp
+    report: RedactionReport
+    def __init__(self, seq: _Optional[int] = ..., jpeg: _Optional[bytes] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., captured_at: _Optional[_Union[Timestamp, _Mapping]] = ..., sent_at: _Optional[_Union[Timestamp, _Mapping]] = ..., report: _Optional[_Union[RedactionReport, _Mapping]] = ...) -> None: ...
+
+class Utterance(_message.Message):
+    __slots__ = ("seq", "text", "started_at", "ended_at", "language", "confidence", "redactions")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    REDACTIONS_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    text: str
+    started_at: Timestamp
+    ended_at: Timestamp
+    language: str
+    confidence: float
+    redactions: int
+    def __init__(self, seq: _Optional[int] = ..., text: _Optional[str] = ..., started_at: _Optional[_Union[Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[Timestamp, _Mapping]] = ..., language: _Optional[str] = ..., confidence: _Optional[float] = ..., redactions: _Optional[int] = ...) -> None: ...
+
+class AudioChunk(_message.Message):
+    __slots__ = ("seq", "pcm_s16le", "sample_rate", "captured_at")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    PCM_S16LE_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_RATE_FIELD_NUMBER: _ClassVar[int]
+    CAPTURED_AT_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    pcm_s16le: bytes
+    sample_rate: int
+    captured_at: Timestamp
+    def __init__(self, seq: _Optional[int] = ..., pcm_s16le: _Optional[bytes] = ..., sample_rate: _Optional[int] = ..., captured_at: _Optional[_Union[Timestamp, _Mapping]] = ...) -> None: ...
+
+class Query(_message.Message):
+    __slots__ = ("seq", "text", "frame_seqs", "utterance_seq", "max_tokens")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    FRAME_SEQS_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_SEQ_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    text: str
+    frame_seqs: _containers.RepeatedScalarFieldContainer[int]
+    utterance_seq: int
+    max_tokens: int
+    def __init__(self, seq: _Optional[int] = ..., text: _Optional[str] = ..., frame_seqs: _Optional[_Iterable[int]] = ..., utterance_seq: _Optional[int] = ..., max_tokens: _Optional[int] = ...) -> None: ...
+
+class Ack(_message.Message):
+    __slots__ = ("seq",)
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    def __init__(self, seq: _Optional[int] = ...) -> None: ...
+
+class Goodbye(_message.Message):
+    __slots__ = ("reason",)
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    def __init__(self, reason: _Optional[str] = ...) -> None: ...
+
+class ClientEvent(_message.Message):
+    __slots__ = ("hello", "frame", "utterance", "audio", "query", "ack", "goodbye")
+    HELLO_FIELD_NUMBER: _ClassVar[int]
+    FRAME_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    ACK_FIELD_NUMBER: _ClassVar[int]
+    GOODBYE_FIELD_NUMBER: _ClassVar[int]
+    hello: Hello
+    frame: RedactedFrame
+    utterance: Utterance
+    audio: AudioChunk
+    query: Query
+    ack: Ack
+    goodbye: Goodbye
+    def __init__(self, hello: _Optional[_Union[Hello, _Mapping]] = ..., frame: _Optional[_Union[RedactedFrame, _Mapping]] = ..., utterance: _Optional[_Union[Utterance, _Mapping]] = ..., audio: _Optional[_Union[AudioChunk, _Mapping]] = ..., query: _Optional[_Union[Query, _Mapping]] = ..., ack: _Optional[_Union[Ack, _Mapping]] = ..., goodbye: _Optional[_Union[Goodbye, _Mapping]] = ...) -> None: ...
+
+class Ready(_message.Message):
+    __slots__ = ("session_id", "resume_token", "protocol_version", "model_id")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    RESUME_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    resume_token: str
+    protocol_version: int
+    model_id: str
+    def __init__(self, session_id: _Optional[str] = ..., resume_token: _Optional[str] = ..., protocol_version: _Optional[int] = ..., model_id: _Optional[str] = ...) -> None: ...
+
+class AnswerDelta(_message.Message):
+    __slots__ = ("query_seq", "text", "index")
+    QUERY_SEQ_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    query_seq: int
+    text: str
+    index: int
+    def __init__(self, query_seq: _Optional[int] = ..., text: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+
+class AnswerDone(_message.Message):
+    __slots__ = ("query_seq", "model_id", "timings_ms", "tokens", "sample_id")
+    class TimingsMsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    QUERY_SEQ_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
+    TOKENS_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    query_seq: int
+    model_id: str
+    timings_ms: _containers.ScalarMap[str, float]
+    tokens: int
+    sample_id: str
+    def __init__(self, query_seq: _Optional[int] = ..., model_id: _Optional[str] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., tokens: _Optional[int] = ..., sample_id: _Optional[str] = ...) -> None: ...
+
+class ServerEvent(_message.Message):
+    __slots__ = ("ready", "delta", "done", "error", "ack")
+    READY_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ACK_FIELD_NUMBER: _ClassVar[int]
+    ready: Ready
+    delta: AnswerDelta
+    done: AnswerDone
+    error: ErrorInfo
+    ack: Ack
+    def __init__(self, ready: _Optional[_Union[Ready, _Mapping]] = ..., delta: _Optional[_Union[AnswerDelta, _Mapping]] = ..., done: _Optional[_Union[AnswerDone, _Mapping]] = ..., error: _Optional[_Union[ErrorInfo, _Mapping]] = ..., ack: _Optional[_Union[Ack, _Mapping]] = ...) -> None: ...
+
+class GenerateRequest(_message.Message):
+    __slots__ = ("prompt", "num_images", "width", "height", "steps", "seed", "consent", "device_id")
+    PROMPT_FIELD_NUMBER: _ClassVar[int]
+    NUM_IMAGES_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    prompt: str
+    num_images: int
+    width: int
+    height: int
+    steps: int
+    seed: int
+    consent: ConsentSnapshot
+    device_id: str
+    def __init__(self, prompt: _Optional[str] = ..., num_images: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., steps: _Optional[int] = ..., seed: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., device_id: _Optional[str] = ...) -> None: ...
+
+class RiffRequest(_message.Message):
+    __slots__ = ("image_jpeg", "prompt", "strength", "num_images", "seed", "consent", "device_id")
+    IMAGE_JPEG_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_FIELD_NUMBER: _ClassVar[int]
+    STRENGTH_FIELD_NUMBER: _ClassVar[int]
+    NUM_IMAGES_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    image_jpeg: bytes
+    prompt: str
+    strength: float
+    num_images: int
+    seed: int
+    consent: ConsentSnapshot
+    device_id: str
+    def __init__(self, image_jpeg: _Optional[bytes] = ..., prompt: _Optional[str] = ..., strength: _Optional[float] = ..., num_images: _Optional[int] = ..., seed: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., device_id: _Optional[str] = ...) -> None: ...
+
+class GeneratedImage(_message.Message):
+    __slots__ = ("index", "png", "width", "height", "watermark_id", "safety_blocked", "model_id", "timings_ms")
+    class TimingsMsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    PNG_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_ID_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    png: bytes
+    width: int
+    height: int
+    watermark_id: str
+    safety_blocked: bool
+    model_id: str
+    timings_ms: _containers.ScalarMap[str, float]
+    def __init__(self, index: _Optional[int] = ..., png: _Optional[bytes] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., watermark_id: _Optional[str] = ..., safety_blocked: _Optional[bool] = ..., model_id: _Optional[str] = ..., timings_ms: _Optional[_Mapping[str, float]] = ...) -> None: ...
+
+class VerifyRequest(_message.Message):
+    __slots__ = ("image",)
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    image: bytes
+    def __init__(self, image: _Optional[bytes] = ...) -> None: ...
+
+class VerifyResponse(_message.Message):
+    __slots__ = ("watermark_found", "watermark_id", "watermark_bit_accuracy", "provenance_found", "provenance_valid", "provenance_summary")
+    WATERMARK_FOUND_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_ID_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_BIT_ACCURACY_FIELD_NUMBER: _ClassVar[int]
+    PROVENANCE_FOUND_FIELD_NUMBER: _ClassVar[int]
+    PROVENANCE_VALID_FIELD_NUMBER: _ClassVar[int]
+    PROVENANCE_SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    watermark_found: bool
+    watermark_id: str
+    watermark_bit_accuracy: float
+    provenance_found: bool
+    provenance_valid: bool
+    provenance_summary: str
+    def __init__(self, watermark_found: _Optional[bool] = ..., watermark_id: _Optional[str] = ..., watermark_bit_accuracy: _Optional[float] = ..., provenance_found: _Optional[bool] = ..., provenance_valid: _Optional[bool] = ..., provenance_summary: _Optional[str] = ...) -> None: ...
+
+class GetConsentRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ConsentState(_message.Message):
+    __slots__ = ("snapshot", "available_scopes", "training_regions", "updated_at")
+    SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_SCOPES_FIELD_NUMBER: _ClassVar[int]
+    TRAINING_REGIONS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    snapshot: ConsentSnapshot
+    available_scopes: _containers.RepeatedScalarFieldContainer[Scope]
+    training_regions: _containers.RepeatedScalarFieldContainer[str]
+    updated_at: Timestamp
+    def __init__(self, snapshot: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., available_scopes: _Optional[_Iterable[_Union[Scope, str]]] = ..., training_regions: _Optional[_Iterable[str]] = ..., updated_at: _Optional[_Union[Timestamp, _Mapping]] = ...) -> None: ...
+
+class UpdateConsentRequest(_message.Message):
+    __slots__ = ("grant", "revoke", "region", "policy_version", "reason")
+    GRANT_FIELD_NUMBER: _ClassVar[int]
+    REVOKE_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    grant: _containers.RepeatedScalarFieldContainer[Scope]
+    revoke: _containers.RepeatedScalarFieldContainer[Scope]
+    region: str
+    policy_version: str
+    reason: str
+    def __init__(self, grant: _Optional[_Iterable[_Union[Scope, str]]] = ..., revoke: _Optional[_Iterable[_Union[Scope, str]]] = ..., region: _Optional[str] = ..., policy_version: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RevokeRequest(_message.Message):
+    __slots__ = ("scopes",)
+    SCOPES_FIELD_NUMBER: _ClassVar[int]
+    scopes: _containers.RepeatedScalarFieldContainer[Scope]
+    def __init__(self, scopes: _Optional[_Iterable[_Union[Scope, str]]] = ...) -> None: ...
+
+class DeleteMyDataRequest(_message.Message):
+    __slots__ = ("confirm",)
+    CONFIRM_FIELD_NUMBER: _ClassVar[int]
+    confirm: bool
+    def __init__(self, confirm: _Optional[bool] = ...) -> None: ...
+
+class DeleteMyDataResponse(_message.Message):
+    __slots__ = ("samples_deleted", "blobs_deleted")
+    SAMPLES_DELETED_FIELD_NUMBER: _ClassVar[int]
+    BLOBS_DELETED_FIELD_NUMBER: _ClassVar[int]
+    samples_deleted: int
+    blobs_deleted: int
+    def __init__(self, samples_deleted: _Optional[int] = ..., blobs_deleted: _Optional[int] = ...) -> None: ...
+
+class ExportMyDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportChunk(_message.Message):
+    __slots__ = ("data", "offset", "last")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LAST_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    offset: int
+    last: bool
+    def __init__(self, data: _Optional[bytes] = ..., offset: _Optional[int] = ..., last: _Optional[bool] = ...) -> None: ...

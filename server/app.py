@@ -1,0 +1,101 @@
+"""Build and run the gRPC server.
+
+``create_server`` binds (port 0 in tests) and registers services;
+``serve`` loads models, flips health to SERVING and shuts down gracefully.
+Imagine and Consent are part of the contract; their servicers arrive with
+their own issues, until then their methods answer UNIMPLEMENTED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1.health import aio as health_aio
+from grpc_reflection.v1alpha import reflection
+
+from edge.redaction import Redactor
+from protos import glasses_pb2 as pb
+from protos import glasses_pb2_grpc as pb_grpc
+from server.assistant import AssistantService
+from server.config import ServerConfig
+from server.store.base import SampleStore
+from server.vlm import VisionLanguageBackend
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAMES = [d.full_name for d in pb.DESCRIPTOR.services_by_name.values()]
+
+
+@dataclass
+class RunningServer:
+    server: grpc.aio.Server
+    port: int
+    health: health_aio.HealthServicer
+
+    async def set_serving(self, serving: bool) -> None:
+        status = (health_pb2.HealthCheckResponse.SERVING if serving
+                  else health_pb2.HealthCheckResponse.NOT_SERVING)
+        for name in ["", *SERVICE_NAMES]:
+            await self.health.set(name, status)
+
+    async def stop(self, grace: float = 5.0) -> None:
+        await self.set_serving(False)
+        await self.server.stop(grace)
+
+
+async def create_server(config: ServerConfig, backend: VisionLanguageBackend,
+                        store: SampleStore, recheck: Redactor | None) -> RunningServer:
+    """Bind and start the server; health reports NOT_SERVING until ``set_serving``."""
+    server = grpc.aio.server(options=[
+        ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
+    ])
+    pb_grpc.add_AssistantServicer_to_server(
+        AssistantService(config, backend, store, recheck if config.recheck_uploads else None),
+        server,
+    )
+    health = health_aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health, server)
+    reflection.enable_server_reflection(
+        [*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+         reflection.SERVICE_NAME],
+        server,
+    )
+    port = server.add_insecure_port(f"{config.host}:{config.port}")
+    if port == 0:
+        raise OSError(f"cannot bind {config.host}:{config.port}; is the port in use?")
+    await server.start()
+    running = RunningServer(server, port, health)
+    await running.set_serving(False)
+    return running
+
+
+async def serve(config, on_ready=None) -> None:  # noqa: ANN001 - AppConfig
+    """Load models, serve until SIGINT/SIGTERM, then drain for ``grace_s``."""
+    from edge.components import build_redactor
+    from server.components import build_store, build_vlm
+
+    store = build_store(config.server.store)
+    running = None
+    try:
+        backend = await asyncio.to_thread(build_vlm, config.models)
+        recheck = await asyncio.to_thread(build_redactor, config.models, config.edge.redaction)
+        running = await create_server(config.server, backend, store, recheck)
+        await running.set_serving(True)
+        log.info("serving on %s:%d (model %s)", config.server.host, running.port,
+                 backend.model_id)
+        if on_ready:
+            on_ready(running)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        if running is not None:
+            await running.stop(config.server.grace_s)
+        store.close()

@@ -1,0 +1,173 @@
+"""``Assistant.Converse``: a thin servicer (decode -> domain call -> encode).
+
+Every uploaded frame is re-checked by the edge's redaction engine before the
+model or the store sees it (defence in depth). A sample is logged only when
+the session's consent allows keeping it (``history`` or ``training``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from edge.errors import GlassesError, InvalidInputError
+from edge.frames import (
+    AnswerDelta,
+    AnswerDone,
+    ConsentSnapshot,
+    Query,
+    RawImage,
+    Ready,
+    RedactionReport,
+    Scope,
+)
+from edge.redaction import Redactor
+from protos import glasses_pb2 as pb
+from protos import glasses_pb2_grpc as pb_grpc
+from server import wire
+from server.config import ServerConfig
+from server.domain import Sample, UploadedFrame
+from server.status import status_for
+from server.store.base import SampleStore
+from server.vlm import VisionLanguageBackend
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Session:
+    session_id: str
+    device_id: str
+    consent: ConsentSnapshot
+    frames: OrderedDict[int, UploadedFrame] = field(default_factory=OrderedDict)
+    recheck_ms: dict[int, float] = field(default_factory=dict)
+    utterances: dict[int, str] = field(default_factory=dict)
+
+
+class AssistantService(pb_grpc.AssistantServicer):
+    def __init__(self, config: ServerConfig, backend: VisionLanguageBackend, store: SampleStore,
+                 recheck: Redactor | None) -> None:
+        self.config = config
+        self.backend = backend
+        self.store = store
+        self.recheck = recheck
+
+    async def Converse(self, request_iterator, context):  # noqa: ANN001, N802 - gRPC API
+        try:
+            first = await anext(aiter(request_iterator))
+            hello = wire.decode_hello(first)
+        except StopAsyncIteration:
+            return
+        except GlassesError as exc:
+            status, code = status_for(exc)
+            yield wire.encode_error(code, str(exc))
+            context.set_code(status)
+            context.set_details(str(exc))
+            return
+        session = _Session(uuid.uuid4().hex, hello.device_id, hello.consent)
+        log.info("session %s opened (%s)", session.session_id, hello.consent)
+        yield wire.encode_ready(Ready(session.session_id, secrets.token_urlsafe(16),
+                                      self.backend.model_id))
+        async for msg in request_iterator:
+            kind = msg.WhichOneof("event")
+            try:
+                if kind == "frame":
+                    await self._accept_frame(session, msg.frame)
+                    yield wire.encode_ack(msg.frame.seq)
+                elif kind == "utterance":
+                    session.utterances[msg.utterance.seq] = msg.utterance.text
+                    yield wire.encode_ack(msg.utterance.seq)
+                elif kind == "audio":
+                    if not session.consent.allows(Scope.AUDIO):
+                        raise InvalidInputError(
+                            "raw audio was sent without the 'audio' consent scope; it was "
+                            "discarded. Send transcripts, or grant 'audio' in the app.")
+                    yield wire.encode_ack(msg.audio.seq)
+                elif kind == "query":
+                    async for event in self._answer(session, wire.decode_query(msg.query)):
+                        yield event
+                elif kind == "goodbye":
+                    break
+                elif kind == "hello":
+                    raise InvalidInputError("hello was sent twice in one session")
+            except GlassesError as exc:
+                _, code = status_for(exc)
+                log.warning("session %s: %s on %s event", session.session_id, code, kind)
+                yield wire.encode_error(code, str(exc))
+        log.info("session %s closed", session.session_id)
+
+    async def _accept_frame(self, session: _Session, msg: pb.RedactedFrame) -> None:
+        if len(msg.jpeg) > self.config.max_frame_bytes:
+            raise InvalidInputError(
+                f"frame {msg.seq} is {len(msg.jpeg)} bytes; the limit is "
+                f"{self.config.max_frame_bytes}. Lower edge.redaction.max_side or jpeg_quality.")
+        frame = wire.decode_frame(msg)
+        t0 = time.perf_counter()
+        if self.recheck is not None:
+            frame = await asyncio.to_thread(self._recheck, frame)
+        session.recheck_ms[frame.seq] = (time.perf_counter() - t0) * 1e3
+        session.frames[frame.seq] = frame
+        while len(session.frames) > self.config.frames_per_session:
+            session.frames.popitem(last=False)
+
+    def _recheck(self, frame: UploadedFrame) -> UploadedFrame:
+        pixels = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        if pixels is None:
+            raise InvalidInputError(f"frame {frame.seq} is not a decodable JPEG; it was dropped")
+        checked = self.recheck.redact(RawImage(frame.seq, pixels, frame.captured_at, "upload"))
+        if not checked.report.findings and not checked.report.fully_masked:
+            return frame
+        # The edge missed something: keep the server's redaction, never the upload.
+        log.warning("re-check redacted %d finding(s) in frame seq=%d",
+                    len(checked.report.findings), frame.seq)
+        merged = frame.report.findings + checked.report.findings
+        report = RedactionReport(merged, frame.report.timings_ms,
+                                    frame.report.sent_pixel_fraction,
+                                    checked.report.fully_masked, frame.report.detector_versions)
+        return UploadedFrame(frame.seq, checked.jpeg, checked.width, checked.height,
+                             frame.captured_at, report)
+
+    async def _answer(self, session: _Session, query: Query):
+        frames = [session.frames[s] for s in query.frame_seqs if s in session.frames]
+        missing = [s for s in query.frame_seqs if s not in session.frames]
+        if missing:
+            raise InvalidInputError(f"query {query.seq} names frames {missing} that this session "
+                                    "does not hold; send (and await the ack of) frames first")
+        frame = frames[-1] if frames else None
+        max_tokens = min(query.max_tokens, self.config.max_answer_tokens)
+        t0 = time.perf_counter()
+        first_token_ms = None
+        parts: list[str] = []
+        async for text in self.backend.stream(query.text, frame.jpeg if frame else None,
+                                              max_tokens):
+            if first_token_ms is None:
+                first_token_ms = (time.perf_counter() - t0) * 1e3
+            parts.append(text)
+            yield wire.encode_delta(AnswerDelta(query.seq, text, len(parts) - 1))
+        timings = {"generate_ms": (time.perf_counter() - t0) * 1e3,
+                   "first_token_ms": first_token_ms or 0.0}
+        if frame is not None:
+            timings["recheck_ms"] = session.recheck_ms.get(frame.seq, 0.0)
+        sample_id = ""
+        if session.consent.allows(Scope.HISTORY) or session.consent.allows(Scope.TRAINING):
+            t1 = time.perf_counter()
+            sample = Sample(
+                sample_id=uuid.uuid4().hex, created_at_ns=time.time_ns(),
+                device_id=session.device_id, session_id=session.session_id,
+                consent=session.consent, query_text=query.text, answer_text="".join(parts),
+                model_id=self.backend.model_id, timings_ms=dict(timings),
+                frame_jpeg=frame.jpeg if frame else None,
+                redaction=(frame.report.counts() if frame else {}),
+            )
+            sample_id = await asyncio.to_thread(self.store.put, sample)
+            timings["store_ms"] = (time.perf_counter() - t1) * 1e3
+        yield wire.encode_done(AnswerDone(query.seq, self.backend.model_id, timings, len(parts),
+                                          sample_id))

@@ -1,0 +1,53 @@
+"""Server-side domain types: what arrived on the wire, and what is logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from edge.frames import ConsentSnapshot, RedactionReport, Stamp
+
+
+@dataclass(frozen=True, eq=False)
+class UploadedFrame:
+    """A redacted frame as the edge sent it (before the server's re-check)."""
+
+    seq: int
+    jpeg: bytes
+    width: int
+    height: int
+    captured_at: Stamp
+    report: RedactionReport
+
+    def __str__(self) -> str:
+        return f"UploadedFrame(seq={self.seq} {self.width}x{self.height} {len(self.jpeg)}B)"
+
+
+@dataclass(frozen=True)
+class UploadedUtterance:
+    seq: int
+    text: str
+    redactions: int
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """One logged interaction. ``consent`` is required: no consent, no sample."""
+
+    sample_id: str
+    created_at_ns: int
+    device_id: str
+    session_id: str
+    consent: ConsentSnapshot
+    query_text: str
+    answer_text: str
+    model_id: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    frame_jpeg: bytes | None = None
+    redaction: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.consent, ConsentSnapshot):
+            raise TypeError("a Sample needs the ConsentSnapshot that covered it")
+
+    def __str__(self) -> str:
+        return f"Sample({self.sample_id} frame={'yes' if self.frame_jpeg else 'no'})"

@@ -1,0 +1,34 @@
+"""The one table that maps domain errors to gRPC status codes."""
+
+from __future__ import annotations
+
+import grpc
+
+from edge.errors import (
+    BackendError,
+    ConfigError,
+    ConsentError,
+    GlassesError,
+    InvalidInputError,
+    RedactionError,
+    StoreError,
+)
+
+# Most specific first.
+_TABLE: list[tuple[type[Exception], grpc.StatusCode, str]] = [
+    (ConsentError, grpc.StatusCode.PERMISSION_DENIED, "CONSENT_REQUIRED"),
+    (InvalidInputError, grpc.StatusCode.INVALID_ARGUMENT, "INVALID_INPUT"),
+    (RedactionError, grpc.StatusCode.FAILED_PRECONDITION, "REDACTION_FAILED"),
+    (StoreError, grpc.StatusCode.UNAVAILABLE, "STORE_UNAVAILABLE"),
+    (BackendError, grpc.StatusCode.UNAVAILABLE, "BACKEND_UNAVAILABLE"),
+    (ConfigError, grpc.StatusCode.FAILED_PRECONDITION, "MISCONFIGURED"),
+    (GlassesError, grpc.StatusCode.INTERNAL, "INTERNAL"),
+]
+
+
+def status_for(exc: BaseException) -> tuple[grpc.StatusCode, str]:
+    """(gRPC status code, stable error code string) for a domain error."""
+    for kind, status, code in _TABLE:
+        if isinstance(exc, kind):
+            return status, code
+    return grpc.StatusCode.INTERNAL, "INTERNAL"

@@ -1,0 +1,70 @@
+"""The server's one converter between wire messages and domain types."""
+
+from __future__ import annotations
+
+from edge.errors import ConsentError, InvalidInputError
+from edge.frames import AnswerDelta, AnswerDone, Hello, Query, Ready, Scope
+from edge.wire import PROTOCOL_VERSION, consent_from_pb, report_from_pb, stamp_from_pb
+from protos import glasses_pb2 as pb
+from server.domain import UploadedFrame, UploadedUtterance
+
+
+def decode_hello(msg: pb.ClientEvent) -> Hello:
+    if msg.WhichOneof("event") != "hello":
+        raise InvalidInputError("a session must start with a hello event")
+    hello = msg.hello
+    if not hello.device_id:
+        raise InvalidInputError("hello.device_id is empty; send the device's id")
+    if hello.protocol_version not in (0, PROTOCOL_VERSION):
+        raise InvalidInputError(
+            f"protocol version {hello.protocol_version} is not supported; this server speaks "
+            f"{PROTOCOL_VERSION}"
+        )
+    if not hello.HasField("consent"):
+        raise ConsentError("hello.consent is required: no consent, no session")
+    consent = consent_from_pb(hello.consent)
+    if Scope.ASSIST not in consent.scopes:
+        raise ConsentError("the consent snapshot does not include 'assist'; nothing can be "
+                           "processed. Turn on the assistant in the companion app.")
+    return Hello(hello.device_id, consent, hello.locale, tuple(hello.capabilities),
+                 hello.resume_token)
+
+
+def decode_frame(msg: pb.RedactedFrame) -> UploadedFrame:
+    return UploadedFrame(msg.seq, msg.jpeg, msg.width, msg.height,
+                         stamp_from_pb(msg.captured_at), report_from_pb(msg.report))
+
+
+def decode_utterance(msg: pb.Utterance) -> UploadedUtterance:
+    return UploadedUtterance(msg.seq, msg.text, msg.redactions)
+
+
+def decode_query(msg: pb.Query) -> Query:
+    return Query(msg.seq, msg.text, tuple(msg.frame_seqs), msg.utterance_seq,
+                 msg.max_tokens or 64)
+
+
+def encode_ready(ready: Ready) -> pb.ServerEvent:
+    return pb.ServerEvent(ready=pb.Ready(session_id=ready.session_id,
+                                         resume_token=ready.resume_token,
+                                         protocol_version=PROTOCOL_VERSION,
+                                         model_id=ready.model_id))
+
+
+def encode_delta(delta: AnswerDelta) -> pb.ServerEvent:
+    return pb.ServerEvent(delta=pb.AnswerDelta(query_seq=delta.query_seq, text=delta.text,
+                                               index=delta.index))
+
+
+def encode_done(done: AnswerDone) -> pb.ServerEvent:
+    return pb.ServerEvent(done=pb.AnswerDone(query_seq=done.query_seq, model_id=done.model_id,
+                                             timings_ms=done.timings_ms, tokens=done.tokens,
+                                             sample_id=done.sample_id))
+
+
+def encode_ack(seq: int) -> pb.ServerEvent:
+    return pb.ServerEvent(ack=pb.Ack(seq=seq))
+
+
+def encode_error(code: str, message: str) -> pb.ServerEvent:
+    return pb.ServerEvent(error=pb.ErrorInfo(code=code, message=message))

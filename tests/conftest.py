@@ -1,0 +1,51 @@
+"""Shared fixtures: real models (bundled ONNX, tiny built VLM), synthetic scenes."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from edge.components import build_redactor
+from edge.config import RedactionConfig
+from edge.redaction.cards import find_digit_runs
+from edge.redaction.ocr import RapidOcrReader
+from glasses.assets.make import draw_card, wood_table
+from models.config import ModelsConfig
+from models.registry import Role, resolve_file
+
+TEST_CARD = "5500005555555559"  # a Mastercard test number (Luhn-valid)
+
+
+@pytest.fixture(scope="session")
+def models_config(tmp_path_factory) -> ModelsConfig:
+    return ModelsConfig(cache_dir=tmp_path_factory.mktemp("model-cache"))
+
+
+@pytest.fixture(scope="session")
+def redactor(models_config):
+    return build_redactor(models_config, RedactionConfig())
+
+
+@pytest.fixture(scope="session")
+def strong_reader() -> RapidOcrReader:
+    """A reader stronger than the edge's: used to judge whether anything leaked."""
+    return RapidOcrReader(resolve_file(Role.OCR_DET), resolve_file(Role.OCR_REC),
+                          det_limit_side=2560, min_text_score=0.1)
+
+
+def card_scene(number: str = TEST_CARD, width: int = 430, seed: int = 1) -> np.ndarray:
+    """A 1280x720 table with a payment card on it."""
+    frame = wood_table(np.random.default_rng(seed), 1280, 720)
+    draw_card(frame, 400, 220, width, number)
+    return frame
+
+
+def readable_digit_runs(reader: RapidOcrReader, bgr: np.ndarray, min_digits: int = 8) -> list[str]:
+    """Digit runs of ``min_digits``+ that a strong reader finds (2x upscaled)."""
+    big = cv2.resize(bgr, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    return [r.digits for line in reader.read(big) for r in find_digit_runs(line.text, min_digits)]
+
+
+def decode(jpeg: bytes) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
