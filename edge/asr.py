@@ -18,18 +18,27 @@ class WhisperTranscriber:
 
         self.config = config
         self.version = f"faster-whisper:{model_dir.name}"
-        self._model = WhisperModel(str(model_dir), device="cpu", compute_type=config.compute_type,
-                                   cpu_threads=threads)
+        self._model = WhisperModel(
+            str(model_dir), device="cpu", compute_type=config.compute_type, cpu_threads=threads
+        )
 
     def transcribe(self, segment: SpeechSegment) -> Transcript:
         if segment.sample_rate != 16000:
             raise ValueError(f"Whisper needs 16 kHz audio, got {segment.sample_rate}")
         segments, info = self._model.transcribe(
-            segment.samples.astype(np.float32), language=self.config.language,
-            beam_size=self.config.beam_size, vad_filter=False, condition_on_previous_text=False,
+            segment.samples.astype(np.float32),
+            language=self.config.language,
+            beam_size=self.config.beam_size,
+            vad_filter=False,
+            condition_on_previous_text=False,
         )
         parts = list(segments)
         text = " ".join(p.text.strip() for p in parts).strip()
         confidence = float(np.exp(np.mean([p.avg_logprob for p in parts]))) if parts else 0.0
-        return Transcript(text, segment.started_at, segment.ended_at,
-                          info.language or self.config.language, confidence)
+        return Transcript(
+            text,
+            segment.started_at,
+            segment.ended_at,
+            info.language or self.config.language,
+            confidence,
+        )

@@ -16,10 +16,17 @@ from models.registry import Role, resolve, resolve_file
 def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     """The card-number redactor on the bundled PP-OCR weights."""
     where = models.where()
-    reader = RapidOcrReader(resolve_file(Role.OCR_DET, **where),
-                            resolve_file(Role.OCR_REC, **where), threads=models.threads)
-    policy = RedactionPolicy(max_side=config.max_side, jpeg_quality=config.jpeg_quality,
-                             time_budget_ms=config.time_budget_ms, on_failure=config.on_failure)
+    reader = RapidOcrReader(
+        resolve_file(Role.OCR_DET, **where),
+        resolve_file(Role.OCR_REC, **where),
+        threads=models.threads,
+    )
+    policy = RedactionPolicy(
+        max_side=config.max_side,
+        jpeg_quality=config.jpeg_quality,
+        time_budget_ms=config.time_budget_ms,
+        on_failure=config.on_failure,
+    )
     return Redactor([OcrCardNumberDetector(reader, config.min_digits)], policy)
 
 

@@ -31,8 +31,12 @@ class ConsentConfig(BaseModel):
     policy_version: str = "2026-11"
 
     def snapshot(self, ledger_entry_id: str = "") -> ConsentSnapshot:
-        return ConsentSnapshot(frozenset(Scope[s.upper()] for s in self.scopes), self.region,
-                               self.policy_version, ledger_entry_id)
+        return ConsentSnapshot(
+            frozenset(Scope[s.upper()] for s in self.scopes),
+            self.region,
+            self.policy_version,
+            ledger_entry_id,
+        )
 
 
 class VadConfig(BaseModel):

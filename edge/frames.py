@@ -145,7 +145,9 @@ class RawImage:
         return int(self.pixels.shape[0])
 
     def __str__(self) -> str:
-        return f"RawImage(seq={self.seq} {self.width}x{self.height} t={self.captured_at.seconds:.3f})"
+        return (
+            f"RawImage(seq={self.seq} {self.width}x{self.height} t={self.captured_at.seconds:.3f})"
+        )
 
 
 # Only edge.redaction holds a reference to this object and passes it when it

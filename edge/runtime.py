@@ -12,9 +12,8 @@ import asyncio
 import logging
 import time
 from collections import deque
-from dataclasses import replace
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from edge.config import EdgeConfig
 from edge.errors import RedactionError
@@ -60,8 +59,11 @@ class FrameBuffer:
         """The kept frame closest to ``stamp``; waits briefly for the camera to
         reach that time if it lags behind the microphone."""
         deadline = time.monotonic() + wait_s
-        while (not self.ended.is_set() and time.monotonic() < deadline
-               and (not self._frames or self._frames[-1].captured_at.seconds < stamp.seconds)):
+        while (
+            not self.ended.is_set()
+            and time.monotonic() < deadline
+            and (not self._frames or self._frames[-1].captured_at.seconds < stamp.seconds)
+        ):
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
@@ -86,8 +88,13 @@ class Interaction:
 
 
 class EdgeRuntime:
-    def __init__(self, config: EdgeConfig, segmenter: VadSegmenter, transcriber,  # noqa: ANN001
-                 redactor: Redactor) -> None:
+    def __init__(
+        self,
+        config: EdgeConfig,
+        segmenter: VadSegmenter,
+        transcriber,  # noqa: ANN001
+        redactor: Redactor,
+    ) -> None:
         self.config = config
         self.segmenter = segmenter
         self.transcriber = transcriber
@@ -99,8 +106,13 @@ class EdgeRuntime:
         self._seq += 1
         return self._seq
 
-    async def run(self, camera: CameraSource, mic: MicrophoneSource, session: ConverseSession,
-                  on_delta: Callable[[str], None] | None = None) -> list[Interaction]:
+    async def run(
+        self,
+        camera: CameraSource,
+        mic: MicrophoneSource,
+        session: ConverseSession,
+        on_delta: Callable[[str], None] | None = None,
+    ) -> list[Interaction]:
         """Capture until the sources end; answer every question heard."""
         hello = Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale)
         await session.open(hello)
@@ -120,16 +132,20 @@ class EdgeRuntime:
             segments = list(self.segmenter.feed(chunk))
             self.vad_ms += (time.perf_counter() - t0) * 1e3
             for segment in segments:
-                pending.append(asyncio.create_task(
-                    self._handle(segment, frames, session, on_delta)))
-        pending += [asyncio.create_task(self._handle(s, frames, session, on_delta))
-                    for s in self.segmenter.flush()]
+                pending.append(
+                    asyncio.create_task(self._handle(segment, frames, session, on_delta))
+                )
+        pending += [
+            asyncio.create_task(self._handle(s, frames, session, on_delta))
+            for s in self.segmenter.flush()
+        ]
         results = [r for r in await asyncio.gather(*pending) if r is not None]
         await video
         return results
 
-    async def _handle(self, segment: SpeechSegment, frames: FrameBuffer,
-                      session: ConverseSession, on_delta) -> Interaction | None:  # noqa: ANN001
+    async def _handle(
+        self, segment: SpeechSegment, frames: FrameBuffer, session: ConverseSession, on_delta
+    ) -> Interaction | None:  # noqa: ANN001
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         transcript = await asyncio.to_thread(self.transcriber.transcribe, segment)
@@ -159,8 +175,13 @@ class EdgeRuntime:
                 timings["upload_ack_ms"] = (time.perf_counter() - t0) * 1e3
                 frame_seqs = (redacted.seq,)
         session.send_utterance(utterance)
-        query = Query(self._next_seq(), utterance.text, frame_seqs, utterance.seq,
-                      self.config.max_answer_tokens)
+        query = Query(
+            self._next_seq(),
+            utterance.text,
+            frame_seqs,
+            utterance.seq,
+            self.config.max_answer_tokens,
+        )
         t0 = time.perf_counter()
         parts: list[str] = []
         async for event in session.ask(query):

@@ -97,8 +97,9 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
     if rate == target:
         return samples.astype(np.float32)
     n = round(len(samples) * target / rate)
-    return np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)),
-                     samples).astype(np.float32)
+    return np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples).astype(
+        np.float32
+    )
 
 
 class WavFileMicrophone:
@@ -118,8 +119,9 @@ class WavFileMicrophone:
         for seq, start in enumerate(range(0, len(samples), self.chunk)):
             media_t = start / SAMPLE_RATE
             await pacer.wait_until(media_t)
-            yield AudioChunk(seq, samples[start:start + self.chunk], SAMPLE_RATE,
-                             Stamp.media(media_t))
+            yield AudioChunk(
+                seq, samples[start : start + self.chunk], SAMPLE_RATE, Stamp.media(media_t)
+            )
 
 
 class SoundDeviceMicrophone:
@@ -130,8 +132,9 @@ class SoundDeviceMicrophone:
     an overflow is counted in :attr:`overflows`.
     """
 
-    def __init__(self, device: int | str | None = None, chunk: int = CHUNK,
-                 max_queued: int = 256) -> None:
+    def __init__(
+        self, device: int | str | None = None, chunk: int = CHUNK, max_queued: int = 256
+    ) -> None:
         self.device = device
         self.chunk = chunk
         self.overflows = 0
@@ -141,8 +144,12 @@ class SoundDeviceMicrophone:
 
     def callback(self, indata: np.ndarray, frames: int, time_info, status) -> None:  # noqa: ANN001
         samples = np.asarray(indata, dtype=np.float32).reshape(-1)
-        chunk = AudioChunk(self._seq, samples.copy(), SAMPLE_RATE,
-                           Stamp(time.monotonic_ns(), ClockDomain.DEVICE_MONOTONIC))
+        chunk = AudioChunk(
+            self._seq,
+            samples.copy(),
+            SAMPLE_RATE,
+            Stamp(time.monotonic_ns(), ClockDomain.DEVICE_MONOTONIC),
+        )
         self._seq += 1
         if self._loop is None:
             return
@@ -158,8 +165,13 @@ class SoundDeviceMicrophone:
         import sounddevice  # imported here: it needs PortAudio at import time
 
         self._loop = asyncio.get_running_loop()
-        with sounddevice.InputStream(samplerate=SAMPLE_RATE, channels=1, dtype="float32",
-                                     blocksize=self.chunk, device=self.device,
-                                     callback=self.callback):
+        with sounddevice.InputStream(
+            samplerate=SAMPLE_RATE,
+            channels=1,
+            dtype="float32",
+            blocksize=self.chunk,
+            device=self.device,
+            callback=self.callback,
+        ):
             while True:
                 yield await self._queue.get()

@@ -97,8 +97,15 @@ class VadSegmenter:
     def _close(self, t_end: float) -> SpeechSegment | None:
         samples = np.concatenate(self._speech)
         self._speech, self._preroll = [], deque(maxlen=self._preroll.maxlen)
-        if len(samples) * 1000 / SAMPLE_RATE < self.config.min_speech_ms + self.config.min_silence_ms:
+        if (
+            len(samples) * 1000 / SAMPLE_RATE
+            < self.config.min_speech_ms + self.config.min_silence_ms
+        ):
             return None
         clock = self._clock
-        return SpeechSegment(samples, SAMPLE_RATE, Stamp(round(self._speech_start * 1e9), clock),
-                             Stamp(round(t_end * 1e9), clock))
+        return SpeechSegment(
+            samples,
+            SAMPLE_RATE,
+            Stamp(round(self._speech_start * 1e9), clock),
+            Stamp(round(t_end * 1e9), clock),
+        )

@@ -32,6 +32,7 @@ PROTOCOL_VERSION = 1
 
 # ------------------------------------------------------------ shared helpers
 
+
 def stamp_to_pb(stamp: Stamp) -> pb.Timestamp:
     return pb.Timestamp(nanos=stamp.nanos, clock=int(stamp.clock))
 
@@ -43,8 +44,10 @@ def stamp_from_pb(msg: pb.Timestamp) -> Stamp:
 
 def consent_to_pb(consent: ConsentSnapshot) -> pb.ConsentSnapshot:
     return pb.ConsentSnapshot(
-        scopes=sorted(int(s) for s in consent.scopes), region=consent.region,
-        policy_version=consent.policy_version, ledger_entry_id=consent.ledger_entry_id,
+        scopes=sorted(int(s) for s in consent.scopes),
+        region=consent.region,
+        policy_version=consent.policy_version,
+        ledger_entry_id=consent.ledger_entry_id,
     )
 
 
@@ -57,13 +60,18 @@ def report_to_pb(report: RedactionReport) -> pb.RedactionReport:
     return pb.RedactionReport(
         findings=[
             pb.RedactionFinding(
-                label=f.label.value, box=pb.Box(x=f.box.x, y=f.box.y, w=f.box.w, h=f.box.h),
-                confidence=f.confidence, signals=list(f.signals), detector=f.detector,
+                label=f.label.value,
+                box=pb.Box(x=f.box.x, y=f.box.y, w=f.box.w, h=f.box.h),
+                confidence=f.confidence,
+                signals=list(f.signals),
+                detector=f.detector,
             )
             for f in report.findings
         ],
-        timings_ms=report.timings_ms, sent_pixel_fraction=report.sent_pixel_fraction,
-        fully_masked=report.fully_masked, detector_versions=report.detector_versions,
+        timings_ms=report.timings_ms,
+        sent_pixel_fraction=report.sent_pixel_fraction,
+        fully_masked=report.fully_masked,
+        detector_versions=report.detector_versions,
     )
 
 
@@ -71,48 +79,85 @@ def report_from_pb(msg: pb.RedactionReport) -> RedactionReport:
     findings = []
     for f in msg.findings:
         label = Label(f.label) if f.label in Label._value2member_map_ else Label.OTHER_TEXT
-        findings.append(Finding(label, Box(f.box.x, f.box.y, f.box.w, f.box.h), f.confidence,
-                                tuple(f.signals), f.detector))
-    return RedactionReport(tuple(findings), dict(msg.timings_ms), msg.sent_pixel_fraction,
-                           msg.fully_masked, dict(msg.detector_versions))
+        findings.append(
+            Finding(
+                label,
+                Box(f.box.x, f.box.y, f.box.w, f.box.h),
+                f.confidence,
+                tuple(f.signals),
+                f.detector,
+            )
+        )
+    return RedactionReport(
+        tuple(findings),
+        dict(msg.timings_ms),
+        msg.sent_pixel_fraction,
+        msg.fully_masked,
+        dict(msg.detector_versions),
+    )
 
 
 # ------------------------------------------------------------ client events
 
+
 def encode_hello(hello: Hello) -> pb.ClientEvent:
-    return pb.ClientEvent(hello=pb.Hello(
-        device_id=hello.device_id, consent=consent_to_pb(hello.consent),
-        region=hello.consent.region, locale=hello.locale,
-        capabilities=list(hello.capabilities), resume_token=hello.resume_token,
-        protocol_version=PROTOCOL_VERSION,
-    ))
+    return pb.ClientEvent(
+        hello=pb.Hello(
+            device_id=hello.device_id,
+            consent=consent_to_pb(hello.consent),
+            region=hello.consent.region,
+            locale=hello.locale,
+            capabilities=list(hello.capabilities),
+            resume_token=hello.resume_token,
+            protocol_version=PROTOCOL_VERSION,
+        )
+    )
 
 
 def encode_frame(image: RedactedImage) -> pb.ClientEvent:
     if not isinstance(image, RedactedImage):
         raise TypeError(f"only a RedactedImage can be uploaded, not {type(image).__name__}")
-    return pb.ClientEvent(frame=pb.RedactedFrame(
-        seq=image.seq, jpeg=image.jpeg, width=image.width, height=image.height,
-        captured_at=stamp_to_pb(image.captured_at), sent_at=stamp_to_pb(Stamp.now()),
-        report=report_to_pb(image.report),
-    ))
+    return pb.ClientEvent(
+        frame=pb.RedactedFrame(
+            seq=image.seq,
+            jpeg=image.jpeg,
+            width=image.width,
+            height=image.height,
+            captured_at=stamp_to_pb(image.captured_at),
+            sent_at=stamp_to_pb(Stamp.now()),
+            report=report_to_pb(image.report),
+        )
+    )
 
 
 def encode_utterance(utterance: Utterance) -> pb.ClientEvent:
     if not isinstance(utterance, Utterance):
-        raise TypeError(f"only a redacted Utterance can be uploaded, not {type(utterance).__name__}")
-    return pb.ClientEvent(utterance=pb.Utterance(
-        seq=utterance.seq, text=utterance.text, started_at=stamp_to_pb(utterance.started_at),
-        ended_at=stamp_to_pb(utterance.ended_at), language=utterance.language,
-        confidence=utterance.confidence, redactions=utterance.redactions,
-    ))
+        raise TypeError(
+            f"only a redacted Utterance can be uploaded, not {type(utterance).__name__}"
+        )
+    return pb.ClientEvent(
+        utterance=pb.Utterance(
+            seq=utterance.seq,
+            text=utterance.text,
+            started_at=stamp_to_pb(utterance.started_at),
+            ended_at=stamp_to_pb(utterance.ended_at),
+            language=utterance.language,
+            confidence=utterance.confidence,
+            redactions=utterance.redactions,
+        )
+    )
 
 
 def encode_query(query: Query) -> pb.ClientEvent:
-    return pb.ClientEvent(query=pb.Query(
-        seq=query.seq, text=query.text, frame_seqs=list(query.frame_seqs),
-        utterance_seq=query.utterance_seq, max_tokens=query.max_tokens,
-    ))
+    return pb.ClientEvent(
+        query=pb.Query(
+            seq=query.seq,
+            text=query.text,
+            frame_seqs=list(query.frame_seqs),
+            utterance_seq=query.utterance_seq,
+            max_tokens=query.max_tokens,
+        )
+    )
 
 
 def encode_goodbye(reason: str = "done") -> pb.ClientEvent:
@@ -120,6 +165,7 @@ def encode_goodbye(reason: str = "done") -> pb.ClientEvent:
 
 
 # ------------------------------------------------------------ server events
+
 
 def decode_server_event(msg: pb.ServerEvent):
     """A domain object for each server event: Ready, AnswerDelta, AnswerDone,

@@ -18,8 +18,7 @@ from edge.errors import GlassesError
 PROG = "glasses"
 
 
-def _config(args: argparse.Namespace, defaults: dict | None = None,
-            overrides: dict | None = None):  # noqa: ANN202
+def _config(args: argparse.Namespace, defaults: dict | None = None, overrides: dict | None = None):  # noqa: ANN202
     from glasses.config import load_config
 
     return load_config(args.config, defaults=defaults, overrides=overrides)
@@ -27,14 +26,18 @@ def _config(args: argparse.Namespace, defaults: dict | None = None,
 
 # ------------------------------------------------------------------ commands
 
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from glasses import demo
 
     out = Path(args.out)
-    config = _config(args, defaults={
-        "server": {"port": 0, "store": {"path": str(out / "store")}},
-        "edge": {"consent": {"scopes": ["assist", "history"]}},
-    })
+    config = _config(
+        args,
+        defaults={
+            "server": {"port": 0, "store": {"path": str(out / "store")}},
+            "edge": {"consent": {"scopes": ["assist", "history"]}},
+        },
+    )
     return demo.main(config, out)
 
 
@@ -59,23 +62,32 @@ def cmd_edge(args: argparse.Namespace) -> int:
     overrides = {"edge": {"server": args.server}} if args.server else None
     config = _config(args, overrides=overrides)
     edge = config.edge
-    runtime = EdgeRuntime(edge, build_segmenter(config.models, edge.vad),
-                          build_transcriber(config.models, edge.asr),
-                          build_redactor(config.models, edge.redaction))
-    mic = (SoundDeviceMicrophone() if args.live_mic
-           else WavFileMicrophone(Path(args.audio or DEMO_AUDIO), edge.replay_speed))
+    runtime = EdgeRuntime(
+        edge,
+        build_segmenter(config.models, edge.vad),
+        build_transcriber(config.models, edge.asr),
+        build_redactor(config.models, edge.redaction),
+    )
+    mic = (
+        SoundDeviceMicrophone()
+        if args.live_mic
+        else WavFileMicrophone(Path(args.audio or DEMO_AUDIO), edge.replay_speed)
+    )
     camera = VideoFileCamera(Path(args.video or DEMO_VIDEO), edge.replay_speed)
 
     async def run() -> int:
         async with grpc.aio.insecure_channel(edge.server) as channel:
             async with ConverseSession(channel) as session:
-                items = await runtime.run(camera, mic, session,
-                                          on_delta=lambda t: print(t, end="", flush=True))
+                items = await runtime.run(
+                    camera, mic, session, on_delta=lambda t: print(t, end="", flush=True)
+                )
         print()
         for item in items:
             counts = item.redacted.report.counts() if item.redacted else "frame withheld"
-            print(f"asked: {item.utterance.text!r} | redacted: {counts} | "
-                  f"sample: {item.done.sample_id if item.done else '-'}")
+            print(
+                f"asked: {item.utterance.text!r} | redacted: {counts} | "
+                f"sample: {item.done.sample_id if item.done else '-'}"
+            )
         return 0
 
     return asyncio.run(run())
@@ -90,9 +102,11 @@ def cmd_redact(args: argparse.Namespace) -> int:
     if args.report:
         Path(args.report).write_text(text)
     withheld = sum(1 for r in report["images"] if r.get("withheld"))
-    print(f"redacted {len(report['images']) - withheld} image(s) into {args.out}"
-          + (f", withheld {withheld}" if withheld else "")
-          + (f"; report: {args.report}" if args.report else ""))
+    print(
+        f"redacted {len(report['images']) - withheld} image(s) into {args.out}"
+        + (f", withheld {withheld}" if withheld else "")
+        + (f"; report: {args.report}" if args.report else "")
+    )
     return 1 if withheld else 0
 
 
@@ -111,8 +125,9 @@ def cmd_imagine(args: argparse.Namespace) -> int:
     channel, stub = _unary_client(args, "Imagine")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    request = pb.GenerateRequest(prompt=args.prompt, num_images=args.n, seed=args.seed,
-                                 device_id=args.device_id)
+    request = pb.GenerateRequest(
+        prompt=args.prompt, num_images=args.n, seed=args.seed, device_id=args.device_id
+    )
     with channel:
         for image in stub.Generate(request, timeout=args.timeout):
             path = out / f"imagine_{image.index}.png"
@@ -131,8 +146,11 @@ def cmd_consent(args: argparse.Namespace) -> int:
             state = stub.Get(pb.GetConsentRequest(), metadata=metadata, timeout=args.timeout)
         else:
             scopes = [pb.Scope.Value(f"SCOPE_{s.upper()}") for s in args.scopes]
-            request = (pb.UpdateConsentRequest(grant=scopes) if args.action == "grant"
-                       else pb.UpdateConsentRequest(revoke=scopes))
+            request = (
+                pb.UpdateConsentRequest(grant=scopes)
+                if args.action == "grant"
+                else pb.UpdateConsentRequest(revoke=scopes)
+            )
             state = stub.Update(request, metadata=metadata, timeout=args.timeout)
     print(state)
     return 0
@@ -147,9 +165,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ parser
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Privacy-first runtime for smart-glasses assistants.")
+        prog=PROG, description="Privacy-first runtime for smart-glasses assistants."
+    )
     parser.add_argument("--config", help="YAML config file (or set GLASSES_CONFIG)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -187,8 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("consent", help="read or change a user's consent (Consent service)")
     p.add_argument("action", choices=["get", "grant", "revoke"])
-    p.add_argument("scopes", nargs="*", choices=["assist", "history", "training", "audio"],
-                   help="scopes to grant or revoke")
+    p.add_argument(
+        "scopes",
+        nargs="*",
+        choices=["assist", "history", "training", "audio"],
+        help="scopes to grant or revoke",
+    )
     p.add_argument("--token", required=True, help="the user's device token")
     p.add_argument("--server", default="127.0.0.1:50051")
     p.add_argument("--timeout", type=float, default=10.0)
@@ -202,8 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         return args.func(args)
     except GlassesError as exc:
@@ -215,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         import grpc
 
         if isinstance(exc, grpc.RpcError):
-            print(f"{PROG} {args.command}: server said {exc.code().name}: {exc.details()}",
-                  file=sys.stderr)
+            print(
+                f"{PROG} {args.command}: server said {exc.code().name}: {exc.details()}",
+                file=sys.stderr,
+            )
             return 2
         raise
 

@@ -41,7 +41,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
     for name, raw in environ.items():
         if not name.startswith(ENV_PREFIX):
             continue
-        keys = [k.lower() for k in name[len(ENV_PREFIX):].split("__") if k]
+        keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__") if k]
         node = tree
         for key in keys[:-1]:
             node = node.setdefault(key, {})
@@ -75,9 +75,12 @@ def _explain(exc: ValidationError, origin: str) -> str:
     return "\n".join(lines)
 
 
-def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None,
-                overrides: dict[str, Any] | None = None,
-                defaults: dict[str, Any] | None = None) -> AppConfig:
+def load_config(
+    path: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> AppConfig:
     """Built-in defaults < ``defaults`` (a command's own) < YAML file <
     ``GLASSES__...`` environment < explicit ``overrides`` (command-line flags)."""
     environ = dict(os.environ if environ is None else environ)
@@ -103,4 +106,3 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         return AppConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, origin)) from None
-

@@ -35,8 +35,9 @@ class DemoResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-async def run_demo(config: AppConfig, out_dir: Path, video: Path = DEMO_VIDEO,
-                   audio: Path = DEMO_AUDIO, echo=print) -> DemoResult:  # noqa: ANN001
+async def run_demo(
+    config: AppConfig, out_dir: Path, video: Path = DEMO_VIDEO, audio: Path = DEMO_AUDIO, echo=print
+) -> DemoResult:  # noqa: ANN001
     from server.app import create_server
     from server.components import build_store, build_vlm
 
@@ -70,7 +71,8 @@ async def run_demo(config: AppConfig, out_dir: Path, video: Path = DEMO_VIDEO,
             interactions = await runtime.run(
                 VideoFileCamera(video, edge.replay_speed),
                 WavFileMicrophone(audio, edge.replay_speed),
-                session, on_delta=streamed.append,
+                session,
+                on_delta=streamed.append,
             )
             await session.close()
             timings["session_ms"] = (time.perf_counter() - t0) * 1e3
@@ -94,30 +96,41 @@ def format_report(result: DemoResult) -> str:
         lines.append("no speech was heard in the clip; nothing was sent")
     for i, item in enumerate(result.interactions):
         lines.append(f"question {i + 1}")
-        lines.append(f"  transcript (redacted on device): {item.utterance.text!r}"
-                     f" [{item.utterance.redactions} span(s) redacted]")
+        lines.append(
+            f"  transcript (redacted on device): {item.utterance.text!r}"
+            f" [{item.utterance.redactions} span(s) redacted]"
+        )
         if item.redacted is not None:
             report = item.redacted.report
             counts = report.counts() or {"nothing": 0}
-            lines.append(f"  frame: {item.redacted.width}x{item.redacted.height}, "
-                         f"{len(item.redacted.jpeg)} bytes JPEG, redacted: "
-                         + ", ".join(f"{k}={v}" for k, v in counts.items())
-                         + f", pixels sent {report.sent_pixel_fraction:.0%}")
-            lines.append(f"  files: {result.out_dir / f'frame{i}_original.jpg'} (stays on device)"
-                         f" | {result.out_dir / f'frame{i}_redacted.jpg'} (what was sent)")
+            lines.append(
+                f"  frame: {item.redacted.width}x{item.redacted.height}, "
+                f"{len(item.redacted.jpeg)} bytes JPEG, redacted: "
+                + ", ".join(f"{k}={v}" for k, v in counts.items())
+                + f", pixels sent {report.sent_pixel_fraction:.0%}"
+            )
+            lines.append(
+                f"  files: {result.out_dir / f'frame{i}_original.jpg'} (stays on device)"
+                f" | {result.out_dir / f'frame{i}_redacted.jpg'} (what was sent)"
+            )
         else:
             lines.append(f"  frame: not sent ({item.withheld_reason or 'no frame available'})")
         lines.append(f"  answer (streamed): {item.answer!r}")
         if item.done is not None:
-            lines.append(f"  model: {item.done.model_id}, {item.done.tokens} deltas, "
-                         f"sample id: {item.done.sample_id or '(not kept: no history consent)'}")
-            stages = {**item.timings_ms, **{f"server_{k}": v for k, v in
-                                            item.done.timings_ms.items()}}
+            lines.append(
+                f"  model: {item.done.model_id}, {item.done.tokens} deltas, "
+                f"sample id: {item.done.sample_id or '(not kept: no history consent)'}"
+            )
+            stages = {
+                **item.timings_ms,
+                **{f"server_{k}": v for k, v in item.done.timings_ms.items()},
+            }
             lines.append("  timings: " + ", ".join(f"{k}={v:.0f}ms" for k, v in stages.items()))
     lines.append(f"bytes sent upstream: {result.bytes_sent}")
     lines.append(f"samples in store: {result.stored_samples}")
-    lines.append("run timings: " + ", ".join(f"{k}={v:.0f}ms"
-                                             for k, v in result.timings_ms.items()))
+    lines.append(
+        "run timings: " + ", ".join(f"{k}={v:.0f}ms" for k, v in result.timings_ms.items())
+    )
     return "\n".join(lines)
 
 

@@ -21,8 +21,11 @@ def _expand(inputs: list[Path]) -> list[tuple[Path, Path]]:
     found = []
     for item in inputs:
         if item.is_dir():
-            found += [(p, p.relative_to(item)) for p in sorted(item.rglob("*"))
-                      if p.suffix.lower() in IMAGE_SUFFIXES]
+            found += [
+                (p, p.relative_to(item))
+                for p in sorted(item.rglob("*"))
+                if p.suffix.lower() in IMAGE_SUFFIXES
+            ]
         elif item.is_file():
             found.append((item, Path(item.name)))
         else:
@@ -30,7 +33,8 @@ def _expand(inputs: list[Path]) -> list[tuple[Path, Path]]:
     if not found:
         raise InvalidInputError(
             f"no images found in {', '.join(map(str, inputs))} (looked for "
-            f"{', '.join(sorted(IMAGE_SUFFIXES))})")
+            f"{', '.join(sorted(IMAGE_SUFFIXES))})"
+        )
     return found
 
 
@@ -62,10 +66,12 @@ def redact_paths(inputs: list[Path], out_dir: Path, config) -> dict:  # noqa: AN
             cv2.imwrite(str(target), decoded)
         report = redacted.report
         entry.update(
-            counts=report.counts(), fully_masked=report.fully_masked,
+            counts=report.counts(),
+            fully_masked=report.fully_masked,
             sent_pixel_fraction=report.sent_pixel_fraction,
             findings=[{**asdict(f), "label": f.label.value} for f in report.findings],
-            timings_ms=report.timings_ms, detector_versions=report.detector_versions,
+            timings_ms=report.timings_ms,
+            detector_versions=report.detector_versions,
         )
         images.append(entry)
     return {"images": images, "out": str(out_dir)}

@@ -25,5 +25,8 @@ class ModelsConfig(BaseModel):
 
     def where(self) -> dict:
         """Keyword arguments for ``models.registry.resolve`` from this section."""
-        return {"profile": self.profile, "paths": {str(k): v for k, v in self.paths.items()},
-                "cache_dir": self.cache_dir}
+        return {
+            "profile": self.profile,
+            "paths": {str(k): v for k, v in self.paths.items()},
+            "cache_dir": self.cache_dir,
+        }

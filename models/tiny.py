@@ -33,8 +33,13 @@ yes no maybe i think it is probably likely the image shows a person a room a boo
 
 # Special tokens the Idefics3 processor looks up by name.
 IDEFICS3_SPECIAL = [
-    "<|pad|>", "<|im_start|>", "<|endoftext|>", "<end_of_utterance>",
-    "<fake_token_around_image>", "<image>", "<global-img>",
+    "<|pad|>",
+    "<|im_start|>",
+    "<|endoftext|>",
+    "<end_of_utterance>",
+    "<fake_token_around_image>",
+    "<image>",
+    "<global-img>",
     *[f"<row_{r}_col_{c}>" for r in range(1, 7) for c in range(1, 7)],
 ]
 
@@ -105,13 +110,22 @@ def build_idefics3(folder: Path, seed: int = 0) -> None:
         image_token_id=processor.tokenizer.convert_tokens_to_ids("<image>"),
         scale_factor=TINY_SCALE,
         vision_config={
-            "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
-            "num_attention_heads": 2, "image_size": TINY_IMAGE_SIZE, "patch_size": TINY_PATCH,
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "image_size": TINY_IMAGE_SIZE,
+            "patch_size": TINY_PATCH,
         },
         text_config={
-            "model_type": "llama", "vocab_size": vocab, "hidden_size": 64,
-            "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
-            "num_key_value_heads": 2, "max_position_embeddings": 512,
+            "model_type": "llama",
+            "vocab_size": vocab,
+            "hidden_size": 64,
+            "intermediate_size": 128,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "max_position_embeddings": 512,
             "pad_token_id": processor.tokenizer.pad_token_id,
             "bos_token_id": processor.tokenizer.bos_token_id,
             "eos_token_id": processor.tokenizer.eos_token_id,
@@ -165,9 +179,14 @@ def build_stable_diffusion(folder: Path, seed: int = 0) -> None:
     )
     text_encoder = CLIPTextModel(
         CLIPTextConfig(
-            vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64,
-            num_hidden_layers=2, num_attention_heads=2, max_position_embeddings=32,
-            pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+            vocab_size=len(tokenizer),
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            max_position_embeddings=32,
+            pad_token_id=tokenizer.pad_token_id,
+            bos_token_id=tokenizer.bos_token_id,
             eos_token_id=tokenizer.eos_token_id,
         )
     )
@@ -177,8 +196,11 @@ def build_stable_diffusion(folder: Path, seed: int = 0) -> None:
         tokenizer=tokenizer,
         unet=unet,
         scheduler=EulerDiscreteScheduler(
-            beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-            timestep_spacing="trailing", steps_offset=1,
+            beta_start=0.00085,
+            beta_end=0.012,
+            beta_schedule="scaled_linear",
+            timestep_spacing="trailing",
+            steps_offset=1,
         ),
         safety_checker=None,
         feature_extractor=None,
@@ -206,7 +228,9 @@ def ensure_built(name: str, folder: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         BUILDERS[name](tmp)
-        (tmp / "glasses-tiny.json").write_text(json.dumps({"builder": name, "random_weights": True}))
+        (tmp / "glasses-tiny.json").write_text(
+            json.dumps({"builder": name, "random_weights": True})
+        )
         if folder.exists():
             shutil.rmtree(folder)
         os.replace(tmp, folder)

@@ -20,8 +20,12 @@ def generate(out_dir: Path = ROOT) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     args = [
-        "protoc", f"-I{ROOT}", f"--python_out={out_dir}", f"--pyi_out={out_dir}",
-        f"--grpc_python_out={out_dir}", str(ROOT / PROTO),
+        "protoc",
+        f"-I{ROOT}",
+        f"--python_out={out_dir}",
+        f"--pyi_out={out_dir}",
+        f"--grpc_python_out={out_dir}",
+        str(ROOT / PROTO),
     ]
     if protoc.main(args) != 0:
         raise RuntimeError(f"protoc failed on {PROTO}")

@@ -38,8 +38,11 @@ class RunningServer:
     health: health_aio.HealthServicer
 
     async def set_serving(self, serving: bool) -> None:
-        status = (health_pb2.HealthCheckResponse.SERVING if serving
-                  else health_pb2.HealthCheckResponse.NOT_SERVING)
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
         for name in ["", *SERVICE_NAMES]:
             await self.health.set(name, status)
 
@@ -48,12 +51,18 @@ class RunningServer:
         await self.server.stop(grace)
 
 
-async def create_server(config: ServerConfig, backend: VisionLanguageBackend,
-                        store: SampleStore, recheck: Redactor | None) -> RunningServer:
+async def create_server(
+    config: ServerConfig,
+    backend: VisionLanguageBackend,
+    store: SampleStore,
+    recheck: Redactor | None,
+) -> RunningServer:
     """Bind and start the server; health reports NOT_SERVING until ``set_serving``."""
-    server = grpc.aio.server(options=[
-        ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
-    ])
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
+        ]
+    )
     pb_grpc.add_AssistantServicer_to_server(
         AssistantService(config, backend, store, recheck if config.recheck_uploads else None),
         server,
@@ -61,8 +70,11 @@ async def create_server(config: ServerConfig, backend: VisionLanguageBackend,
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     reflection.enable_server_reflection(
-        [*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-         reflection.SERVICE_NAME],
+        [
+            *SERVICE_NAMES,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
         server,
     )
     port = server.add_insecure_port(f"{config.host}:{config.port}")
@@ -86,8 +98,7 @@ async def serve(config, on_ready=None) -> None:  # noqa: ANN001 - AppConfig
         recheck = await asyncio.to_thread(build_redactor, config.models, config.edge.redaction)
         running = await create_server(config.server, backend, store, recheck)
         await running.set_serving(True)
-        log.info("serving on %s:%d (model %s)", config.server.host, running.port,
-                 backend.model_id)
+        log.info("serving on %s:%d (model %s)", config.server.host, running.port, backend.model_id)
         if on_ready:
             on_ready(running)
         stop = asyncio.Event()

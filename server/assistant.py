@@ -53,8 +53,13 @@ class _Session:
 
 
 class AssistantService(pb_grpc.AssistantServicer):
-    def __init__(self, config: ServerConfig, backend: VisionLanguageBackend, store: SampleStore,
-                 recheck: Redactor | None) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        backend: VisionLanguageBackend,
+        store: SampleStore,
+        recheck: Redactor | None,
+    ) -> None:
         self.config = config
         self.backend = backend
         self.store = store
@@ -74,8 +79,9 @@ class AssistantService(pb_grpc.AssistantServicer):
             return
         session = _Session(uuid.uuid4().hex, hello.device_id, hello.consent)
         log.info("session %s opened (%s)", session.session_id, hello.consent)
-        yield wire.encode_ready(Ready(session.session_id, secrets.token_urlsafe(16),
-                                      self.backend.model_id))
+        yield wire.encode_ready(
+            Ready(session.session_id, secrets.token_urlsafe(16), self.backend.model_id)
+        )
         async for msg in request_iterator:
             kind = msg.WhichOneof("event")
             try:
@@ -89,7 +95,8 @@ class AssistantService(pb_grpc.AssistantServicer):
                     if not session.consent.allows(Scope.AUDIO):
                         raise InvalidInputError(
                             "raw audio was sent without the 'audio' consent scope; it was "
-                            "discarded. Send transcripts, or grant 'audio' in the app.")
+                            "discarded. Send transcripts, or grant 'audio' in the app."
+                        )
                     yield wire.encode_ack(msg.audio.seq)
                 elif kind == "query":
                     async for event in self._answer(session, wire.decode_query(msg.query)):
@@ -108,7 +115,8 @@ class AssistantService(pb_grpc.AssistantServicer):
         if len(msg.jpeg) > self.config.max_frame_bytes:
             raise InvalidInputError(
                 f"frame {msg.seq} is {len(msg.jpeg)} bytes; the limit is "
-                f"{self.config.max_frame_bytes}. Lower edge.redaction.max_side or jpeg_quality.")
+                f"{self.config.max_frame_bytes}. Lower edge.redaction.max_side or jpeg_quality."
+            )
         frame = wire.decode_frame(msg)
         t0 = time.perf_counter()
         if self.recheck is not None:
@@ -126,48 +134,67 @@ class AssistantService(pb_grpc.AssistantServicer):
         if not checked.report.findings and not checked.report.fully_masked:
             return frame
         # The edge missed something: keep the server's redaction, never the upload.
-        log.warning("re-check redacted %d finding(s) in frame seq=%d",
-                    len(checked.report.findings), frame.seq)
+        log.warning(
+            "re-check redacted %d finding(s) in frame seq=%d",
+            len(checked.report.findings),
+            frame.seq,
+        )
         merged = frame.report.findings + checked.report.findings
-        report = RedactionReport(merged, frame.report.timings_ms,
-                                    frame.report.sent_pixel_fraction,
-                                    checked.report.fully_masked, frame.report.detector_versions)
-        return UploadedFrame(frame.seq, checked.jpeg, checked.width, checked.height,
-                             frame.captured_at, report)
+        report = RedactionReport(
+            merged,
+            frame.report.timings_ms,
+            frame.report.sent_pixel_fraction,
+            checked.report.fully_masked,
+            frame.report.detector_versions,
+        )
+        return UploadedFrame(
+            frame.seq, checked.jpeg, checked.width, checked.height, frame.captured_at, report
+        )
 
     async def _answer(self, session: _Session, query: Query):
         frames = [session.frames[s] for s in query.frame_seqs if s in session.frames]
         missing = [s for s in query.frame_seqs if s not in session.frames]
         if missing:
-            raise InvalidInputError(f"query {query.seq} names frames {missing} that this session "
-                                    "does not hold; send (and await the ack of) frames first")
+            raise InvalidInputError(
+                f"query {query.seq} names frames {missing} that this session "
+                "does not hold; send (and await the ack of) frames first"
+            )
         frame = frames[-1] if frames else None
         max_tokens = min(query.max_tokens, self.config.max_answer_tokens)
         t0 = time.perf_counter()
         first_token_ms = None
         parts: list[str] = []
-        async for text in self.backend.stream(query.text, frame.jpeg if frame else None,
-                                              max_tokens):
+        async for text in self.backend.stream(
+            query.text, frame.jpeg if frame else None, max_tokens
+        ):
             if first_token_ms is None:
                 first_token_ms = (time.perf_counter() - t0) * 1e3
             parts.append(text)
             yield wire.encode_delta(AnswerDelta(query.seq, text, len(parts) - 1))
-        timings = {"generate_ms": (time.perf_counter() - t0) * 1e3,
-                   "first_token_ms": first_token_ms or 0.0}
+        timings = {
+            "generate_ms": (time.perf_counter() - t0) * 1e3,
+            "first_token_ms": first_token_ms or 0.0,
+        }
         if frame is not None:
             timings["recheck_ms"] = session.recheck_ms.get(frame.seq, 0.0)
         sample_id = ""
         if session.consent.allows(Scope.HISTORY) or session.consent.allows(Scope.TRAINING):
             t1 = time.perf_counter()
             sample = Sample(
-                sample_id=uuid.uuid4().hex, created_at_ns=time.time_ns(),
-                device_id=session.device_id, session_id=session.session_id,
-                consent=session.consent, query_text=query.text, answer_text="".join(parts),
-                model_id=self.backend.model_id, timings_ms=dict(timings),
+                sample_id=uuid.uuid4().hex,
+                created_at_ns=time.time_ns(),
+                device_id=session.device_id,
+                session_id=session.session_id,
+                consent=session.consent,
+                query_text=query.text,
+                answer_text="".join(parts),
+                model_id=self.backend.model_id,
+                timings_ms=dict(timings),
                 frame_jpeg=frame.jpeg if frame else None,
                 redaction=(frame.report.counts() if frame else {}),
             )
             sample_id = await asyncio.to_thread(self.store.put, sample)
             timings["store_ms"] = (time.perf_counter() - t1) * 1e3
-        yield wire.encode_done(AnswerDone(query.seq, self.backend.model_id, timings, len(parts),
-                                          sample_id))
+        yield wire.encode_done(
+            AnswerDone(query.seq, self.backend.model_id, timings, len(parts), sample_id)
+        )

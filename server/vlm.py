@@ -16,8 +16,9 @@ from edge.errors import BackendError, InvalidInputError
 class VisionLanguageBackend(Protocol):
     model_id: str
 
-    def stream(self, question: str, image_jpeg: bytes | None,
-               max_tokens: int) -> AsyncIterator[str]: ...
+    def stream(
+        self, question: str, image_jpeg: bytes | None, max_tokens: int
+    ) -> AsyncIterator[str]: ...
 
 
 class HfVisionLanguageBackend:
@@ -32,7 +33,15 @@ class HfVisionLanguageBackend:
         self.processor = processor
         self.model = model
         self.model_id = model_id
-        self._lock = asyncio.Lock()
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def _generation_lock(self) -> asyncio.Lock:
+        """One generation at a time; the lock belongs to the running loop."""
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
 
     @classmethod
     def load(cls, folder: Path, model_id: str, threads: int = 2) -> HfVisionLanguageBackend:
@@ -46,8 +55,9 @@ class HfVisionLanguageBackend:
             processor = AutoProcessor.from_pretrained(folder)
             model = AutoModelForImageTextToText.from_pretrained(folder).eval()
         except (OSError, ValueError) as exc:
-            raise BackendError(f"cannot load the vision-language model from '{folder}': {exc}") \
-                from exc
+            raise BackendError(
+                f"cannot load the vision-language model from '{folder}': {exc}"
+            ) from exc
         return cls(processor, model, model_id)
 
     def _inputs(self, question: str, image_jpeg: bytes | None):  # noqa: ANN202
@@ -66,8 +76,9 @@ class HfVisionLanguageBackend:
         prompt = self.processor.apply_chat_template(messages, add_generation_prompt=True)
         return self.processor(text=prompt, images=images, return_tensors="pt")
 
-    async def stream(self, question: str, image_jpeg: bytes | None,
-                     max_tokens: int) -> AsyncIterator[str]:
+    async def stream(
+        self, question: str, image_jpeg: bytes | None, max_tokens: int
+    ) -> AsyncIterator[str]:
         from transformers import StoppingCriteria, StoppingCriteriaList, TextStreamer
 
         loop = asyncio.get_running_loop()
@@ -89,16 +100,22 @@ class HfVisionLanguageBackend:
 
         def run() -> None:
             try:
-                self.model.generate(**inputs, max_new_tokens=max_tokens, do_sample=False,
-                                    streamer=streamer,
-                                    stopping_criteria=StoppingCriteriaList([_Stop()]))
+                self.model.generate(
+                    **inputs,
+                    max_new_tokens=max_tokens,
+                    do_sample=False,
+                    streamer=streamer,
+                    stopping_criteria=StoppingCriteriaList([_Stop()]),
+                )
             except Exception as exc:  # noqa: BLE001 - handed to the caller
-                loop.call_soon_threadsafe(queue.put_nowait, BackendError(
-                    f"generation failed in {self.model_id}: {type(exc).__name__}"))
+                loop.call_soon_threadsafe(
+                    queue.put_nowait,
+                    BackendError(f"generation failed in {self.model_id}: {type(exc).__name__}"),
+                )
             finally:
                 loop.call_soon_threadsafe(queue.put_nowait, end)
 
-        async with self._lock:
+        async with self._generation_lock():
             worker = loop.run_in_executor(None, run)
             try:
                 while (item := await queue.get()) is not end:
@@ -119,8 +136,9 @@ class FakeVisionLanguageBackend:
         self.answer = answer
         self.calls: list[tuple[str, bool]] = []
 
-    async def stream(self, question: str, image_jpeg: bytes | None,
-                     max_tokens: int) -> AsyncIterator[str]:
+    async def stream(
+        self, question: str, image_jpeg: bytes | None, max_tokens: int
+    ) -> AsyncIterator[str]:
         self.calls.append((question, image_jpeg is not None))
         for i, word in enumerate(self.answer.split()[:max_tokens]):
             await asyncio.sleep(0)

@@ -24,15 +24,24 @@ def decode_hello(msg: pb.ClientEvent) -> Hello:
         raise ConsentError("hello.consent is required: no consent, no session")
     consent = consent_from_pb(hello.consent)
     if Scope.ASSIST not in consent.scopes:
-        raise ConsentError("the consent snapshot does not include 'assist'; nothing can be "
-                           "processed. Turn on the assistant in the companion app.")
-    return Hello(hello.device_id, consent, hello.locale, tuple(hello.capabilities),
-                 hello.resume_token)
+        raise ConsentError(
+            "the consent snapshot does not include 'assist'; nothing can be "
+            "processed. Turn on the assistant in the companion app."
+        )
+    return Hello(
+        hello.device_id, consent, hello.locale, tuple(hello.capabilities), hello.resume_token
+    )
 
 
 def decode_frame(msg: pb.RedactedFrame) -> UploadedFrame:
-    return UploadedFrame(msg.seq, msg.jpeg, msg.width, msg.height,
-                         stamp_from_pb(msg.captured_at), report_from_pb(msg.report))
+    return UploadedFrame(
+        msg.seq,
+        msg.jpeg,
+        msg.width,
+        msg.height,
+        stamp_from_pb(msg.captured_at),
+        report_from_pb(msg.report),
+    )
 
 
 def decode_utterance(msg: pb.Utterance) -> UploadedUtterance:
@@ -40,26 +49,36 @@ def decode_utterance(msg: pb.Utterance) -> UploadedUtterance:
 
 
 def decode_query(msg: pb.Query) -> Query:
-    return Query(msg.seq, msg.text, tuple(msg.frame_seqs), msg.utterance_seq,
-                 msg.max_tokens or 64)
+    return Query(msg.seq, msg.text, tuple(msg.frame_seqs), msg.utterance_seq, msg.max_tokens or 64)
 
 
 def encode_ready(ready: Ready) -> pb.ServerEvent:
-    return pb.ServerEvent(ready=pb.Ready(session_id=ready.session_id,
-                                         resume_token=ready.resume_token,
-                                         protocol_version=PROTOCOL_VERSION,
-                                         model_id=ready.model_id))
+    return pb.ServerEvent(
+        ready=pb.Ready(
+            session_id=ready.session_id,
+            resume_token=ready.resume_token,
+            protocol_version=PROTOCOL_VERSION,
+            model_id=ready.model_id,
+        )
+    )
 
 
 def encode_delta(delta: AnswerDelta) -> pb.ServerEvent:
-    return pb.ServerEvent(delta=pb.AnswerDelta(query_seq=delta.query_seq, text=delta.text,
-                                               index=delta.index))
+    return pb.ServerEvent(
+        delta=pb.AnswerDelta(query_seq=delta.query_seq, text=delta.text, index=delta.index)
+    )
 
 
 def encode_done(done: AnswerDone) -> pb.ServerEvent:
-    return pb.ServerEvent(done=pb.AnswerDone(query_seq=done.query_seq, model_id=done.model_id,
-                                             timings_ms=done.timings_ms, tokens=done.tokens,
-                                             sample_id=done.sample_id))
+    return pb.ServerEvent(
+        done=pb.AnswerDone(
+            query_seq=done.query_seq,
+            model_id=done.model_id,
+            timings_ms=done.timings_ms,
+            tokens=done.tokens,
+            sample_id=done.sample_id,
+        )
+    )
 
 
 def encode_ack(seq: int) -> pb.ServerEvent:

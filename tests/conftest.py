@@ -30,8 +30,12 @@ def redactor(models_config):
 @pytest.fixture(scope="session")
 def strong_reader() -> RapidOcrReader:
     """A reader stronger than the edge's: used to judge whether anything leaked."""
-    return RapidOcrReader(resolve_file(Role.OCR_DET), resolve_file(Role.OCR_REC),
-                          det_limit_side=2560, min_text_score=0.1)
+    return RapidOcrReader(
+        resolve_file(Role.OCR_DET),
+        resolve_file(Role.OCR_REC),
+        det_limit_side=2560,
+        min_text_score=0.1,
+    )
 
 
 def card_scene(number: str = TEST_CARD, width: int = 430, seed: int = 1) -> np.ndarray:

@@ -14,9 +14,28 @@ from dataclasses import dataclass
 MIN_DIGITS = 12
 
 # Letters that OCR (and people) confuse with digits.
-CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1",
-                            "|": "1", "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
-                            "z": "2", "G": "6", "b": "6", "q": "9", "g": "9", "T": "7"})
+CONFUSABLE = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "G": "6",
+        "b": "6",
+        "q": "9",
+        "g": "9",
+        "T": "7",
+    }
+)
 SEPARATORS = frozenset(" -._\u2013\u2014·:,/")
 MAX_GAP = 3  # separators allowed between two digit groups
 
@@ -58,8 +77,10 @@ def _mark_digitish(text: str) -> list[bool]:
     while changed:  # spread through touching confusables: "4OO0"
         changed = False
         for i, ch in enumerate(text):
-            if not mark[i] and _is_confusable(ch) and (
-                (i > 0 and mark[i - 1]) or (i + 1 < n and mark[i + 1])
+            if (
+                not mark[i]
+                and _is_confusable(ch)
+                and ((i > 0 and mark[i - 1]) or (i + 1 < n and mark[i + 1]))
             ):
                 mark[i] = changed = True
     i = 0

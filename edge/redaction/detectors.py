@@ -40,8 +40,9 @@ class TextReader(Protocol):
     def read(self, bgr: np.ndarray) -> list[TextLine]: ...
 
 
-def span_polygon(quad: np.ndarray, text_len: int, start: int, end: int,
-                 pad_chars: float = 0.6) -> np.ndarray:
+def span_polygon(
+    quad: np.ndarray, text_len: int, start: int, end: int, pad_chars: float = 0.6
+) -> np.ndarray:
     """The part of a text line's quad that holds characters ``start:end``.
 
     Characters are assumed evenly spaced along the line (true for card
@@ -74,9 +75,13 @@ class OcrCardNumberDetector:
             for run in find_digit_runs(line.text, self.min_digits):
                 signals = run.signals
                 confidence = 0.6 + 0.2 * ("luhn" in signals) + 0.1 * ("issuer_range" in signals)
-                found.append(Detection(
-                    Label.CARD_NUMBER,
-                    span_polygon(line.quad, len(line.text), run.start, run.end),
-                    round(min(confidence * line.score, 1.0), 3), signals, self.version,
-                ))
+                found.append(
+                    Detection(
+                        Label.CARD_NUMBER,
+                        span_polygon(line.quad, len(line.text), run.start, run.end),
+                        round(min(confidence * line.score, 1.0), 3),
+                        signals,
+                        self.version,
+                    )
+                )
         return found

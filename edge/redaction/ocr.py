@@ -26,8 +26,14 @@ class RapidOcrReader:
 
     version = "pp-ocrv4-mobile"
 
-    def __init__(self, det_model: Path, rec_model: Path, threads: int = 2,
-                 det_limit_side: int = 1280, min_text_score: float = 0.3) -> None:
+    def __init__(
+        self,
+        det_model: Path,
+        rec_model: Path,
+        threads: int = 2,
+        det_limit_side: int = 1280,
+        min_text_score: float = 0.3,
+    ) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
         self._ocr = RapidOCR(

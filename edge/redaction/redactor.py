@@ -42,8 +42,9 @@ def encode_jpeg(bgr: np.ndarray, quality: int) -> bytes:
     return buf.tobytes()
 
 
-def fill_polygons(bgr: np.ndarray, detections: Sequence[Detection],
-                  colour: tuple[int, int, int]) -> np.ndarray:
+def fill_polygons(
+    bgr: np.ndarray, detections: Sequence[Detection], colour: tuple[int, int, int]
+) -> np.ndarray:
     """Solid-fill every detection's polygon (irreversible, unlike blur)."""
     out = bgr.copy()
     for det in detections:
@@ -109,8 +110,9 @@ class Redactor:
         timings["total"] = (time.perf_counter() - start) * 1e3
         height, width = filled.shape[:2]
         findings = tuple(
-            Finding(d.label, _box(d.polygon, scale, width, height), d.confidence, d.signals,
-                    d.detector)
+            Finding(
+                d.label, _box(d.polygon, scale, width, height), d.confidence, d.signals, d.detector
+            )
             for d in detections
         )
         report = RedactionReport(
@@ -119,16 +121,27 @@ class Redactor:
             sent_pixel_fraction=(width * height) / (raw.width * raw.height),
             detector_versions={d.name: d.version for d in self.detectors},
         )
-        return RedactedImage(raw.seq, jpeg, width, height, raw.captured_at, report,
-                             mint=_REDACTION_MINT)
+        return RedactedImage(
+            raw.seq, jpeg, width, height, raw.captured_at, report, mint=_REDACTION_MINT
+        )
 
     def _fully_masked(self, raw: RawImage, reason: str) -> RedactedImage:
         scale = min(1.0, self.policy.max_side / max(raw.width, raw.height, 1))
         width, height = max(round(raw.width * scale), 1), max(round(raw.height * scale), 1)
         blank = np.zeros((height, width, 3), np.uint8)
         report = RedactionReport(
-            findings=(), timings_ms={}, sent_pixel_fraction=0.0, fully_masked=True,
+            findings=(),
+            timings_ms={},
+            sent_pixel_fraction=0.0,
+            fully_masked=True,
             detector_versions={"fail_closed": reason},
         )
-        return RedactedImage(raw.seq, encode_jpeg(blank, self.policy.jpeg_quality), width,
-                             height, raw.captured_at, report, mint=_REDACTION_MINT)
+        return RedactedImage(
+            raw.seq,
+            encode_jpeg(blank, self.policy.jpeg_quality),
+            width,
+            height,
+            raw.captured_at,
+            report,
+            mint=_REDACTION_MINT,
+        )

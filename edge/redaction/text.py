@@ -13,9 +13,22 @@ from edge.frames import _REDACTION_MINT, Transcript, Utterance
 from edge.redaction.cards import MIN_DIGITS, find_digit_runs
 
 _NUMBER_WORDS = {
-    "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "to": "2",
-    "too": "2", "three": "3", "four": "4", "for": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9",
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "nought": "0",
+    "one": "1",
+    "two": "2",
+    "to": "2",
+    "too": "2",
+    "three": "3",
+    "four": "4",
+    "for": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
 }
 _WORD = re.compile(r"[A-Za-z]+|\d+|\S", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -33,8 +46,9 @@ def _spoken_digit_spans(text: str) -> list[tuple[int, int]]:
         while j < len(tokens):
             _, _, tok = tokens[j]
             digits = tok if tok.isdigit() else _NUMBER_WORDS.get(tok.lower())
-            if digits is not None and not (count == 0 and tok.lower() in ("to", "too", "for",
-                                                                           "o", "oh")):
+            if digits is not None and not (
+                count == 0 and tok.lower() in ("to", "too", "for", "o", "oh")
+            ):
                 count += len(digits)
                 start = tokens[j][0] if start is None else start
                 end = tokens[j][1]
@@ -73,5 +87,13 @@ def redact_string(text: str) -> tuple[str, int]:
 def redact_transcript(transcript: Transcript, seq: int) -> Utterance:
     """The only way a transcript becomes text that may leave the device."""
     text, count = redact_string(transcript.text)
-    return Utterance(seq, text, transcript.started_at, transcript.ended_at,
-                     transcript.language, transcript.confidence, count, mint=_REDACTION_MINT)
+    return Utterance(
+        seq,
+        text,
+        transcript.started_at,
+        transcript.ended_at,
+        transcript.language,
+        transcript.confidence,
+        count,
+        mint=_REDACTION_MINT,
+    )

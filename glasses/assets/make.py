@@ -32,24 +32,45 @@ def wood_table(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     return np.clip(shade[..., None] * base[None, None, :] * 1.3, 0, 255).astype(np.uint8)
 
 
-def draw_card(canvas: np.ndarray, x: int, y: int, width: int, number: str,
-              colour=(150, 70, 25)) -> None:  # noqa: ANN001
+def draw_card(
+    canvas: np.ndarray, x: int, y: int, width: int, number: str, colour=(150, 70, 25)
+) -> None:  # noqa: ANN001
     """A payment card (ISO ID-1 proportions) with chip, number and expiry."""
     height = int(width / 1.586)
     overlay = canvas.copy()
     cv2.rectangle(overlay, (x + 3, y + 6), (x + width + 3, y + height + 6), (20, 20, 20), -1)
     canvas[:] = cv2.addWeighted(overlay, 0.35, canvas, 0.65, 0)
     cv2.rectangle(canvas, (x, y), (x + width, y + height), colour, -1, cv2.LINE_AA)
-    cv2.rectangle(canvas, (x + width // 10, y + height // 3),
-                  (x + width // 10 + width // 7, y + height // 3 + width // 10), (80, 190, 215),
-                  -1, cv2.LINE_AA)
+    cv2.rectangle(
+        canvas,
+        (x + width // 10, y + height // 3),
+        (x + width // 10 + width // 7, y + height // 3 + width // 10),
+        (80, 190, 215),
+        -1,
+        cv2.LINE_AA,
+    )
     scale = width / 360
-    grouped = " ".join(number[i:i + 4] for i in range(0, len(number), 4))
-    cv2.putText(canvas, grouped, (x + width // 14, y + int(height * 0.68)),
-                cv2.FONT_HERSHEY_SIMPLEX, scale, (245, 245, 245), max(1, int(2 * scale)),
-                cv2.LINE_AA)
-    cv2.putText(canvas, "VALID THRU 12/29", (x + width // 14, y + int(height * 0.85)),
-                cv2.FONT_HERSHEY_SIMPLEX, scale * 0.45, (235, 235, 235), 1, cv2.LINE_AA)
+    grouped = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    cv2.putText(
+        canvas,
+        grouped,
+        (x + width // 14, y + int(height * 0.68)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        scale,
+        (245, 245, 245),
+        max(1, int(2 * scale)),
+        cv2.LINE_AA,
+    )
+    cv2.putText(
+        canvas,
+        "VALID THRU 12/29",
+        (x + width // 14, y + int(height * 0.85)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        scale * 0.45,
+        (235, 235, 235),
+        1,
+        cv2.LINE_AA,
+    )
 
 
 def make_video(path: Path, number: str = "4111111111111111", seed: int = 7) -> None:
@@ -58,7 +79,7 @@ def make_video(path: Path, number: str = "4111111111111111", seed: int = 7) -> N
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), FPS, (W, H))
     for i in range(int(SECONDS * FPS)):
         dx, dy = int(60 + 40 * np.sin(i / 15)), int(30 + 15 * np.cos(i / 20))  # camera drift
-        frame = table[dy:dy + H, dx:dx + W].copy()
+        frame = table[dy : dy + H, dx : dx + W].copy()
         cv2.circle(frame, (1030, 220), 95, (235, 235, 240), -1, cv2.LINE_AA)  # a mug
         cv2.circle(frame, (1030, 220), 70, (30, 50, 70), -1, cv2.LINE_AA)
         draw_card(frame, 420 - dx // 2, 260 - dy // 2, 430, number)
@@ -69,8 +90,9 @@ def make_video(path: Path, number: str = "4111111111111111", seed: int = 7) -> N
 def make_audio(path: Path, text: str = DEMO_QUESTION) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         spoken = Path(tmp) / "speech.wav"
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(spoken), text],
-                       check=True)
+        subprocess.run(
+            ["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(spoken), text], check=True
+        )
         samples, rate = read_wav(spoken)
     speech = resample(samples, rate)
     silence = np.zeros(int(0.8 * 16000), np.float32)

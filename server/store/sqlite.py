@@ -72,14 +72,17 @@ class SqliteSampleStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.blobs = BlobFolder(self.folder / "blobs")
-            self._db = sqlite3.connect(self.folder / "samples.db", check_same_thread=False,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(
+                self.folder / "samples.db", check_same_thread=False, isolation_level=None
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the sample store in '{self.folder}': {exc}. "
-                             "Check that the folder is writable (server.store.path).") from exc
+            raise StoreError(
+                f"cannot open the sample store in '{self.folder}': {exc}. "
+                "Check that the folder is writable (server.store.path)."
+            ) from exc
         self._lock = threading.Lock()
 
     def put(self, sample: Sample) -> str:
@@ -89,28 +92,47 @@ class SqliteSampleStore:
             with self._lock:
                 self._db.execute(
                     "INSERT INTO samples VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (sample.sample_id, sample.created_at_ns, sample.device_id, sample.session_id,
-                     ",".join(sorted(s.name.lower() for s in c.scopes)), c.region,
-                     c.policy_version, c.ledger_entry_id, sample.query_text, sample.answer_text,
-                     sample.model_id, json.dumps(sample.timings_ms), json.dumps(sample.redaction),
-                     frame_sha),
+                    (
+                        sample.sample_id,
+                        sample.created_at_ns,
+                        sample.device_id,
+                        sample.session_id,
+                        ",".join(sorted(s.name.lower() for s in c.scopes)),
+                        c.region,
+                        c.policy_version,
+                        c.ledger_entry_id,
+                        sample.query_text,
+                        sample.answer_text,
+                        sample.model_id,
+                        json.dumps(sample.timings_ms),
+                        json.dumps(sample.redaction),
+                        frame_sha,
+                    ),
                 )
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"sample could not be stored ({type(exc).__name__}); "
-                             "it was not acknowledged") from exc
+            raise StoreError(
+                f"sample could not be stored ({type(exc).__name__}); it was not acknowledged"
+            ) from exc
         return sample.sample_id
 
     def get(self, sample_id: str) -> Sample | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM samples WHERE sample_id=?",
-                                   (sample_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT * FROM samples WHERE sample_id=?", (sample_id,)
+            ).fetchone()
         if row is None:
             return None
         scopes = frozenset(Scope[s.upper()] for s in row[4].split(",") if s)
         return Sample(
-            sample_id=row[0], created_at_ns=row[1], device_id=row[2], session_id=row[3],
-            consent=ConsentSnapshot(scopes, row[5], row[6], row[7]), query_text=row[8],
-            answer_text=row[9], model_id=row[10], timings_ms=json.loads(row[11]),
+            sample_id=row[0],
+            created_at_ns=row[1],
+            device_id=row[2],
+            session_id=row[3],
+            consent=ConsentSnapshot(scopes, row[5], row[6], row[7]),
+            query_text=row[8],
+            answer_text=row[9],
+            model_id=row[10],
+            timings_ms=json.loads(row[11]),
             redaction=json.loads(row[12]),
             frame_jpeg=self.blobs.get(row[13]) if row[13] else None,
         )

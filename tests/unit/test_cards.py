@@ -3,20 +3,23 @@ import pytest
 from edge.redaction.cards import find_digit_runs, issuer_range, luhn_valid
 
 
-@pytest.mark.parametrize("text,digits", [
-    ("4111 1111 1111 1111", "4111111111111111"),              # 4-4-4-4
-    ("3782 822463 10005", "378282246310005"),                # 4-6-5 (Amex)
-    ("3056 930902 5904", "30569309025904"),                  # 4-6-4 (Diners)
-    ("5500005555555559", "5500005555555559"),                # unspaced
-    ("card 2223-0031-2200-3222 exp", "2223003122003222"),    # dashes, Mastercard 2-series
-    ("4111.1111.1111.1111", "4111111111111111"),             # dots
-    ("4l11 1111 IIII 1111", "4111111111111111"),             # OCR confusions
-    ("6011 0009 9013 9424 3", "60110009901394243"),          # 17 digits
-])
+@pytest.mark.parametrize(
+    "text,digits",
+    [
+        ("4111 1111 1111 1111", "4111111111111111"),  # 4-4-4-4
+        ("3782 822463 10005", "378282246310005"),  # 4-6-5 (Amex)
+        ("3056 930902 5904", "30569309025904"),  # 4-6-4 (Diners)
+        ("5500005555555559", "5500005555555559"),  # unspaced
+        ("card 2223-0031-2200-3222 exp", "2223003122003222"),  # dashes, Mastercard 2-series
+        ("4111.1111.1111.1111", "4111111111111111"),  # dots
+        ("4l11 1111 IIII 1111", "4111111111111111"),  # OCR confusions
+        ("6011 0009 9013 9424 3", "60110009901394243"),  # 17 digits
+    ],
+)
 def test_card_numbers_are_found_in_every_grouping(text, digits):
     runs = find_digit_runs(text)
     assert [r.digits for r in runs] == [digits]
-    span = text[runs[0].start:runs[0].end]
+    span = text[runs[0].start : runs[0].end]
     assert sum(c not in " -." for c in span) == len(digits)  # the span is exactly the number
 
 
@@ -26,10 +29,17 @@ def test_a_misread_digit_still_redacts():
     assert len(runs) == 1 and "luhn" not in runs[0].signals
 
 
-@pytest.mark.parametrize("text", [
-    "order 123456 on 12/05/2026", "total $1,234.56", "call 555-123-4567", "BOSS 1234",
-    "VALID THRU 12/29", "at 10:45 gate 12",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 123456 on 12/05/2026",
+        "total $1,234.56",
+        "call 555-123-4567",
+        "BOSS 1234",
+        "VALID THRU 12/29",
+        "at 10:45 gate 12",
+    ],
+)
 def test_short_numbers_and_words_are_left_alone(text):
     assert find_digit_runs(text) == []
 
@@ -43,4 +53,7 @@ def test_confidence_signals():
     assert issuer_range("2223003122003222") == "mastercard"
     assert issuer_range("378282246310005") == "amex"
     assert set(find_digit_runs("4111 1111 1111 1111")[0].signals) == {
-        "luhn", "issuer_range", "card_length"}
+        "luhn",
+        "issuer_range",
+        "card_length",
+    }

@@ -21,15 +21,20 @@ def test_file_then_environment_then_flags(tmp_path):
     assert config.edge.device_id == "g-2"
 
 
-@pytest.mark.parametrize("env,expected", [
-    ({"GLASSES__SERVER__PORT": "abc"}, ["server.port", "'abc'"]),
-    ({"GLASSES__SERVER__PORT": "70000"}, ["server.port", "less than or equal to 65535"]),
-    ({"GLASSES__EDGE__REDACTION__ON_FAILURE": "pass"},
-     ["edge.redaction.on_failure", "'withhold' or 'mask'", "'pass'"]),
-    ({"GLASSES__EDGE__CONSENT__REGION": "usa"}, ["edge.consent.region", "pattern"]),
-    ({"GLASSES__SERVER__PROT": "1"}, ["server.prot", "not known"]),
-    ({"GLASSES__MODELS__PROFILE": "fast"}, ["models.profile", "'offline' or 'standard'"]),
-])
+@pytest.mark.parametrize(
+    "env,expected",
+    [
+        ({"GLASSES__SERVER__PORT": "abc"}, ["server.port", "'abc'"]),
+        ({"GLASSES__SERVER__PORT": "70000"}, ["server.port", "less than or equal to 65535"]),
+        (
+            {"GLASSES__EDGE__REDACTION__ON_FAILURE": "pass"},
+            ["edge.redaction.on_failure", "'withhold' or 'mask'", "'pass'"],
+        ),
+        ({"GLASSES__EDGE__CONSENT__REGION": "usa"}, ["edge.consent.region", "pattern"]),
+        ({"GLASSES__SERVER__PROT": "1"}, ["server.prot", "not known"]),
+        ({"GLASSES__MODELS__PROFILE": "fast"}, ["models.profile", "'offline' or 'standard'"]),
+    ],
+)
 def test_a_bad_value_names_the_key_the_problem_and_what_is_allowed(env, expected):
     with pytest.raises(ConfigError) as info:
         load_config(environ=env)

@@ -28,8 +28,7 @@ def test_a_missing_hub_model_says_which_and_how_to_get_it(tmp_path, monkeypatch)
 
 
 def test_a_local_path_override_wins_and_a_wrong_one_is_explained(tmp_path):
-    assert resolve(Role.DIFFUSION, Profile.STANDARD, paths={"diffusion": str(tmp_path)}) == \
-        tmp_path
+    assert resolve(Role.DIFFUSION, Profile.STANDARD, paths={"diffusion": str(tmp_path)}) == tmp_path
     with pytest.raises(ModelMissingError, match="does not exist"):
         resolve(Role.DIFFUSION, paths={"diffusion": str(tmp_path / "missing")})
 

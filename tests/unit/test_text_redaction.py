@@ -21,8 +21,12 @@ def test_emails_are_removed():
 
 
 def test_ordinary_speech_is_untouched():
-    for said in ("I want two tickets for 5 pm", "what is this table made of?",
-                 "call one two three", "room 101 at 10 to 4"):
+    for said in (
+        "I want two tickets for 5 pm",
+        "what is this table made of?",
+        "call one two three",
+        "room 101 at 10 to 4",
+    ):
         assert redact_string(said) == (said, 0)
 
 

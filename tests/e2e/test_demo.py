@@ -1,0 +1,49 @@
+"""`glasses demo` end to end, through the real command line."""
+
+import os
+import subprocess
+import sys
+
+import cv2
+import pytest
+
+from glasses.assets import DEMO_CARD_NUMBER
+from tests.conftest import readable_digit_runs
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "GLASSES__MODELS__CACHE_DIR": str(out / "models")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "glasses", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    return proc, out
+
+
+def test_demo_prints_the_whole_story(demo_run):
+    proc, _ = demo_run
+    assert proc.returncode == 0, proc.stderr
+    report = proc.stdout
+    assert "transcript (redacted on device): 'Hey glasses, what is this table made" in report
+    assert "card_number=1" in report
+    assert "answer (streamed): '" in report and "answer (streamed): ''" not in report
+    assert "sample id: " in report and "(not kept" not in report
+    assert "samples in store: 1" in report
+    for stage in ("asr_ms", "redact_ms", "upload_ack_ms", "first_token_ms", "server_recheck_ms"):
+        assert stage in report
+    assert DEMO_CARD_NUMBER not in report and "4111" not in report
+
+
+def test_the_card_number_is_legible_in_the_original_and_not_in_what_was_sent(
+    demo_run, strong_reader
+):
+    _, out = demo_run
+    original = cv2.imread(str(out / "frame0_original.jpg"))
+    redacted = cv2.imread(str(out / "frame0_redacted.jpg"))
+    assert DEMO_CARD_NUMBER in readable_digit_runs(strong_reader, original)
+    assert readable_digit_runs(strong_reader, redacted) == []

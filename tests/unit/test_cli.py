@@ -1,0 +1,61 @@
+import json
+import subprocess
+import sys
+
+import cv2
+
+from glasses.cli import build_parser, main
+from tests.conftest import card_scene
+
+SUBCOMMANDS = ["demo", "server", "edge", "redact", "imagine", "consent", "export"]
+
+
+def test_help_lists_every_subcommand():
+    text = build_parser().format_help()
+    for name in SUBCOMMANDS:
+        assert name in text
+
+
+def test_every_subcommand_has_help(capsys):
+    for name in SUBCOMMANDS:
+        try:
+            main([name, "--help"])
+        except SystemExit as exc:
+            assert exc.code == 0
+        assert "usage: glasses " + name in capsys.readouterr().out
+
+
+def test_a_bad_config_value_is_a_clear_error_not_a_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "glasses", "redact", "x.jpg", "--out", "o"],
+        capture_output=True,
+        text=True,
+        env={"GLASSES__EDGE__REDACTION__MAX_SIDE": "huge", "PATH": ""},
+    )
+    assert proc.returncode == 2
+    assert "edge.redaction.max_side" in proc.stderr and "'huge'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_redact_writes_same_names_and_a_json_report(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    cv2.imwrite(str(src / "desk.png"), card_scene())
+    cv2.imwrite(str(src / "plain.jpg"), card_scene()[:200, :200])
+    report_file = tmp_path / "report.json"
+    assert (
+        main(["redact", str(src), "--out", str(tmp_path / "out"), "--report", str(report_file)])
+        == 0
+    )
+    assert (tmp_path / "out" / "desk.png").is_file() and (tmp_path / "out" / "plain.jpg").is_file()
+    report = json.loads(report_file.read_text())
+    by_name = {entry["file"]: entry for entry in report["images"]}
+    assert by_name["desk.png"]["counts"] == {"card_number": 1}
+    assert by_name["plain.jpg"]["counts"] == {}
+    assert by_name["desk.png"]["latency_ms"] > 0
+    assert "5500" not in report_file.read_text()  # findings never hold the content
+
+
+def test_redact_on_a_missing_input_says_so(tmp_path, capsys):
+    assert main(["redact", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
+    assert "neither a file nor a folder" in capsys.readouterr().err

@@ -1,0 +1,115 @@
+"""The redactor on real PP-OCR weights: what a user would notice."""
+
+import numpy as np
+import pytest
+
+from edge.errors import RedactionError
+from edge.frames import Label, RawImage, Stamp
+from edge.redaction import RedactionPolicy, Redactor
+from tests.conftest import TEST_CARD, card_scene, decode, readable_digit_runs
+
+
+def raw(pixels, seq=1):
+    return RawImage(seq, pixels, Stamp.media(0.0))
+
+
+@pytest.mark.parametrize(
+    "number,width", [(TEST_CARD, 430), ("4111111111111111", 300), ("378282246310005", 520)]
+)
+def test_card_number_is_unreadable_after_redaction(redactor, strong_reader, number, width):
+    scene = card_scene(number, width)
+    assert number in readable_digit_runs(strong_reader, scene)  # legible before
+    out = redactor.redact(raw(scene))
+    assert out.report.count(Label.CARD_NUMBER) == 1
+    assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []  # nothing of 8+ digits
+
+
+def test_the_rest_of_the_frame_is_kept(redactor):
+    scene = card_scene()
+    out = redactor.redact(raw(scene))
+    finding = out.report.findings[0]
+    assert finding.box.area < 0.05 * 1280 * 720  # only the number band is filled
+    assert {"luhn", "issuer_range"} <= set(finding.signals)
+    # Outside the filled box the picture is the same picture (JPEG noise aside).
+    mask = np.ones(scene.shape[:2], bool)
+    b = finding.box
+    mask[b.y : b.y + b.h, b.x : b.x + b.w] = False
+    diff = np.abs(decode(out.jpeg).astype(int) - scene.astype(int))[mask]
+    assert diff.mean() < 6
+
+
+def test_redacted_region_is_a_solid_fill_not_a_blur(redactor):
+    out = redactor.redact(raw(card_scene()))
+    b = out.report.findings[0].box
+    inner = decode(out.jpeg)[b.y + 6 : b.y + b.h - 6, b.x + 6 : b.x + b.w - 6]
+    # Solid black up to JPEG ringing at the edges; white glyphs would be ~245.
+    assert inner.mean() < 4 and inner.max() < 48
+
+
+def _jpeg_segments(data: bytes) -> tuple[list[int], bytes]:
+    """Marker codes of a baseline JPEG, and the bytes after its EOI marker."""
+    assert data[:2] == b"\xff\xd8"
+    markers, i = [], 2
+    while i < len(data):
+        assert data[i] == 0xFF
+        marker = data[i + 1]
+        markers.append(marker)
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        if marker == 0xDA:  # start of scan: entropy-coded data runs to EOI
+            eoi = data.index(b"\xff\xd9", i + 2 + length)
+            while data[eoi - 1] == 0xFF:  # skip stuffed/fill bytes before a real EOI
+                eoi = data.index(b"\xff\xd9", eoi + 2)
+            return markers, data[eoi + 2 :]
+        i += 2 + length
+    raise AssertionError("no scan in JPEG")
+
+
+def test_output_carries_no_metadata(redactor):
+    out = redactor.redact(raw(card_scene()))
+    markers, trailing = _jpeg_segments(out.jpeg)
+    app_segments = [m for m in markers if 0xE1 <= m <= 0xEF]  # EXIF/XMP/ICC/...
+    assert app_segments == [] and 0xFE not in markers  # no APPn beyond JFIF, no comments
+    assert trailing == b""  # nothing hidden after the image
+
+
+class _Exploding:
+    name, version = "exploding", "0"
+
+    def detect(self, bgr):
+        raise RuntimeError("model crashed")
+
+
+class _Slow:
+    name, version = "slow", "0"
+
+    def detect(self, bgr):
+        import time
+
+        time.sleep(0.05)
+        return []
+
+
+def test_a_detector_error_withholds_the_frame():
+    with pytest.raises(RedactionError, match="withheld"):
+        Redactor([_Exploding()]).redact(raw(card_scene()))
+
+
+def test_mask_policy_sends_a_fully_masked_frame_instead():
+    out = Redactor([_Exploding()], RedactionPolicy(on_failure="mask")).redact(raw(card_scene()))
+    assert out.report.fully_masked and decode(out.jpeg).max() < 8
+
+
+def test_a_budget_overrun_fails_closed():
+    with pytest.raises(RedactionError, match="budget"):
+        Redactor([_Slow()], RedactionPolicy(time_budget_ms=10)).redact(raw(card_scene()))
+
+
+def test_a_frame_that_is_not_bgr_is_refused_not_passed():
+    with pytest.raises(RedactionError, match="8-bit BGR"):
+        Redactor([]).redact(raw(np.zeros((10, 10), np.uint8)))
+
+
+def test_minimisation_downscales_and_reports_the_fraction_sent():
+    out = Redactor([], RedactionPolicy(max_side=640)).redact(raw(card_scene()))
+    assert (out.width, out.height) == (640, 360)
+    assert out.report.sent_pixel_fraction == pytest.approx(0.25)

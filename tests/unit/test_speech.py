@@ -1,0 +1,46 @@
+"""VAD and on-device ASR on the bundled question (real Silero + Whisper)."""
+
+import asyncio
+
+import numpy as np
+
+from edge.components import build_segmenter, build_transcriber
+from edge.config import AsrConfig, VadConfig
+from edge.frames import AudioChunk, Stamp
+from edge.sources import WavFileMicrophone
+from glasses.assets import DEMO_AUDIO
+
+
+def segments_of(path, models_config):
+    segmenter = build_segmenter(models_config, VadConfig())
+
+    async def collect():
+        found = []
+        async for chunk in WavFileMicrophone(path, speed=float("inf")).chunks():
+            found += list(segmenter.feed(chunk))
+        return found + list(segmenter.flush())
+
+    return asyncio.run(collect())
+
+
+def test_vad_finds_the_one_question_in_the_clip(models_config):
+    segments = segments_of(DEMO_AUDIO, models_config)
+    assert len(segments) == 1
+    seg = segments[0]
+    assert 0.4 < seg.started_at.seconds < 1.0  # speech starts after 0.8 s of silence
+    assert 2.0 < seg.ended_at.seconds - seg.started_at.seconds < 4.5
+
+
+def test_silence_gives_no_utterance(models_config):
+    segmenter = build_segmenter(models_config, VadConfig())
+    chunks = [
+        AudioChunk(i, np.zeros(512, np.float32), 16000, Stamp.media(i * 0.032)) for i in range(100)
+    ]
+    assert [s for c in chunks for s in segmenter.feed(c)] == []
+
+
+def test_whisper_transcribes_the_question_on_device(models_config):
+    segment = segments_of(DEMO_AUDIO, models_config)[0]
+    transcript = build_transcriber(models_config, AsrConfig()).transcribe(segment)
+    words = transcript.text.lower()
+    assert "glasses" in words and "table" in words
