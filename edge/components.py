@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from edge.asr import WhisperTranscriber
-from edge.config import AsrConfig, RedactionConfig, VadConfig
+from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.onnx import create_session
 from edge.redaction import RedactionPolicy, Redactor
 from edge.redaction.detectors import OcrCardNumberDetector
 from edge.redaction.ocr import RapidOcrReader
+from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig
 from models.registry import Role, resolve, resolve_file
@@ -37,3 +38,13 @@ def build_segmenter(models: ModelsConfig, config: VadConfig) -> VadSegmenter:
 
 def build_transcriber(models: ModelsConfig, config: AsrConfig) -> WhisperTranscriber:
     return WhisperTranscriber(resolve(Role.ASR, **models.where()), config, models.threads)
+
+
+def build_edge_runtime(models: ModelsConfig, edge: EdgeConfig) -> EdgeRuntime:
+    """The whole edge: VAD, on-device ASR and the redactor, wired together."""
+    return EdgeRuntime(
+        edge,
+        build_segmenter(models, edge.vad),
+        build_transcriber(models, edge.asr),
+        build_redactor(models, edge.redaction),
+    )

@@ -59,6 +59,7 @@ class VadSegmenter:
         self._clock = None
 
     def feed(self, chunk: AudioChunk) -> Iterator[SpeechSegment]:
+        """Segments that end within ``chunk`` (usually none)."""
         if chunk.sample_rate != SAMPLE_RATE:
             raise ValueError(f"VAD needs {SAMPLE_RATE} Hz audio, got {chunk.sample_rate}")
         self._clock = chunk.captured_at.clock
@@ -75,8 +76,8 @@ class VadSegmenter:
 
     def flush(self) -> Iterator[SpeechSegment]:
         """End of stream: an utterance still open is closed."""
-        if self._speech:
-            yield self._close(self._pending_t0)
+        if self._speech and (segment := self._close(self._pending_t0)) is not None:
+            yield segment
 
     def _step(self, window: np.ndarray, t0: float) -> SpeechSegment | None:
         speaking = self.vad.probability(window) >= self.config.threshold

@@ -53,8 +53,7 @@ def cmd_server(args: argparse.Namespace) -> int:
 def cmd_edge(args: argparse.Namespace) -> int:
     import grpc
 
-    from edge.components import build_redactor, build_segmenter, build_transcriber
-    from edge.runtime import EdgeRuntime
+    from edge.components import build_edge_runtime
     from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
     from edge.uplink import ConverseSession
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
@@ -62,12 +61,7 @@ def cmd_edge(args: argparse.Namespace) -> int:
     overrides = {"edge": {"server": args.server}} if args.server else None
     config = _config(args, overrides=overrides)
     edge = config.edge
-    runtime = EdgeRuntime(
-        edge,
-        build_segmenter(config.models, edge.vad),
-        build_transcriber(config.models, edge.asr),
-        build_redactor(config.models, edge.redaction),
-    )
+    runtime = build_edge_runtime(config.models, edge)
     mic = (
         SoundDeviceMicrophone()
         if args.live_mic

@@ -18,8 +18,8 @@ from pathlib import Path
 import cv2
 import grpc
 
-from edge.components import build_redactor, build_segmenter, build_transcriber
-from edge.runtime import EdgeRuntime, Interaction
+from edge.components import build_edge_runtime
+from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
@@ -38,33 +38,20 @@ class DemoResult:
 async def run_demo(
     config: AppConfig, out_dir: Path, video: Path = DEMO_VIDEO, audio: Path = DEMO_AUDIO, echo=print
 ) -> DemoResult:  # noqa: ANN001
-    from server.app import create_server
-    from server.components import build_store, build_vlm
+    from server.app import start_server
 
     out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    store = build_store(config.server.store)
-    backend = await asyncio.to_thread(build_vlm, config.models)
-    recheck = await asyncio.to_thread(build_redactor, config.models, config.edge.redaction)
-    running = await create_server(config.server, backend, store, recheck)
-    await running.set_serving(True)
+    running = await start_server(config)
     timings["server_start_ms"] = (time.perf_counter() - t0) * 1e3
-    echo(f"server: listening on 127.0.0.1:{running.port}, model {backend.model_id}")
-
-    t0 = time.perf_counter()
-    edge = config.edge
-    runtime = EdgeRuntime(
-        edge,
-        await asyncio.to_thread(build_segmenter, config.models, edge.vad),
-        await asyncio.to_thread(build_transcriber, config.models, edge.asr),
-        await asyncio.to_thread(build_redactor, config.models, edge.redaction),
-    )
-    timings["edge_start_ms"] = (time.perf_counter() - t0) * 1e3
-    echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
-
-    streamed: list[str] = []
+    echo(f"server: listening on 127.0.0.1:{running.port}, model {running.model_id}")
     try:
+        t0 = time.perf_counter()
+        edge = config.edge
+        runtime = await asyncio.to_thread(build_edge_runtime, config.models, edge)
+        timings["edge_start_ms"] = (time.perf_counter() - t0) * 1e3
+        echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
         async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
             session = ConverseSession(channel)
             t0 = time.perf_counter()
@@ -72,16 +59,15 @@ async def run_demo(
                 VideoFileCamera(video, edge.replay_speed),
                 WavFileMicrophone(audio, edge.replay_speed),
                 session,
-                on_delta=streamed.append,
             )
             await session.close()
             timings["session_ms"] = (time.perf_counter() - t0) * 1e3
-            bytes_sent = session.bytes_sent
+        timings["vad_ms"] = runtime.vad_ms
+        result = DemoResult(
+            interactions, session.bytes_sent, running.owned_store.count(), out_dir, timings
+        )
     finally:
         await running.stop(grace=1.0)
-    timings["vad_ms"] = runtime.vad_ms
-    result = DemoResult(interactions, bytes_sent, store.count(), out_dir, timings)
-    store.close()
     for i, item in enumerate(interactions):
         if item.raw_frame is not None:
             cv2.imwrite(str(out_dir / f"frame{i}_original.jpg"), item.raw_frame.pixels)

@@ -36,6 +36,8 @@ class RunningServer:
     server: grpc.aio.Server
     port: int
     health: health_aio.HealthServicer
+    model_id: str = ""
+    owned_store: SampleStore | None = None  # closed on stop when start_server opened it
 
     async def set_serving(self, serving: bool) -> None:
         status = (
@@ -49,6 +51,8 @@ class RunningServer:
     async def stop(self, grace: float = 5.0) -> None:
         await self.set_serving(False)
         await self.server.stop(grace)
+        if self.owned_store is not None:
+            self.owned_store.close()
 
 
 async def create_server(
@@ -81,24 +85,34 @@ async def create_server(
     if port == 0:
         raise OSError(f"cannot bind {config.host}:{config.port}; is the port in use?")
     await server.start()
-    running = RunningServer(server, port, health)
+    running = RunningServer(server, port, health, backend.model_id)
     await running.set_serving(False)
     return running
 
 
-async def serve(config, on_ready=None) -> None:  # noqa: ANN001 - AppConfig
-    """Load models, serve until SIGINT/SIGTERM, then drain for ``grace_s``."""
+async def start_server(config) -> RunningServer:  # noqa: ANN001 - AppConfig
+    """Open the store, load the models, bind, and report SERVING."""
     from edge.components import build_redactor
     from server.components import build_store, build_vlm
 
     store = build_store(config.server.store)
-    running = None
     try:
         backend = await asyncio.to_thread(build_vlm, config.models)
         recheck = await asyncio.to_thread(build_redactor, config.models, config.edge.redaction)
         running = await create_server(config.server, backend, store, recheck)
-        await running.set_serving(True)
-        log.info("serving on %s:%d (model %s)", config.server.host, running.port, backend.model_id)
+    except BaseException:
+        store.close()
+        raise
+    running.owned_store = store
+    await running.set_serving(True)
+    log.info("serving on %s:%d (model %s)", config.server.host, running.port, backend.model_id)
+    return running
+
+
+async def serve(config, on_ready=None) -> None:  # noqa: ANN001 - AppConfig
+    """Serve until SIGINT/SIGTERM, then drain for ``server.grace_s``."""
+    running = await start_server(config)
+    try:
         if on_ready:
             on_ready(running)
         stop = asyncio.Event()
@@ -107,6 +121,4 @@ async def serve(config, on_ready=None) -> None:  # noqa: ANN001 - AppConfig
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
     finally:
-        if running is not None:
-            await running.stop(config.server.grace_s)
-        store.close()
+        await running.stop(config.server.grace_s)

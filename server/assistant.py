@@ -49,7 +49,6 @@ class _Session:
     consent: ConsentSnapshot
     frames: OrderedDict[int, UploadedFrame] = field(default_factory=OrderedDict)
     recheck_ms: dict[int, float] = field(default_factory=dict)
-    utterances: dict[int, str] = field(default_factory=dict)
 
 
 class AssistantService(pb_grpc.AssistantServicer):
@@ -89,7 +88,6 @@ class AssistantService(pb_grpc.AssistantServicer):
                     await self._accept_frame(session, msg.frame)
                     yield wire.encode_ack(msg.frame.seq)
                 elif kind == "utterance":
-                    session.utterances[msg.utterance.seq] = msg.utterance.text
                     yield wire.encode_ack(msg.utterance.seq)
                 elif kind == "audio":
                     if not session.consent.allows(Scope.AUDIO):

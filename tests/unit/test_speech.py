@@ -44,3 +44,17 @@ def test_whisper_transcribes_the_question_on_device(models_config):
     transcript = build_transcriber(models_config, AsrConfig()).transcribe(segment)
     words = transcript.text.lower()
     assert "glasses" in words and "table" in words
+
+
+def test_a_blip_cut_off_by_the_end_of_the_stream_is_dropped_not_passed_on(models_config):
+    from edge.sources import read_wav
+
+    samples, _ = read_wav(DEMO_AUDIO)
+    blip = samples[: int(0.95 * 16000)]  # 0.8 s silence, then 0.15 s of speech, then the end
+    segmenter = build_segmenter(models_config, VadConfig())
+    chunks = [
+        AudioChunk(i, blip[s : s + 512], 16000, Stamp.media(s / 16000))
+        for i, s in enumerate(range(0, len(blip), 512))
+    ]
+    found = [seg for c in chunks for seg in segmenter.feed(c)] + list(segmenter.flush())
+    assert found == []  # too short to be a question, and never a None
