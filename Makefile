@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 TORCH_SPEC ?= torch==2.13.0
 APT_PACKAGES := espeak-ng libportaudio2
 
-.PHONY: install demo test check format protos assets sysdeps bench clean
+.PHONY: install demo test check format protos assets sysdeps bench bench-redaction clean
 
 install: $(STAMP)
 
@@ -27,12 +27,14 @@ $(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
 	touch $(STAMP)
 
 # Debian packages: espeak-ng regenerates the demo speech, libportaudio2 serves
-# the live microphone. Neither is needed for the tests or the demo, so a
-# machine without them gets a message, not a failure.
+# the live microphone, tesseract-ocr is the redaction benchmark's second judge.
+# None is needed for the tests or the demo, so a machine without them gets a
+# message, not a failure.
 sysdeps:
 	@missing=""; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -65,6 +67,9 @@ assets: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.demo_stages
+
+bench-redaction: $(STAMP)
+	$(BIN)/python -m bench.redaction --scenes 300
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

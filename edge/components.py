@@ -6,29 +6,54 @@ from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.onnx import create_session
 from edge.redaction import RedactionPolicy, Redactor
-from edge.redaction.detectors import OcrCardNumberDetector
-from edge.redaction.ocr import RapidOcrReader
+from edge.redaction.detectors import FaceDetector, SensitiveTextDetector, TextRules
+from edge.redaction.faces import CenterFaceDetector
+from edge.redaction.ocr import TextDetector, TextRecognizer
+from edge.redaction.pii import PiiKind
+from edge.redaction.textscan import TextScanner
 from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig
 from models.registry import Role, resolve, resolve_file
 
 
-def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
-    """The card-number redactor on the bundled PP-OCR weights."""
+def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
+    """The text cascade on the bundled PP-OCRv4 weights."""
     where = models.where()
-    reader = RapidOcrReader(
-        resolve_file(Role.OCR_DET, **where),
-        resolve_file(Role.OCR_REC, **where),
-        threads=models.threads,
+    return TextScanner(
+        TextDetector(resolve_file(Role.OCR_DET, **where), threads=models.threads),
+        TextRecognizer(resolve_file(Role.OCR_REC, **where), threads=models.threads),
+        coarse_side=config.coarse_side,
+        fine=config.fine_pass,
     )
+
+
+def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
+    """Card numbers, other personal text and faces, as the config's policy says."""
+    rules = TextRules(
+        min_digits=config.min_digits,
+        card_groups=config.card_groups,
+        unreadable_band=config.unreadable_band,
+        pii=frozenset(PiiKind(k) for k in config.pii),
+        region=config.pii_region,
+    )
+    detectors: list = [SensitiveTextDetector(build_scanner(models, config), rules)]
+    if config.faces:
+        model = CenterFaceDetector(
+            resolve_file(Role.FACE, **models.where()),
+            threads=models.threads,
+            input_width=config.face_input_width,
+        )
+        detectors.append(FaceDetector(model, hold=config.face_hold_frames))
     policy = RedactionPolicy(
         max_side=config.max_side,
+        crop=config.crop,
+        crop_fraction=config.crop_fraction,
         jpeg_quality=config.jpeg_quality,
         time_budget_ms=config.time_budget_ms,
         on_failure=config.on_failure,
     )
-    return Redactor([OcrCardNumberDetector(reader, config.min_digits)], policy)
+    return Redactor(detectors, policy)
 
 
 def build_segmenter(models: ModelsConfig, config: VadConfig) -> VadSegmenter:

@@ -19,6 +19,21 @@ class RedactionConfig(BaseModel):
         "withhold", description="withhold the frame, or send it fully masked"
     )
     min_digits: int = Field(12, ge=8, le=19, description="digit runs this long are redacted")
+    card_groups: bool = Field(True, description="also redact 8+ digits printed in groups of four")
+    unreadable_band: bool = Field(
+        True, description="mask a digit-dense line near card context even when it cannot be read"
+    )
+    pii: list[Literal["email", "phone", "national_id", "iban"]] = Field(
+        ["email", "phone", "national_id", "iban"], description="other personal text to redact"
+    )
+    pii_region: str = Field("US", pattern=r"^[A-Z]{2}$", description="default phone region")
+    faces: bool = Field(True, description="mask faces (CenterFace)")
+    face_input_width: int = Field(640, ge=160, le=1920, description="face detector input width")
+    face_hold_frames: int = Field(3, ge=0, le=30, description="keep a face box this many frames")
+    coarse_side: int = Field(640, ge=320, le=1920, description="text detection resolution")
+    fine_pass: bool = Field(True, description="full-resolution pass on small-text regions")
+    crop: Literal["none", "centre"] = Field("none", description="send only the focus region")
+    crop_fraction: float = Field(0.6, gt=0.1, le=1.0, description="focus region side / frame side")
 
 
 class ConsentConfig(BaseModel):

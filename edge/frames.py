@@ -93,6 +93,8 @@ class Label(StrEnum):
     FACE = "face"
     EMAIL = "email"
     PHONE = "phone"
+    NATIONAL_ID = "national_id"
+    IBAN = "iban"
     OTHER_TEXT = "other_text"
 
 

