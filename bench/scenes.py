@@ -24,6 +24,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from edge.redaction.cards import luhn_check_digit
+
 W, H = 1280, 720
 CARD_W, CARD_H = 856, 540  # canonical card raster, 10 px per mm (ISO ID-1)
 
@@ -75,13 +77,7 @@ class Scene:
 
 def luhn_complete(prefix: str, length: int, rng: np.random.Generator) -> str:
     body = prefix + "".join(str(d) for d in rng.integers(0, 10, length - len(prefix) - 1))
-    total = 0
-    for k, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if k % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 BRANDS = (  # prefix choices, length, grouping
@@ -260,9 +256,7 @@ def card_raster_squeeze(
     return card, q
 
 
-def warp_into(
-    frame: np.ndarray, raster: np.ndarray, dst: np.ndarray, alpha: np.ndarray | None = None
-) -> np.ndarray:
+def warp_into(frame: np.ndarray, raster: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Composite ``raster`` into ``frame`` with its corners on ``dst``; returns the homography."""
     h, w = raster.shape[:2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
@@ -270,7 +264,7 @@ def warp_into(
     warped = cv2.warpPerspective(
         raster, matrix, (frame.shape[1], frame.shape[0]), flags=cv2.INTER_AREA
     )
-    mask = np.full((h, w), 255, np.uint8) if alpha is None else alpha
+    mask = np.full((h, w), 255, np.uint8)
     m = cv2.warpPerspective(mask, matrix, (frame.shape[1], frame.shape[0]), flags=cv2.INTER_LINEAR)
     m = (m.astype(np.float32) / 255.0)[..., None]
     frame[:] = (warped * m + frame * (1 - m)).astype(np.uint8)

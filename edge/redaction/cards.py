@@ -135,16 +135,21 @@ def find_digit_runs(text: str, min_digits: int = MIN_DIGITS) -> list[DigitRun]:
     return runs
 
 
+def luhn_check_digit(body: str) -> str:
+    """The digit that makes ``body`` + digit pass the Luhn check."""
+    total = 0
+    for k, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if k % 2 == 0:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return str((10 - total % 10) % 10)
+
+
 def luhn_valid(digits: str) -> bool:
     if not digits.isdigit() or len(digits) < 12:
         return False
-    total = 0
-    for k, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if k % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    return luhn_check_digit(digits[:-1]) == digits[-1]
 
 
 def issuer_range(digits: str) -> str:

@@ -13,7 +13,7 @@ report may say about it); ``redactor.py`` fills them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,7 +57,7 @@ def span_polygon(line: TextLine, start: int, end: int, pad_chars: float = 0.7) -
     """
     tl, tr, br, bl = (line.quad[k].astype(np.float32) for k in range(4))
     n = max(len(line.text), 1)
-    pos = line.positions if len(line.positions) == n else [(k + 0.5) / n for k in range(n)]
+    pos = line.char_positions() or [0.5]
     pitch = (pos[-1] - pos[0]) / (n - 1) if n > 1 else 1.0 / n
     a = max(0.0, pos[start] - pitch * (0.5 + pad_chars))
     b = min(1.0, pos[end - 1] + pitch * (0.5 + pad_chars))
@@ -104,6 +104,11 @@ def _joined(chain: Sequence[TextLine]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), where
 
 
+def _lines_of(where: list[tuple[int, int]], start: int, end: int) -> set[int]:
+    """Which fragments of the chain characters ``start:end`` lie on."""
+    return {k for k, _ in where[start:end] if k >= 0}
+
+
 def _polygons(chain: Sequence[TextLine], where: list[tuple[int, int]], start: int, end: int):
     by_line: dict[int, list[int]] = {}
     for k, i in where[start:end]:
@@ -117,12 +122,11 @@ def _span_glyphs(chain: Sequence[TextLine], where, start: int, end: int) -> floa
     """How many characters the span's width would hold at the line's height: a
     long number the recogniser read short (repeated digits merge) shows here."""
     total = 0.0
-    for k in {k for k, _ in where[start:end] if k >= 0}:
+    for k in _lines_of(where, start, end):
         line = chain[k]
         idx = [i for kk, i in where[start:end] if kk == k]
-        n = len(line.text)
-        pos = line.positions if len(line.positions) == n else [(i + 0.5) / n for i in range(n)]
-        span = (pos[max(idx)] - pos[min(idx)]) * _length(line)
+        pos = line.char_positions()
+        span = (pos[max(idx)] - pos[min(idx)]) * line.length
         total += span / (0.5 * max(line.height, 1.0)) + 1
     return total
 
@@ -174,25 +178,26 @@ class SensitiveTextDetector:
             score = min(line.score for line in chain)
             hit_lines: set[int] = set()
             for run in find_digit_runs(text, self.rules.min_digits):
-                hit_lines.update(k for k, _ in where[run.start : run.end] if k >= 0)
+                hit_lines |= _lines_of(where, run.start, run.end)
                 signals = run.signals + (("card_context",) if has_context else ())
                 conf = 0.6 + 0.2 * ("luhn" in signals) + 0.1 * ("issuer_range" in signals)
                 for poly in _polygons(chain, where, run.start, run.end):
                     found.append(self._det(Label.CARD_NUMBER, poly, conf * score, signals))
             if self.rules.card_groups:
                 for a, b in _card_groups(text):
-                    if hit_lines.intersection(k for k, _ in where[a:b]):
+                    if hit_lines & _lines_of(where, a, b):
                         continue  # the 12-digit rule already has this number
-                    hit_lines.update(k for k, _ in where[a:b] if k >= 0)
+                    hit_lines |= _lines_of(where, a, b)
                     for poly in _polygons(chain, where, a, b):
                         found.append(
                             self._det(Label.CARD_NUMBER, poly, 0.5 * score, ("card_groups",))
                         )
             for run in find_digit_runs(text, 8):  # a reader that dropped digits ("4111111111")
-                if not hit_lines.intersection(k for k, _ in where[run.start : run.end]) and (
+                lines_of_run = _lines_of(where, run.start, run.end)
+                if not hit_lines & lines_of_run and (
                     _span_glyphs(chain, where, run.start, run.end) >= self.rules.min_digits
                 ):
-                    hit_lines.update(k for k, _ in where[run.start : run.end] if k >= 0)
+                    hit_lines |= lines_of_run
                     for poly in _polygons(chain, where, run.start, run.end):
                         found.append(self._det(Label.CARD_NUMBER, poly, 0.4, ("undercounted",)))
             hit = bool(hit_lines)
@@ -225,7 +230,7 @@ class SensitiveTextDetector:
             return False
         digits = sum(c.isdigit() for c in text)
         glyphs = sum(not c.isspace() for c in text)
-        length = sum(_length(line) for line in chain)
+        length = sum(line.length for line in chain)
         height = max(line.height for line in chain)
         est_glyphs = length / (0.55 * height)
         return digits >= 4 and digits >= 0.5 * glyphs and max(est_glyphs, glyphs) >= 12
@@ -243,10 +248,6 @@ class SensitiveTextDetector:
 
     def _det(self, label: Label, poly: np.ndarray, conf: float, signals) -> Detection:  # noqa: ANN001
         return Detection(label, poly, round(float(min(conf, 1.0)), 3), tuple(signals), self.version)
-
-
-def _length(line: TextLine) -> float:
-    return float(np.linalg.norm(line.quad[1] - line.quad[0]))
 
 
 # --- faces -----------------------------------------------------------------------------
@@ -296,10 +297,3 @@ def _iou(a: FaceBox, b: FaceBox) -> float:
     inter = ix * iy
     union = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - inter
     return inter / union if union > 0 else 0.0
-
-
-def labels(detections: Iterable[Detection]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for d in detections:
-        out[d.label.value] = out.get(d.label.value, 0) + 1
-    return out

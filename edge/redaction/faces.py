@@ -49,10 +49,6 @@ class FaceBox:
     y1: float
     score: float
 
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
 
 class CenterFaceDetector:
     """Faces in a BGR frame, run at ``input_width`` (the height follows the aspect)."""

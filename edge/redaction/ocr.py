@@ -31,6 +31,17 @@ class TextLine:
     def height(self) -> float:
         return float(np.linalg.norm(self.quad[3] - self.quad[0]))
 
+    @property
+    def length(self) -> float:
+        return float(np.linalg.norm(self.quad[1] - self.quad[0]))
+
+    def char_positions(self) -> list[float]:
+        """Each character's centre along the line (the recogniser's, else evenly spaced)."""
+        n = len(self.text)
+        if len(self.positions) == n:
+            return list(self.positions)
+        return [(i + 0.5) / n for i in range(n)]
+
 
 def order_quad(points: np.ndarray) -> np.ndarray:
     """Four points as tl, tr, br, bl (image coordinates, y down)."""
@@ -68,8 +79,8 @@ class TextDetector:
         self.input_name = self.session.get_inputs()[0].name
         self.thresh, self.box_thresh, self.unclip_ratio = thresh, box_thresh, unclip_ratio
 
-    def probability(self, bgr: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
-        """The text-probability map (at the network's resolution) and its scale."""
+    def probability(self, bgr: np.ndarray, max_side: int) -> np.ndarray:
+        """The text-probability map, at the network's resolution."""
         h, w = bgr.shape[:2]
         scale = min(1.0, max_side / max(h, w))
         nh = max(32, int(round(h * scale / 32)) * 32)
@@ -78,17 +89,13 @@ class TextDetector:
             bgr, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         )
         x = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)[None]
-        prob = self.session.run(None, {self.input_name: x})[0][0, 0]
-        return (
-            prob,
-            nw / w,
-        )  # x and y scales differ by < 32 px rounding; boxes are rescaled per axis
+        return self.session.run(None, {self.input_name: x})[0][0, 0]
 
     def detect(self, bgr: np.ndarray, max_side: int = 960) -> list[np.ndarray]:
         h, w = bgr.shape[:2]
-        prob, _ = self.probability(bgr, max_side)
+        prob = self.probability(bgr, max_side)
         ph, pw = prob.shape
-        sx, sy = w / pw, h / ph
+        sx, sy = w / pw, h / ph  # per axis: rounding to multiples of 32 differs
         mask = (prob > self.thresh).astype(np.uint8)
         mask = cv2.dilate(mask, np.ones((2, 2), np.uint8))
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
@@ -143,8 +150,7 @@ def tighten(bgr: np.ndarray, quad: np.ndarray, pad: float = 0.25) -> np.ndarray:
     above a quarter of the peak, padded by ``pad`` of its height each side.
     A tight crop is what the recogniser reads best.
     """
-    tall = is_tall(quad)
-    q = quad[[1, 2, 3, 0]] if tall else quad  # corners in reading order for a turned line
+    q = reading_order(quad)
     crop = crop_line(bgr, quad)
     height = crop.shape[0]
     if height < 8:
@@ -162,7 +168,7 @@ def tighten(bgr: np.ndarray, quad: np.ndarray, pad: float = 0.25) -> np.ndarray:
         return quad
     tl, tr, br, bl = q
     new = np.stack([tl + (bl - tl) * a, tr + (br - tr) * a, tr + (br - tr) * b, tl + (bl - tl) * b])
-    return new[[3, 0, 1, 2]] if tall else new
+    return new[[3, 0, 1, 2]] if is_tall(quad) else new  # back to the detector's corner order
 
 
 class TextRecognizer:
@@ -256,9 +262,7 @@ def read_lines(
     for k, (reading, flipped) in sorted(best.items()):
         if not reading.text:
             continue
-        quad = quads[k]
-        if is_tall(quad):  # corners in reading order: down the right edge, or up the left
-            quad = quad[[3, 0, 1, 2]] if flipped else quad[[1, 2, 3, 0]]
+        quad = reading_order(quads[k], flipped)
         out.append(TextLine(quad, reading.text, reading.score, reading.positions))
     return out
 
@@ -266,6 +270,14 @@ def read_lines(
 def is_tall(quad: np.ndarray) -> bool:
     width, height = quad_size(quad)
     return max(int(round(height)), 1) >= 1.5 * max(int(round(width)), 1)
+
+
+def reading_order(quad: np.ndarray, flipped: bool = False) -> np.ndarray:
+    """A detector quad's corners in reading order. A tall quad is read a quarter
+    turn round: down its right edge, or up its left edge when ``flipped``."""
+    if not is_tall(quad):
+        return quad
+    return quad[[3, 0, 1, 2]] if flipped else quad[[1, 2, 3, 0]]
 
 
 def _better(a: Reading, b: Reading) -> bool:

@@ -24,9 +24,9 @@ from edge.redaction.ocr import (
     TextLine,
     TextRecognizer,
     chain_lines,
-    is_tall,
     order_quad,
     read_lines,
+    reading_order,
     tighten,
 )
 
@@ -201,7 +201,6 @@ class TextScanner:
         self.detector, self.recognizer = detector, recognizer
         self.coarse_side, self.fine, self.mosaic_width = coarse_side, fine, mosaic_width
         self.version = f"{detector.version}@{coarse_side}+fine+{recognizer.version}"
-        self.last_timings: dict[str, float] = {}
 
     def find(self, bgr: np.ndarray) -> list[np.ndarray]:
         """Quads of all text lines, from the coarse pass and the fine pass."""
@@ -218,11 +217,11 @@ class TextScanner:
         which is where most recognition time would go.
         """
         quads = self.find(bgr)
-        shapes = [TextLine(q[[1, 2, 3, 0]] if is_tall(q) else q, "", 0.0) for q in quads]
+        shapes = [TextLine(reading_order(q), "", 0.0) for q in quads]
         index = {id(s): k for k, s in enumerate(shapes)}
         keep = []
         for chain in chain_lines(shapes):
-            length = sum(float(np.linalg.norm(s.quad[1] - s.quad[0])) for s in chain)
+            length = sum(s.length for s in chain)
             height = max(s.height for s in chain)
             if length >= self.min_glyphs * 0.5 * height:
                 keep.extend(index[id(s)] for s in chain)
