@@ -44,7 +44,7 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
             threads=models.threads,
             input_width=config.face_input_width,
         )
-        detectors.append(FaceDetector(model, hold=config.face_hold_frames))
+        detectors.append(FaceDetector(model))
     policy = RedactionPolicy(
         max_side=config.max_side,
         crop=config.crop,
@@ -52,6 +52,8 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
         jpeg_quality=config.jpeg_quality,
         time_budget_ms=config.time_budget_ms,
         on_failure=config.on_failure,
+        stream_full_every=config.stream_full_every,
+        face_hold=config.face_hold_frames,
     )
     return Redactor(detectors, policy)
 

@@ -29,7 +29,12 @@ class RedactionConfig(BaseModel):
     pii_region: str = Field("US", pattern=r"^[A-Z]{2}$", description="default phone region")
     faces: bool = Field(True, description="mask faces (CenterFace)")
     face_input_width: int = Field(640, ge=160, le=1920, description="face detector input width")
-    face_hold_frames: int = Field(3, ge=0, le=30, description="keep a face box this many frames")
+    face_hold_frames: int = Field(
+        3, ge=0, le=30, description="in a stream, keep a face box this many frames after a miss"
+    )
+    stream_full_every: int = Field(
+        30, ge=1, le=300, description="in a stream, check every detector at least every N frames"
+    )
     coarse_side: int = Field(640, ge=320, le=1920, description="text detection resolution")
     fine_pass: bool = Field(True, description="full-resolution pass on small-text regions")
     crop: Literal["none", "centre"] = Field("none", description="send only the focus region")

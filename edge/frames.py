@@ -96,6 +96,7 @@ class Label(StrEnum):
     NATIONAL_ID = "national_id"
     IBAN = "iban"
     OTHER_TEXT = "other_text"
+    UNCHECKED = "unchecked"  # came into view in a stream and not checked yet: masked
 
 
 @dataclass(frozen=True)

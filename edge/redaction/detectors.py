@@ -7,7 +7,7 @@ report may say about it); ``redactor.py`` fills them.
   the rules: every run of 12+ digits on a line (fragments of one line joined),
   8+ digits printed in card groups of four, a digit-dense line that cannot be
   read on something card-like, and the personal-text kinds the policy selects.
-- :class:`FaceDetector` runs CenterFace and holds each box for a few frames.
+- :class:`FaceDetector` runs CenterFace (a stream holds its boxes across frames).
 """
 
 from __future__ import annotations
@@ -254,46 +254,22 @@ class SensitiveTextDetector:
 
 
 class FaceDetector:
-    """CenterFace boxes, grown by ``margin`` and held for ``hold`` frames.
-
-    A face the model misses for one or two frames of a stream stays masked:
-    each box is kept for ``hold`` further calls unless a new detection
-    overlaps it. Call :meth:`reset` between unrelated images.
-    """
+    """CenterFace boxes, grown by ``margin``. Stateless: a stream holds boxes
+    across frames (``stream.py``)."""
 
     name = "face"
 
-    def __init__(self, model: CenterFaceDetector, margin: float = 0.2, hold: int = 3) -> None:
-        self.model, self.margin, self.hold = model, margin, hold
-        self.version = f"{model.version}@{model.input_width}+hold{hold}"
-        self._held: list[tuple[FaceBox, int]] = []
-
-    def reset(self) -> None:
-        self._held = []
+    def __init__(self, model: CenterFaceDetector, margin: float = 0.2) -> None:
+        self.model, self.margin = model, margin
+        self.version = f"{model.version}@{model.input_width}"
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
-        boxes = self.model.detect(bgr)
-        kept = [(b, self.hold) for b in boxes]
-        for old, ttl in self._held:
-            if ttl > 0 and not any(_iou(old, b) > 0.3 for b in boxes):
-                kept.append((old, ttl - 1))
-        self._held = kept
         h, w = bgr.shape[:2]
-        return [self._det(b, w, h, held=ttl < self.hold) for b, ttl in kept]
+        return [self._det(b, w, h) for b in self.model.detect(bgr)]
 
-    def _det(self, b: FaceBox, w: int, h: int, held: bool) -> Detection:
+    def _det(self, b: FaceBox, w: int, h: int) -> Detection:
         mx, my = (b.x1 - b.x0) * self.margin, (b.y1 - b.y0) * self.margin
         x0, y0 = max(b.x0 - mx, 0), max(b.y0 - my, 0)
         x1, y1 = min(b.x1 + mx, w), min(b.y1 + my, h)
         poly = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-        return Detection(
-            Label.FACE, poly, round(b.score, 3), ("held",) if held else (), self.version
-        )
-
-
-def _iou(a: FaceBox, b: FaceBox) -> float:
-    ix = max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
-    iy = max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
-    inter = ix * iy
-    union = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - inter
-    return inter / union if union > 0 else 0.0
+        return Detection(Label.FACE, poly, round(b.score, 3), (), self.version)

@@ -143,32 +143,80 @@ class Reading:
     positions: tuple[float, ...]  # per character, fraction of the crop's width
 
 
-def tighten(bgr: np.ndarray, quad: np.ndarray, pad: float = 0.25) -> np.ndarray:
-    """Shrink a loose quad (small text found at low resolution) to the rows that hold ink.
+def ink_bands(gray: np.ndarray, pad: float = 0.25) -> list[tuple[float, float]]:
+    """The bands of rows that hold a line of ink in an upright crop, as (top, bottom)
+    fractions of its height, padded by ``pad`` of each band's height.
 
-    Upright crop -> per-row horizontal-gradient energy -> the band of rows
-    above a quarter of the peak, padded by ``pad`` of its height each side.
+    Per-row horizontal-gradient energy; rows above a quarter of the peak form
+    bands (gaps of a row or two closed). Bands much weaker or thinner than the
+    strongest (a chip's edge, a rule) are dropped; neighbouring lines that a
+    coarse detector merged into one quad come back as separate bands.
+    """
+    height = gray.shape[0]
+    energy = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).sum(axis=1)
+    if height < 8 or energy.max() <= 0:
+        return [(0.0, 1.0)]
+    on = energy > 0.25 * energy.max()
+    gap = max(1, int(0.06 * height))
+    bands: list[list[int]] = []
+    for row in np.nonzero(on)[0]:
+        if bands and row - bands[-1][1] <= gap + 1:
+            bands[-1][1] = int(row) + 1
+        else:
+            bands.append([int(row), int(row) + 1])
+    mass = [float(energy[a:b].sum()) for a, b in bands]
+    tallest = max(b - a for a, b in bands)
+    kept = [
+        (a, b)
+        for (a, b), m in zip(bands, mass, strict=True)
+        if b - a >= 0.4 * tallest and m >= 0.2 * max(mass)
+    ]
+    out = []
+    for a, b in kept:
+        margin = pad * (b - a)
+        out.append((max(0.0, (a - margin) / height), min(1.0, (b + margin) / height)))
+    return out
+
+
+def glyph_height(gray: np.ndarray) -> float:
+    """The median height of the ink's connected components (the minority colour
+    after Otsu): about a character's height, whatever the slant of the lines."""
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:
+        ink = 1 - ink
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height = gray.shape[0]
+    sizes = [h for _, _, _, h, area in stats[1:] if area >= 4 and 0.15 * height < h < 0.95 * height]
+    return float(np.median(sizes)) if sizes else float(height)
+
+
+def tighten(
+    bgr: np.ndarray, quad: np.ndarray, pad: float = 0.25
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Split a detector quad into single lines of text, each shrunk to its ink band.
+
+    Returns ``(lines, blocks)``: a block is a band that still holds several
+    lines (a paragraph the coarse detector merged, its lines slanted so no
+    row between them is blank); the caller detects it again at full resolution.
     A tight crop is what the recogniser reads best.
     """
-    q = reading_order(quad)
-    crop = crop_line(bgr, quad)
-    height = crop.shape[0]
-    if height < 8:
-        return quad
-    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    energy = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).sum(axis=1)
-    rows = np.nonzero(energy > 0.25 * energy.max())[0] if energy.max() > 0 else []
-    if len(rows) == 0:
-        return quad
-    top, bottom = rows[0], rows[-1] + 1
-    margin = pad * (bottom - top)
-    a = max(0.0, (top - margin) / height)
-    b = min(1.0, (bottom + margin) / height)
-    if b - a > 0.8:
-        return quad
-    tl, tr, br, bl = q
-    new = np.stack([tl + (bl - tl) * a, tr + (br - tr) * a, tr + (br - tr) * b, tl + (bl - tl) * b])
-    return new[[3, 0, 1, 2]] if is_tall(quad) else new  # back to the detector's corner order
+    gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
+    tl, tr, br, bl = reading_order(quad)
+    lines, blocks = [], []
+    for a, b in ink_bands(gray, pad):
+        rows = gray[
+            int(a * gray.shape[0]) : max(int(b * gray.shape[0]), int(a * gray.shape[0]) + 1)
+        ]
+        if b - a > 0.8:
+            band = quad
+        else:
+            band = np.stack(
+                [tl + (bl - tl) * a, tr + (br - tr) * a, tr + (br - tr) * b, tl + (bl - tl) * b]
+            )
+            band = band[[3, 0, 1, 2]] if is_tall(quad) else band  # the detector's corner order
+        several = rows.shape[0] >= 20 and rows.shape[0] > 2.2 * glyph_height(rows)
+        (blocks if several else lines).append(band)
+    return lines, blocks
 
 
 class TextRecognizer:

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import cv2
 import numpy as np
@@ -19,6 +19,9 @@ import numpy as np
 from edge.errors import RedactionError
 from edge.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
 from edge.redaction.detectors import Detection, Detector
+
+if TYPE_CHECKING:
+    from edge.redaction.stream import RedactionStream
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ class RedactionPolicy:
     time_budget_ms: float = 2000.0
     on_failure: Literal["withhold", "mask"] = "withhold"
     fill_bgr: tuple[int, int, int] = (0, 0, 0)  # solid fill: never blur or pixelate
+    stream_full_every: int = 30  # a stream checks every detector at least this often
+    face_hold: int = 3  # a stream keeps a missed face this many frames
 
 
 def encode_jpeg(bgr: np.ndarray, quality: int) -> bytes:
@@ -103,28 +108,54 @@ class Redactor:
         return detections, timings
 
     def redact(self, raw: RawImage, focus: Box | None = None) -> RedactedImage:
+        """One frame on its own: everything is detected afresh (no state kept)."""
         try:
-            return self._redact(raw, focus)
+            region, pixels = self.crop(raw, focus)
+            start = time.perf_counter()
+            detections, timings = self.find(pixels)
+            return self.render(raw, region, pixels, detections, timings, start)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything
-            log.warning("redaction failed for frame seq=%d: %s", raw.seq, type(exc).__name__)
-            if self.policy.on_failure == "mask":
-                return self._fully_masked(raw, reason=type(exc).__name__)
-            if isinstance(exc, RedactionError):
-                raise
-            raise RedactionError(
-                f"redaction of frame {raw.seq} failed ({type(exc).__name__}); frame withheld"
-            ) from exc
+            return self.failed(raw, exc)
 
-    def _redact(self, raw: RawImage, focus: Box | None) -> RedactedImage:
+    def stream(self) -> RedactionStream:
+        """A stateful redactor for consecutive frames of one camera (reuse, face hold)."""
+        from edge.redaction.stream import RedactionStream
+
+        return RedactionStream(
+            self, full_every=self.policy.stream_full_every, face_hold=self.policy.face_hold
+        )
+
+    def failed(self, raw: RawImage, exc: Exception) -> RedactedImage:
+        """Fail closed: withhold the frame (raise) or send it fully masked, per policy."""
+        log.warning("redaction failed for frame seq=%d: %s", raw.seq, type(exc).__name__)
+        if self.policy.on_failure == "mask":
+            return self._fully_masked(raw, reason=type(exc).__name__)
+        if isinstance(exc, RedactionError):
+            raise exc
+        raise RedactionError(
+            f"redaction of frame {raw.seq} failed ({type(exc).__name__}); frame withheld"
+        ) from exc
+
+    def crop(self, raw: RawImage, focus: Box | None) -> tuple[Box, np.ndarray]:
+        """The region to send and its pixels (checked to be 8-bit BGR)."""
         if raw.pixels.ndim != 3 or raw.pixels.shape[2] != 3 or raw.pixels.dtype != np.uint8:
             raise RedactionError(
                 f"frame {raw.seq} is not an 8-bit BGR image (shape {raw.pixels.shape}, "
                 f"dtype {raw.pixels.dtype}); convert it before redaction"
             )
-        start = time.perf_counter()
         region = focus_region(raw.width, raw.height, self.policy, focus)
-        pixels = raw.pixels[region.y : region.y + region.h, region.x : region.x + region.w]
-        detections, timings = self.find(pixels)
+        return region, raw.pixels[region.y : region.y + region.h, region.x : region.x + region.w]
+
+    def render(
+        self,
+        raw: RawImage,
+        region: Box,
+        pixels: np.ndarray,
+        detections: Sequence[Detection],
+        timings: dict[str, float],
+        start: float,
+    ) -> RedactedImage:
+        """Fill, downscale, re-encode, and report."""
         t0 = time.perf_counter()
         filled = fill_polygons(pixels, detections, self.policy.fill_bgr)
         scale = min(1.0, self.policy.max_side / max(region.w, region.h))

@@ -166,6 +166,13 @@ def pack(rects: list[tuple[Rect, bool]], width: int, gap: int = 8) -> tuple[list
     return tiles, used_w, y + shelf
 
 
+def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
+    return (
+        cv2.pointPolygonTest(quad.astype(np.float32), (float(point[0]), float(point[1])), False)
+        >= 0
+    )
+
+
 def dedupe(quads: list[np.ndarray], overlap: float = 0.5) -> list[np.ndarray]:
     """Drop a quad mostly inside a larger one (the same line found by both passes);
     reading it twice would join the line with itself into a longer number."""
@@ -204,10 +211,19 @@ class TextScanner:
 
     def find(self, bgr: np.ndarray) -> list[np.ndarray]:
         """Quads of all text lines, from the coarse pass and the fine pass."""
-        quads = self.detector.detect(bgr, self.coarse_side)
-        if self.fine:
-            quads = dedupe(quads + self._fine(bgr, quads))
-        return [tighten(bgr, q) for q in quads]
+        lines, blocks = [], []
+        for quad in self.detector.detect(bgr, self.coarse_side):
+            found, merged = tighten(bgr, quad)
+            lines += found
+            blocks += merged
+        if not self.fine:
+            return lines + blocks
+        fine = self._fine(bgr, lines, blocks)
+        # a block the fine pass split into lines is replaced by them; else kept whole
+        kept = [b for b in blocks if not any(_inside(q.mean(axis=0), b) for q in fine)]
+        return dedupe(
+            lines + kept + [band for q in fine for part in tighten(bgr, q) for band in part]
+        )
 
     def scan(self, bgr: np.ndarray) -> list[TextLine]:
         """Read the lines that could hold something sensitive.
@@ -227,13 +243,19 @@ class TextScanner:
                 keep.extend(index[id(s)] for s in chain)
         return read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)])
 
-    def _fine(self, bgr: np.ndarray, coarse: list[np.ndarray]) -> list[np.ndarray]:
+    def _fine(
+        self, bgr: np.ndarray, coarse: list[np.ndarray], blocks: list[np.ndarray]
+    ) -> list[np.ndarray]:
+        """Text the coarse pass missed or merged, detected at full resolution on a
+        mosaic of the regions that need it (``blocks`` always do)."""
         height, width = bgr.shape[:2]
         covered = np.zeros((height, width), np.uint8)
         for quad in coarse:
             cv2.fillPoly(covered, [np.round(quad).astype(np.int32)], 1)
         covered = cv2.dilate(covered, np.ones((5, 5), np.uint8))
-        rects = []
+        rects = [
+            _pad(cv2.boundingRect(np.round(b).astype(np.int32)), 8, width, height) for b in blocks
+        ]
         candidates, strokes = small_text_regions(bgr)
         for rect in candidates:
             x, y, w, h = rect

@@ -1,0 +1,256 @@
+"""Consecutive frames of one camera: reuse the last full check while the view only pans.
+
+A full check (every detector on the whole frame) is what :meth:`Redactor.redact`
+does for one image. Between full checks of a slowly changing view, a frame is
+compared with the last fully checked one (the *reference*):
+
+1. the camera's shift is estimated by phase correlation on small grey images;
+2. the reference, moved by that shift, is compared cell by cell with the frame;
+   if any cell changed (something moved in the view, a card was brought in), or
+   the shift could not be estimated, the frame is fully checked;
+3. otherwise the reference's detections are moved by the shift (and grown a
+   little) and reused, and the strip that came into view since the reference,
+   which nothing has checked, is masked until the next full check;
+4. a full check is forced when that strip is wider than ``max_exposed_px``,
+   and every ``full_every`` frames in any case.
+
+Faces are held: a face that a check misses is still masked for ``face_hold``
+more frames (a face the model misses for a frame or two).
+State belongs to one stream; unrelated images go through ``Redactor.redact``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from edge.frames import Box, Label, RawImage, RedactedImage
+from edge.redaction.detectors import Detection
+
+if TYPE_CHECKING:
+    from edge.redaction.redactor import Redactor
+
+_SMALL_WIDTH = 320  # the frame as seen by the change test
+
+
+@dataclass
+class _Held:
+    detection: Detection  # in the coordinates of the camera at offset (0, 0)
+    misses: int = 0  # frames since a check last saw it
+
+
+class RedactionStream:
+    """``redact(raw)`` for the frames of one camera, in order."""
+
+    def __init__(
+        self,
+        redactor: Redactor,
+        full_every: int = 30,
+        face_hold: int = 3,
+        max_exposed_px: float = 32.0,
+        cell: int = 16,
+        max_cell_diff: float = 10.0,
+        min_response: float = 0.2,
+        grow_px: float = 4.0,
+    ) -> None:
+        self.redactor = redactor
+        self.full_every, self.face_hold = int(full_every), int(face_hold)
+        self.cell, self.max_cell_diff = int(cell), float(max_cell_diff)
+        self.min_response, self.grow_px = float(min_response), float(grow_px)
+        self.max_exposed_px = float(max_exposed_px)
+        self._ref: np.ndarray | None = None  # small grey reference frame
+        self._ref_key: tuple[int, int, int, int] | None = None  # the region it was cut from
+        self._camera = np.zeros(2, np.float32)  # content offset of the reference frame
+        self._text: list[Detection] = []  # the reference's non-face detections (its coordinates)
+        self._faces: list[_Held] = []
+        self._since_full = 0
+        self.full_checks = 0
+
+    def redact(self, raw: RawImage, focus: Box | None = None) -> RedactedImage:
+        try:
+            region, pixels = self.redactor.crop(raw, focus)
+            start = time.perf_counter()
+            small = _small(pixels)
+            key = (region.x, region.y, region.w, region.h)
+            shift = self._reusable_shift(small, key)
+            if shift is None:
+                detections, timings = self._full_check(pixels, small, key)
+            else:
+                detections, timings = self._reuse(pixels, shift, start)
+            return self.redactor.render(raw, region, pixels, detections, timings, start)
+        except Exception as exc:  # noqa: BLE001 - fail closed on anything
+            self._ref = None  # the next frame is checked afresh
+            return self.redactor.failed(raw, exc)
+
+    # --- the change test ----------------------------------------------------------------
+
+    def _reusable_shift(self, small: np.ndarray, key: tuple) -> np.ndarray | None:
+        """The content's shift since the reference (full-resolution px), or ``None``
+        when the frame must be fully checked."""
+        if self._ref is None or key != self._ref_key or self._since_full + 1 >= self.full_every:
+            return None
+        shift = _phase_shift(self._ref, small, self.min_response)
+        if shift is None:
+            return None
+        moved = cv2.warpAffine(
+            self._ref,
+            np.float32([[1, 0, shift[0]], [0, 1, shift[1]]]),
+            (small.shape[1], small.shape[0]),
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+        diff = cv2.absdiff(moved, small)
+        x0, y0, x1, y1 = _unexposed(shift, small.shape, margin=2)
+        inner = diff[y0:y1, x0:x1]
+        if inner.size == 0:
+            return None
+        h, w = inner.shape
+        cells = cv2.resize(
+            inner,
+            (max(1, w // self.cell), max(1, h // self.cell)),
+            interpolation=cv2.INTER_AREA,
+        )
+        if float(cells.max()) > self.max_cell_diff:
+            return None
+        shift = shift * self._scale(key)
+        if float(np.abs(shift).max()) > self.max_exposed_px:
+            return None  # the unchecked strip is getting wide: check it all
+        return shift
+
+    def _scale(self, key: tuple) -> float:
+        return key[2] / _SMALL_WIDTH
+
+    # --- full check and reuse ------------------------------------------------------------
+
+    def _full_check(
+        self, pixels: np.ndarray, small: np.ndarray, key: tuple
+    ) -> tuple[list[Detection], dict[str, float]]:
+        detections, timings = self.redactor.find(pixels)
+        if self._ref is not None and key == self._ref_key:
+            shift = _phase_shift(self._ref, small, self.min_response)
+            if shift is not None:
+                self._camera = self._camera + shift * self._scale(key)
+        faces = [d for d in detections if d.label == Label.FACE]
+        self._text = [d for d in detections if d.label != Label.FACE]
+        self._hold_faces(faces)
+        self._ref, self._ref_key, self._since_full = small, key, 0
+        self.full_checks += 1
+        return self._text + self._held_faces(self._camera), timings
+
+    def _reuse(
+        self, pixels: np.ndarray, shift: np.ndarray, start: float
+    ) -> tuple[list[Detection], dict[str, float]]:
+        self._since_full += 1
+        height, width = pixels.shape[:2]
+        moved = [self._moved(d, shift) for d in self._text]
+        # a face the last check missed was missed here too (nothing changed): it ages
+        self._faces = [
+            _Held(h.detection, h.misses + 1) if h.misses else h
+            for h in self._faces
+            if h.misses < self.face_hold
+        ]
+        moved += self._held_faces(self._camera + shift)
+        moved += _exposed_strips(shift, width, height, self.grow_px)
+        return moved, {"reuse": (time.perf_counter() - start) * 1e3}
+
+    def _moved(self, d: Detection, shift: np.ndarray) -> Detection:
+        polygon = _grow(d.polygon + shift, self.grow_px)
+        return replace(d, polygon=polygon, signals=(*d.signals, "reused"))
+
+    # --- faces ----------------------------------------------------------------------------
+
+    def _hold_faces(self, found: list[Detection]) -> None:
+        """Keep each face seen; one not seen again stays for ``face_hold`` frames."""
+        fresh = [_Held(replace(d, polygon=d.polygon - self._camera)) for d in found]
+        for old in self._faces:
+            if old.misses >= self.face_hold:
+                continue
+            if any(_overlap(old.detection.polygon, f.detection.polygon) > 0.3 for f in fresh):
+                continue
+            fresh.append(_Held(old.detection, old.misses + 1))
+        self._faces = fresh
+
+    def _held_faces(self, camera: np.ndarray) -> list[Detection]:
+        out = []
+        for h in self._faces:
+            d = replace(h.detection, polygon=h.detection.polygon + camera)
+            if h.misses:
+                d = replace(d, signals=(*d.signals, "held"))
+            out.append(d)
+        return out
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _small(pixels: np.ndarray) -> np.ndarray:
+    height, width = pixels.shape[:2]
+    size = (_SMALL_WIDTH, max(8, round(height * _SMALL_WIDTH / width)))
+    gray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _phase_shift(ref: np.ndarray, cur: np.ndarray, min_response: float) -> np.ndarray | None:
+    """How far the content moved from ``ref`` to ``cur`` (small-image px), if clear."""
+    window = cv2.createHanningWindow((ref.shape[1], ref.shape[0]), cv2.CV_32F)
+    # copies: OpenCV applies the window to its inputs in place
+    (dx, dy), response = cv2.phaseCorrelate(ref.copy(), cur.copy(), window)
+    if response < min_response:
+        return None
+    return np.float32([dx, dy])
+
+
+def _unexposed(shift: np.ndarray, shape: tuple, margin: int) -> tuple[int, int, int, int]:
+    """The part of the current small frame that the moved reference covers."""
+    h, w = shape[:2]
+    dx, dy = float(shift[0]), float(shift[1])
+    x0 = int(np.ceil(max(dx, 0))) + margin
+    y0 = int(np.ceil(max(dy, 0))) + margin
+    x1 = w - int(np.ceil(max(-dx, 0))) - margin
+    y1 = h - int(np.ceil(max(-dy, 0))) - margin
+    return x0, y0, x1, y1
+
+
+def _exposed_strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[Detection]:
+    """The strips that came into view since the reference: not checked, so masked."""
+    dx, dy = float(shift[0]), float(shift[1])
+    rects = []
+    if abs(dx) < 0.5:
+        pass
+    elif dx > 0:
+        rects.append((0, 0, dx + grow, height))
+    elif dx < 0:
+        rects.append((width + dx - grow, 0, width, height))
+    if abs(dy) < 0.5:
+        pass
+    elif dy > 0:
+        rects.append((0, 0, width, dy + grow))
+    elif dy < 0:
+        rects.append((0, height + dy - grow, width, height))
+    return [
+        Detection(
+            Label.UNCHECKED,
+            np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]),
+            1.0,
+            ("came_into_view",),
+            "stream",
+        )
+        for x0, y0, x1, y1 in rects
+    ]
+
+
+def _grow(polygon: np.ndarray, px: float) -> np.ndarray:
+    centre = polygon.mean(axis=0)
+    out = polygon - centre
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (centre + out * (1 + px / np.maximum(norms, 1e-6))).astype(np.float32)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over the smaller of two convex polygons."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    smaller = min(abs(cv2.contourArea(a)), abs(cv2.contourArea(b)))
+    return float(inter / smaller) if smaller > 0 else 0.0

@@ -1,0 +1,90 @@
+"""A stream of frames from one camera: detections are reused while the view only
+pans, anything that changes is checked again, faces are held - and no frame
+ever goes out with a legible card number."""
+
+import numpy as np
+import pytest
+
+from edge.errors import RedactionError
+from edge.frames import Label, RawImage, Stamp
+from tests.conftest import card_scene, decode, readable_digit_runs
+from tests.unit.test_redaction_cases import _face_scene, table
+
+
+def frame(pixels, seq):
+    return RawImage(seq, pixels, Stamp.media(seq / 30))
+
+
+def pan(scene, frames, step=2):
+    """A camera panning right over ``scene`` (content moves left), with sensor noise."""
+    rng = np.random.default_rng(0)
+    wide = np.concatenate([scene, scene[:, ::-1]], axis=1)
+    for i in range(frames):
+        view = wide[:, i * step : i * step + scene.shape[1]].astype(np.float32)
+        yield np.clip(view + rng.normal(0, 2, view.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_panning_view_reuses_detections_and_never_shows_the_number(redactor, strong_reader):
+    stream = redactor.stream()
+    outs = [stream.redact(frame(px, k)) for k, px in enumerate(pan(card_scene(), 12))]
+    assert stream.full_checks < len(outs) / 2  # most frames reused the last check
+    reused = [o for o in outs if "reuse" in o.report.timings_ms]
+    assert reused and all(o.report.count(Label.CARD_NUMBER) >= 1 for o in reused)
+    for out in outs[::3]:
+        assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+
+
+def test_the_strip_that_came_into_view_is_masked_until_checked(redactor):
+    stream = redactor.stream()
+    frames = list(pan(table(), 3, step=8))
+    stream.redact(frame(frames[0], 0))
+    out = stream.redact(frame(frames[2], 2))  # content moved 16 px left
+    assert "reuse" in out.report.timings_ms
+    assert out.report.count(Label.UNCHECKED) == 1
+    assert decode(out.jpeg)[:, -16:].max() < 40  # the new strip on the right is filled
+
+
+def test_a_card_brought_into_a_still_view_is_caught_on_its_first_frame(redactor, strong_reader):
+    stream = redactor.stream()
+    still = table(seed=1)  # the table card_scene() draws on
+    for k in range(3):
+        stream.redact(frame(still, k))
+    checks = stream.full_checks
+    with_card = card_scene()  # same table, a card now lies on it
+    out = stream.redact(frame(with_card, 3))
+    assert stream.full_checks == checks + 1
+    assert readable_digit_runs(strong_reader, with_card)
+    assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+
+
+def test_a_face_the_model_misses_stays_masked_for_the_hold_then_goes(redactor):
+    stream = redactor.stream()
+    scene, (x0, y0, x1, y1) = _face_scene()
+    first = stream.redact(frame(scene, 0))
+    assert first.report.count(Label.FACE) == 1
+    empty = table()  # the model sees no face now (a missed frame)
+    held = [stream.redact(frame(empty, k)) for k in range(1, 1 + redactor.policy.face_hold)]
+    for out in held:
+        faces = [f for f in out.report.findings if f.label == Label.FACE]
+        assert len(faces) == 1 and "held" in faces[0].signals
+        assert decode(out.jpeg)[y0:y1, x0:x1].mean() < 10
+    released = stream.redact(frame(empty, 9))
+    assert released.report.count(Label.FACE) == 0  # after the hold the box is released
+
+
+def test_a_failing_detector_withholds_the_frame_and_the_next_is_checked_afresh(redactor):
+    stream = redactor.stream()
+    stream.redact(frame(card_scene(), 0))
+    broken = frame(np.zeros((720, 1280), np.uint8), 1)  # not BGR: the engine refuses it
+    with pytest.raises(RedactionError):
+        stream.redact(broken)
+    checks = stream.full_checks
+    out = stream.redact(frame(card_scene(), 2))
+    assert stream.full_checks == checks + 1
+    assert out.report.count(Label.CARD_NUMBER) >= 1
+
+
+def test_the_same_engine_keeps_no_state_between_unrelated_images(redactor):
+    scene, _ = _face_scene()
+    assert redactor.redact(frame(scene, 0)).report.count(Label.FACE) == 1
+    assert redactor.redact(frame(table(), 1)).report.count(Label.FACE) == 0
