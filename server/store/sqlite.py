@@ -12,8 +12,10 @@ import threading
 from pathlib import Path
 
 from edge.errors import StoreError
-from edge.frames import ConsentSnapshot, Scope
+from edge.frames import ConsentSnapshot
+from server.consent import LedgerEntry
 from server.domain import Sample
+from server.store.base import entry_from_row, entry_row, scopes_from_text, scopes_text
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS samples (
@@ -33,7 +35,23 @@ CREATE TABLE IF NOT EXISTS samples (
     frame_sha256    TEXT
 );
 CREATE INDEX IF NOT EXISTS samples_device ON samples(device_id, created_at_ns);
+CREATE TABLE IF NOT EXISTS consent_ledger (
+    seq             INTEGER PRIMARY KEY,
+    entry_id        TEXT NOT NULL UNIQUE,
+    prev_id         TEXT NOT NULL UNIQUE,
+    user_id         TEXT NOT NULL,
+    at_ns           INTEGER NOT NULL,
+    scopes          TEXT NOT NULL,
+    region          TEXT NOT NULL,
+    policy_version  TEXT NOT NULL,
+    actor           TEXT NOT NULL,
+    reason          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consent_user ON consent_ledger(user_id, seq);
 """
+_LEDGER_COLUMNS = (
+    "seq, entry_id, prev_id, user_id, at_ns, scopes, region, policy_version, actor, reason"
+)
 
 
 class BlobFolder:
@@ -97,7 +115,7 @@ class SqliteSampleStore:
                         sample.created_at_ns,
                         sample.device_id,
                         sample.session_id,
-                        ",".join(sorted(s.name.lower() for s in c.scopes)),
+                        scopes_text(c.scopes),
                         c.region,
                         c.policy_version,
                         c.ledger_entry_id,
@@ -122,7 +140,7 @@ class SqliteSampleStore:
             ).fetchone()
         if row is None:
             return None
-        scopes = frozenset(Scope[s.upper()] for s in row[4].split(",") if s)
+        scopes = scopes_from_text(row[4])
         return Sample(
             sample_id=row[0],
             created_at_ns=row[1],
@@ -136,6 +154,44 @@ class SqliteSampleStore:
             redaction=json.loads(row[12]),
             frame_jpeg=self.blobs.get(row[13]) if row[13] else None,
         )
+
+    # --- the consent ledger (server.consent.LedgerTable) ---------------------------------
+
+    def ledger_head(self) -> LedgerEntry | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_LEDGER_COLUMNS} FROM consent_ledger ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        return entry_from_row(row) if row else None
+
+    def ledger_append(self, entry: LedgerEntry) -> bool:
+        try:
+            with self._lock:
+                self._db.execute(
+                    f"INSERT INTO consent_ledger ({_LEDGER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    entry_row(entry),
+                )
+        except sqlite3.IntegrityError:
+            return False  # another append took this position
+        return True
+
+    def ledger_latest(self, user_id: str) -> LedgerEntry | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_LEDGER_COLUMNS} FROM consent_ledger WHERE user_id=? "
+                "ORDER BY seq DESC LIMIT 1",
+                (user_id,),
+            ).fetchone()
+        return entry_from_row(row) if row else None
+
+    def ledger_entries(self, user_id: str | None = None) -> list[LedgerEntry]:
+        query = f"SELECT {_LEDGER_COLUMNS} FROM consent_ledger"
+        args: tuple = ()
+        if user_id is not None:
+            query, args = query + " WHERE user_id=?", (user_id,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY seq", args).fetchall()
+        return [entry_from_row(r) for r in rows]
 
     def count(self) -> int:
         with self._lock:
