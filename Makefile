@@ -27,7 +27,8 @@ $(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
 	touch $(STAMP)
 
 # Debian packages: espeak-ng regenerates the demo speech, libportaudio2 serves
-# the live microphone, tesseract-ocr is the redaction benchmark's second judge.
+# the live microphone, tesseract-ocr is the redaction benchmark's second judge,
+# postgresql runs the sample-store contract suite against a real server.
 # None is needed for the tests or the demo, so a machine without them gets a
 # message, not a failure.
 sysdeps:
@@ -35,13 +36,14 @@ sysdeps:
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Debian packages:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-	      || echo "warning: could not install$$missing; live microphone / asset generation will not work"; \
+	      || echo "warning: could not install$$missing; live microphone, asset generation or the PostgreSQL tests will not run"; \
 	  else \
-	    echo "note: please install$$missing (e.g. sudo apt-get install$$missing): needed for the live microphone and to regenerate demo speech"; \
+	    echo "note: please install$$missing (e.g. sudo apt-get install$$missing): needed for the live microphone, demo speech and the PostgreSQL contract tests"; \
 	  fi; \
 	fi
 

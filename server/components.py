@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from edge.errors import StoreError
 from models.config import ModelsConfig
 from models.registry import Role, resolve, spec_for
 from server.config import StoreConfig
-from server.store import SampleStore, SqliteSampleStore
+from server.store import PostgresSampleStore, SampleStore, SqliteSampleStore
 from server.vlm import HfVisionLanguageBackend
 
 
@@ -22,4 +23,11 @@ def build_vlm(models: ModelsConfig) -> HfVisionLanguageBackend:
 
 
 def build_store(config: StoreConfig) -> SampleStore:
+    if config.kind == "postgres":
+        if not config.dsn:
+            raise StoreError(
+                "server.store.kind is postgres but server.store.dsn is empty; "
+                "set it to e.g. postgresql://user@host/dbname"
+            )
+        return PostgresSampleStore(config.dsn, config.path / "blobs")
     return SqliteSampleStore(config.path)

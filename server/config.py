@@ -11,8 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 class StoreConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["sqlite"] = Field("sqlite", description="sample store backend")
-    path: Path = Field(Path("var/glasses"), description="folder for the database and blobs")
+    kind: Literal["sqlite", "postgres"] = Field("sqlite", description="sample store backend")
+    path: Path = Field(
+        Path("var/glasses"), description="folder for the SQLite database and the blob folder"
+    )
+    dsn: str = Field(
+        "", description="PostgreSQL connection string (kind: postgres), e.g. postgresql://u@h/db"
+    )
 
 
 class ServerConfig(BaseModel):

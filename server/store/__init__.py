@@ -1,6 +1,9 @@
-"""Sample stores: one interface, an embedded default (SQLite + blob folder)."""
+"""Sample stores: one interface, an embedded default (SQLite + blob folder) and a
+scalable one (PostgreSQL + a blob store)."""
 
 from server.store.base import SampleStore
+from server.store.blobs import BlobFolder, BlobStore
+from server.store.postgres import PostgresSampleStore
 from server.store.sqlite import SqliteSampleStore
 
-__all__ = ["SampleStore", "SqliteSampleStore"]
+__all__ = ["BlobFolder", "BlobStore", "PostgresSampleStore", "SampleStore", "SqliteSampleStore"]

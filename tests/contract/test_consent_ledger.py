@@ -1,22 +1,13 @@
 """The consent ledger: defaults, scoped changes, the training-region rule, and a
 hash chain that exposes any rewrite - on a real store."""
 
-import sqlite3
-
 import pytest
 
 from edge.frames import Scope
 from server.consent import ConsentError, ConsentLedger, ConsentPolicy
-from server.store import SqliteSampleStore
+from tests.contract.stores import tamper
 
 POLICY = ConsentPolicy(policy_version="2026-11")
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = SqliteSampleStore(tmp_path / "store")
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -67,15 +58,12 @@ def test_every_change_is_appended_and_the_chain_verifies(ledger, store):
     assert len(store.ledger_entries("u0")) == 6
 
 
-def test_a_rewritten_entry_breaks_the_chain(ledger, store, tmp_path):
+def test_a_rewritten_entry_breaks_the_chain(ledger, store):
     for _ in range(3):
         ledger.update("u1", grant=[Scope.TRAINING], policy_version="2026-11", actor="user:app")
-    db = sqlite3.connect(tmp_path / "store" / "samples.db")
-    db.execute("UPDATE consent_ledger SET scopes='assist,training,audio' WHERE seq=2")
-    db.commit()
+    tamper(store, "UPDATE consent_ledger SET scopes='assist,training,audio' WHERE seq=2")
     with pytest.raises(ConsentError, match="entry 2: content was changed"):
         ledger.verify()
-    db.execute("DELETE FROM consent_ledger WHERE seq=2")
-    db.commit()
+    tamper(store, "DELETE FROM consent_ledger WHERE seq=2")
     with pytest.raises(ConsentError, match="link does not match"):
         ledger.verify()
