@@ -203,7 +203,8 @@ def tighten(
     gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
     tl, tr, br, bl = reading_order(quad)
     lines, blocks = [], []
-    for a, b in ink_bands(gray, pad):
+    bands = ink_bands(gray, pad)
+    for a, b in bands:
         rows = gray[
             int(a * gray.shape[0]) : max(int(b * gray.shape[0]), int(a * gray.shape[0]) + 1)
         ]
@@ -214,8 +215,10 @@ def tighten(
                 [tl + (bl - tl) * a, tr + (br - tr) * a, tr + (br - tr) * b, tl + (bl - tl) * b]
             )
             band = band[[3, 0, 1, 2]] if is_tall(quad) else band  # the detector's corner order
+        # lines the coarse detector merged into one quad are found again at full
+        # resolution: split by rows, slanted lines would be cut across
         several = rows.shape[0] >= 20 and rows.shape[0] > 2.2 * glyph_height(rows)
-        (blocks if several else lines).append(band)
+        (blocks if several or len(bands) > 1 else lines).append(band)
     return lines, blocks
 
 
