@@ -18,7 +18,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from edge.frames import ConsentSnapshot, Scope
@@ -182,7 +182,7 @@ class ConsentLedger:
                 reason=reason,
                 prev_id=head.entry_id if head else GENESIS,
             )
-            entry = LedgerEntry(**{**entry.__dict__, "entry_id": entry_hash(entry)})
+            entry = replace(entry, entry_id=entry_hash(entry))
             if self.table.ledger_append(entry):
                 return entry
         raise ConsentError("the consent ledger is too busy to append; try again")

@@ -193,33 +193,35 @@ def glyph_height(gray: np.ndarray) -> float:
 def tighten(
     bgr: np.ndarray, quad: np.ndarray, pad: float = 0.25
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Split a detector quad into single lines of text, each shrunk to its ink band.
+    """Shrink a detector quad to the ink band of its one line of text.
 
-    Returns ``(lines, blocks)``: a block is a band that still holds several
-    lines (a paragraph the coarse detector merged, its lines slanted so no
-    row between them is blank); the caller detects it again at full resolution.
+    Returns ``(lines, blocks)``, one of them empty. A quad is a block when it
+    holds several lines: several ink bands (row bands would cut slanted lines
+    across), or one band much taller than its characters (a paragraph the
+    coarse detector merged, its lines slanted so no row between them is
+    blank). The caller detects blocks again at full resolution.
     A tight crop is what the recogniser reads best.
     """
     gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
-    tl, tr, br, bl = reading_order(quad)
-    lines, blocks = [], []
     bands = ink_bands(gray, pad)
-    for a, b in bands:
-        rows = gray[
-            int(a * gray.shape[0]) : max(int(b * gray.shape[0]), int(a * gray.shape[0]) + 1)
-        ]
-        if b - a > 0.8:
-            band = quad
-        else:
-            band = np.stack(
-                [tl + (bl - tl) * a, tr + (br - tr) * a, tr + (br - tr) * b, tl + (bl - tl) * b]
-            )
-            band = band[[3, 0, 1, 2]] if is_tall(quad) else band  # the detector's corner order
-        # lines the coarse detector merged into one quad are found again at full
-        # resolution: split by rows, slanted lines would be cut across
-        several = rows.shape[0] >= 20 and rows.shape[0] > 2.2 * glyph_height(rows)
-        (blocks if several or len(bands) > 1 else lines).append(band)
-    return lines, blocks
+    if len(bands) > 1:
+        return [], [_band(quad, a, b) for a, b in bands]
+    (a, b), height = bands[0], gray.shape[0]
+    rows = gray[int(a * height) : max(int(b * height), int(a * height) + 1)]
+    band = quad if b - a > 0.8 else _band(quad, a, b)
+    if rows.shape[0] >= 20 and rows.shape[0] > 2.2 * glyph_height(rows):
+        return [], [band]
+    return [band], []
+
+
+def _band(quad: np.ndarray, a: float, b: float) -> np.ndarray:
+    """The part of ``quad`` between fractions ``a`` and ``b`` of its height, in the
+    detector's corner order."""
+    tl, tr, br, bl = reading_order(quad)
+    band = np.stack(
+        [tl + (bl - tl) * a, tr + (br - tr) * a, tr + (br - tr) * b, tl + (bl - tl) * b]
+    )
+    return band[[3, 0, 1, 2]] if is_tall(quad) else band
 
 
 class TextRecognizer:

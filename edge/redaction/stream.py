@@ -76,11 +76,14 @@ class RedactionStream:
             start = time.perf_counter()
             small = _small(pixels)
             key = (region.x, region.y, region.w, region.h)
-            shift = self._reusable_shift(small, key)
-            if shift is None:
-                detections, timings = self._full_check(pixels, small, key)
+            shift = None  # the content's shift since the reference, small-image px
+            if self._ref is not None and key == self._ref_key:
+                shift = _phase_shift(self._ref, small, self.min_response)
+            scale = region.w / _SMALL_WIDTH
+            if shift is not None and self._reusable(small, shift, shift * scale):
+                detections, timings = self._reuse(pixels, shift * scale, start)
             else:
-                detections, timings = self._reuse(pixels, shift, start)
+                detections, timings = self._full_check(pixels, small, key, shift, scale)
             return self.redactor.render(raw, region, pixels, detections, timings, start)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything
             self._ref = None  # the next frame is checked afresh
@@ -88,51 +91,43 @@ class RedactionStream:
 
     # --- the change test ----------------------------------------------------------------
 
-    def _reusable_shift(self, small: np.ndarray, key: tuple) -> np.ndarray | None:
-        """The content's shift since the reference (full-resolution px), or ``None``
-        when the frame must be fully checked."""
-        if self._ref is None or key != self._ref_key or self._since_full + 1 >= self.full_every:
-            return None
-        shift = _phase_shift(self._ref, small, self.min_response)
-        if shift is None:
-            return None
+    def _reusable(self, small: np.ndarray, shift: np.ndarray, shift_px: np.ndarray) -> bool:
+        """Whether the frame is the reference moved by ``shift`` and nothing else."""
+        if self._since_full + 1 >= self.full_every:
+            return False
+        if float(np.abs(shift_px).max()) > self.max_exposed_px:
+            return False  # the unchecked strip is getting wide: check it all
         moved = cv2.warpAffine(
             self._ref,
             np.float32([[1, 0, shift[0]], [0, 1, shift[1]]]),
             (small.shape[1], small.shape[0]),
             borderMode=cv2.BORDER_REPLICATE,
         )
-        diff = cv2.absdiff(moved, small)
         x0, y0, x1, y1 = _unexposed(shift, small.shape, margin=2)
-        inner = diff[y0:y1, x0:x1]
+        inner = cv2.absdiff(moved, small)[y0:y1, x0:x1]
         if inner.size == 0:
-            return None
+            return False
         h, w = inner.shape
         cells = cv2.resize(
             inner,
             (max(1, w // self.cell), max(1, h // self.cell)),
             interpolation=cv2.INTER_AREA,
         )
-        if float(cells.max()) > self.max_cell_diff:
-            return None
-        shift = shift * self._scale(key)
-        if float(np.abs(shift).max()) > self.max_exposed_px:
-            return None  # the unchecked strip is getting wide: check it all
-        return shift
-
-    def _scale(self, key: tuple) -> float:
-        return key[2] / _SMALL_WIDTH
+        return float(cells.max()) <= self.max_cell_diff
 
     # --- full check and reuse ------------------------------------------------------------
 
     def _full_check(
-        self, pixels: np.ndarray, small: np.ndarray, key: tuple
+        self,
+        pixels: np.ndarray,
+        small: np.ndarray,
+        key: tuple,
+        shift: np.ndarray | None,
+        scale: float,
     ) -> tuple[list[Detection], dict[str, float]]:
         detections, timings = self.redactor.find(pixels)
-        if self._ref is not None and key == self._ref_key:
-            shift = _phase_shift(self._ref, small, self.min_response)
-            if shift is not None:
-                self._camera = self._camera + shift * self._scale(key)
+        if shift is not None:
+            self._camera = self._camera + shift * scale
         faces = [d for d in detections if d.label == Label.FACE]
         self._text = [d for d in detections if d.label != Label.FACE]
         self._hold_faces(faces)
