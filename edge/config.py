@@ -83,6 +83,12 @@ class EdgeConfig(BaseModel):
 
     server: str = Field("127.0.0.1:50051", description="host:port of the gRPC server")
     device_id: str = Field("glasses-demo-0001", min_length=1)
+    token: str = Field(
+        "",
+        description="the device's bearer token from enrolment ('glasses consent enrol'); "
+        "keep it out of files, e.g. GLASSES__EDGE__TOKEN=...",
+        repr=False,
+    )
     locale: str = "en-US"
     consent: ConsentConfig = ConsentConfig()
     redaction: RedactionConfig = RedactionConfig()

@@ -17,6 +17,10 @@ class ModelMissingError(ConfigError):
     """A model's weights are not where the registry says they should be."""
 
 
+class AuthError(GlassesError):
+    """The call carries no device token, or one this server did not issue."""
+
+
 class ConsentError(GlassesError):
     """The request is not covered by the user's consent."""
 

@@ -129,6 +129,26 @@ class RedactionReport:
             out[f.label.value] = out.get(f.label.value, 0) + 1
         return out
 
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form (labels, boxes, signals, timings; never content)."""
+        return {
+            "counts": self.counts(),
+            "findings": [
+                {
+                    "label": f.label.value,
+                    "box": {"x": f.box.x, "y": f.box.y, "w": f.box.w, "h": f.box.h},
+                    "confidence": round(f.confidence, 4),
+                    "signals": list(f.signals),
+                    "detector": f.detector,
+                }
+                for f in self.findings
+            ],
+            "timings_ms": self.timings_ms,
+            "sent_pixel_fraction": self.sent_pixel_fraction,
+            "fully_masked": self.fully_masked,
+            "detector_versions": self.detector_versions,
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class RawImage:

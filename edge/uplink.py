@@ -30,6 +30,11 @@ class ServerReportedError(BackendError):
         self.code = code
 
 
+def bearer(token: str) -> tuple[tuple[str, str], ...]:
+    """Call metadata that names the caller by its device token."""
+    return (("authorization", f"Bearer {token}"),)
+
+
 class ConverseSession:
     """A live ``Converse`` stream. Use ``async with ConverseSession(channel) as s``."""
 

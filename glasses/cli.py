@@ -54,13 +54,19 @@ def cmd_edge(args: argparse.Namespace) -> int:
     import grpc
 
     from edge.components import build_edge_runtime
+    from edge.errors import ConfigError
     from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
-    from edge.uplink import ConverseSession
+    from edge.uplink import ConverseSession, bearer
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 
     overrides = {"edge": {"server": args.server}} if args.server else None
     config = _config(args, overrides=overrides)
     edge = config.edge
+    if not edge.token:
+        raise ConfigError(
+            "edge.token is empty: the server needs the device's token. Enrol the device with "
+            "'glasses consent enrol DEVICE_ID' and set GLASSES__EDGE__TOKEN to the token it prints"
+        )
     runtime = build_edge_runtime(config.models, edge)
     mic = (
         SoundDeviceMicrophone()
@@ -71,7 +77,7 @@ def cmd_edge(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         async with grpc.aio.insecure_channel(edge.server) as channel:
-            async with ConverseSession(channel) as session:
+            async with ConverseSession(channel, bearer(edge.token)) as session:
                 items = await runtime.run(
                     camera, mic, session, on_delta=lambda t: print(t, end="", flush=True)
                 )
@@ -131,21 +137,102 @@ def cmd_imagine(args: argparse.Namespace) -> int:
 
 
 def cmd_consent(args: argparse.Namespace) -> int:
+    """As the phone app (``--token``, over gRPC) or as an operator (``--user``, on the store)."""
+    if args.action == "enrol":
+        return _consent_enrol(args)
+    if args.token:
+        return _consent_over_grpc(args)
+    if args.user or args.action == "verify":
+        return _consent_operator(args)
+    raise GlassesError(
+        "say whose consent: --token TOKEN (as the user's device, over gRPC) or "
+        "--user USER_ID (as an operator, directly on the configured store)"
+    )
+
+
+def _open_store(args: argparse.Namespace):  # noqa: ANN202
+    from server.components import build_store
+
+    config = _config(args)
+    return config, build_store(config.server.store)
+
+
+def _consent_enrol(args: argparse.Namespace) -> int:
+    from server.accounts import Accounts
+
+    if not args.scopes or len(args.scopes) != 1:
+        raise GlassesError("usage: glasses consent enrol DEVICE_ID [--user USER_ID]")
+    _, store = _open_store(args)
+    try:
+        caller, token = Accounts(store).enrol(args.scopes[0], args.user or "")
+    finally:
+        store.close()
+    print(f"user: {caller.user_id}\ndevice: {caller.device_id}\ntoken: {token}")
+    print("(the token is shown once; only its hash is stored)", file=sys.stderr)
+    return 0
+
+
+def _scopes(names: list[str]):  # noqa: ANN202
+    from edge.frames import Scope
+
+    known = {s.name.lower(): s for s in Scope}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise GlassesError(f"unknown scope(s) {unknown}; use {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def _consent_operator(args: argparse.Namespace) -> int:
+    from server.consent import ConsentLedger
+
+    config, store = _open_store(args)
+    try:
+        ledger = ConsentLedger(store, config.server.consent.policy())
+        if args.action == "verify":
+            print(f"consent ledger verifies: {ledger.verify()} entries")
+            return 0
+        if args.action != "get":
+            scopes = _scopes(args.scopes)
+            ledger.update(
+                args.user,
+                grant=scopes if args.action == "grant" else (),
+                revoke=scopes if args.action == "revoke" else (),
+                region=args.region or "",
+                policy_version=args.policy_version or ledger.policy.policy_version,
+                actor="operator:cli",
+                reason=args.reason,
+            )
+        now = ledger.current(args.user)
+    finally:
+        store.close()
+    scopes = ",".join(sorted(s.name.lower() for s in now.scopes))
+    print(
+        f"user: {args.user}\nscopes: {scopes}\nregion: {now.region}\n"
+        f"policy: {now.policy_version or '-'}\nledger entry: {now.ledger_entry_id or '-'}"
+    )
+    return 0
+
+
+def _consent_over_grpc(args: argparse.Namespace) -> int:
+    from edge.uplink import bearer
     from protos import glasses_pb2 as pb
 
     channel, stub = _unary_client(args, "Consent")
-    metadata = (("authorization", f"Bearer {args.token}"),)
+    metadata = bearer(args.token)
     with channel:
         if args.action == "get":
             state = stub.Get(pb.GetConsentRequest(), metadata=metadata, timeout=args.timeout)
-        else:
-            scopes = [pb.Scope.Value(f"SCOPE_{s.upper()}") for s in args.scopes]
-            request = (
-                pb.UpdateConsentRequest(grant=scopes)
-                if args.action == "grant"
-                else pb.UpdateConsentRequest(revoke=scopes)
+        elif args.action in ("grant", "revoke"):
+            scopes = [int(s) for s in _scopes(args.scopes)]
+            request = pb.UpdateConsentRequest(
+                region=args.region or "",
+                policy_version=args.policy_version or "",
+                reason=args.reason,
+                **{args.action: scopes},
             )
             state = stub.Update(request, metadata=metadata, timeout=args.timeout)
+        else:
+            raise GlassesError(f"'{args.action}' is an operator action; use --user, not --token")
     print(state)
     return 0
 
@@ -199,15 +286,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120.0)
     p.set_defaults(func=cmd_imagine)
 
-    p = sub.add_parser("consent", help="read or change a user's consent (Consent service)")
-    p.add_argument("action", choices=["get", "grant", "revoke"])
-    p.add_argument(
-        "scopes",
-        nargs="*",
-        choices=["assist", "history", "training", "audio"],
-        help="scopes to grant or revoke",
+    p = sub.add_parser(
+        "consent",
+        help="enrol a device; read or change a user's consent",
+        description="As the user's device: --token TOKEN (Consent service over gRPC). As an "
+        "operator: --user USER_ID, directly on the configured store (server.store). "
+        "'enrol DEVICE_ID' binds a new token to a device; 'verify' checks the ledger's chain.",
     )
-    p.add_argument("--token", required=True, help="the user's device token")
+    p.add_argument("action", choices=["get", "grant", "revoke", "enrol", "verify"])
+    p.add_argument(
+        "scopes", nargs="*", help="scopes to grant or revoke (assist, history, training, audio)"
+    )
+    p.add_argument("--token", help="the user's device token (talks to --server)")
+    p.add_argument("--user", help="the user's id (operator: acts on the store)")
+    p.add_argument("--region", help="ISO 3166-1 alpha-2 region to set")
+    p.add_argument("--policy-version", help="the policy version accepted (default: current)")
+    p.add_argument("--reason", default="glasses consent", help="recorded in the ledger")
     p.add_argument("--server", default="127.0.0.1:50051")
     p.add_argument("--timeout", type=float, default=10.0)
     p.set_defaults(func=cmd_consent)

@@ -1,7 +1,9 @@
 """``glasses demo``: the main job end to end on loopback, on the bundled clip.
 
-Starts the gRPC server (embedded SQLite store, vision-language model), runs
-the edge on the bundled video + question, and prints what happened: the
+Starts the gRPC server (embedded SQLite store, vision-language model),
+enrols the demo device and, as the companion app would, grants it the
+``history`` scope over the Consent service; then runs the edge on the
+bundled video + question, and prints what happened: the
 transcript, what was redacted (counts, not content), bytes sent, the
 streamed answer, the logged sample id and per-stage timings. Writes the
 original and the redacted frame side by side into the output folder.
@@ -19,11 +21,14 @@ import cv2
 import grpc
 
 from edge.components import build_edge_runtime
+from edge.frames import Scope
 from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
-from edge.uplink import ConverseSession
+from edge.uplink import ConverseSession, bearer
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
+from protos import glasses_pb2 as pb
+from protos import glasses_pb2_grpc as pb_grpc
 
 
 @dataclass
@@ -52,8 +57,23 @@ async def run_demo(
         runtime = await asyncio.to_thread(build_edge_runtime, config.models, edge)
         timings["edge_start_ms"] = (time.perf_counter() - t0) * 1e3
         echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
+        caller, token = await asyncio.to_thread(running.accounts.enrol, edge.device_id)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
-            session = ConverseSession(channel)
+            state = await pb_grpc.ConsentStub(channel).Update(
+                pb.UpdateConsentRequest(
+                    grant=[int(Scope[s.upper()]) for s in edge.consent.scopes],
+                    region=edge.consent.region,
+                    policy_version=config.server.consent.policy_version,
+                    reason="demo onboarding",
+                ),
+                metadata=bearer(token),
+            )
+            scopes = sorted(Scope(v).name.lower() for v in state.snapshot.scopes)
+            echo(
+                f"consent: {caller.user_id} granted {','.join(scopes)} (ledger entry "
+                f"{state.snapshot.ledger_entry_id[:12]})"
+            )
+            session = ConverseSession(channel, bearer(token))
             t0 = time.perf_counter()
             interactions = await runtime.run(
                 VideoFileCamera(video, edge.replay_speed),
@@ -64,7 +84,7 @@ async def run_demo(
             timings["session_ms"] = (time.perf_counter() - t0) * 1e3
         timings["vad_ms"] = runtime.vad_ms
         result = DemoResult(
-            interactions, session.bytes_sent, running.owned_store.count(), out_dir, timings
+            interactions, session.bytes_sent, running.store.count(), out_dir, timings
         )
     finally:
         await running.stop(grace=1.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import cv2
@@ -64,14 +63,6 @@ def redact_paths(inputs: list[Path], out_dir: Path, config) -> dict:  # noqa: AN
         else:  # same name and format: re-encode the redacted pixels, no metadata
             decoded = cv2.imdecode(np.frombuffer(redacted.jpeg, np.uint8), cv2.IMREAD_COLOR)
             cv2.imwrite(str(target), decoded)
-        report = redacted.report
-        entry.update(
-            counts=report.counts(),
-            fully_masked=report.fully_masked,
-            sent_pixel_fraction=report.sent_pixel_fraction,
-            findings=[{**asdict(f), "label": f.label.value} for f in report.findings],
-            timings_ms=report.timings_ms,
-            detector_versions=report.detector_versions,
-        )
+        entry.update(redacted.report.to_dict())
         images.append(entry)
     return {"images": images, "out": str(out_dir)}

@@ -1,9 +1,9 @@
 """Build and run the gRPC server.
 
 ``create_server`` binds (port 0 in tests) and registers services;
-``serve`` loads models, flips health to SERVING and shuts down gracefully.
-Imagine and Consent are part of the contract; their servicers arrive with
-their own issues, until then their methods answer UNIMPLEMENTED.
+``serve`` loads models, flips health to SERVING, runs the retention job and
+shuts down gracefully. Imagine is part of the contract; its servicer arrives
+with its own issue, until then its methods answer UNIMPLEMENTED.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from dataclasses import dataclass
 
 import grpc
@@ -21,8 +22,12 @@ from grpc_reflection.v1alpha import reflection
 from edge.redaction import Redactor
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
+from server.accounts import Accounts
 from server.assistant import AssistantService
 from server.config import ServerConfig
+from server.consent import ConsentLedger
+from server.consent_service import ConsentService
+from server.rights import Rights
 from server.store.base import SampleStore
 from server.vlm import VisionLanguageBackend
 
@@ -36,8 +41,14 @@ class RunningServer:
     server: grpc.aio.Server
     port: int
     health: health_aio.HealthServicer
+    store: SampleStore
     model_id: str = ""
-    owned_store: SampleStore | None = None  # closed on stop when start_server opened it
+    owns_store: bool = False  # closed on stop when start_server opened it
+    retention: asyncio.Task | None = None
+
+    @property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store)
 
     async def set_serving(self, serving: bool) -> None:
         status = (
@@ -50,9 +61,11 @@ class RunningServer:
 
     async def stop(self, grace: float = 5.0) -> None:
         await self.set_serving(False)
+        if self.retention is not None:
+            self.retention.cancel()
         await self.server.stop(grace)
-        if self.owned_store is not None:
-            self.owned_store.close()
+        if self.owns_store:
+            self.store.close()
 
 
 async def create_server(
@@ -67,9 +80,14 @@ async def create_server(
             ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
         ]
     )
+    ledger = ConsentLedger(store, config.consent.policy())
+    accounts = Accounts(store)
+    recheck = recheck if config.recheck_uploads else None
     pb_grpc.add_AssistantServicer_to_server(
-        AssistantService(config, backend, store, recheck if config.recheck_uploads else None),
-        server,
+        AssistantService(config, backend, store, recheck, accounts, ledger), server
+    )
+    pb_grpc.add_ConsentServicer_to_server(
+        ConsentService(accounts, Rights(store, ledger, config.retention.transient_s)), server
     )
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
@@ -85,9 +103,19 @@ async def create_server(
     if port == 0:
         raise OSError(f"cannot bind {config.host}:{config.port}; is the port in use?")
     await server.start()
-    running = RunningServer(server, port, health, backend.model_id)
+    running = RunningServer(server, port, health, store, backend.model_id)
     await running.set_serving(False)
     return running
+
+
+async def retention_job(store: SampleStore, every_s: float) -> None:
+    """Delete what outlived its retention window, and blobs a crash left behind."""
+    while True:
+        samples, blobs = await asyncio.to_thread(store.purge_expired, time.time_ns())
+        blobs += await asyncio.to_thread(store.collect_garbage)
+        if samples or blobs:
+            log.info("retention: deleted %d sample(s), %d blob(s)", samples, blobs)
+        await asyncio.sleep(every_s)
 
 
 async def start_server(config) -> RunningServer:  # noqa: ANN001 - AppConfig
@@ -103,7 +131,10 @@ async def start_server(config) -> RunningServer:  # noqa: ANN001 - AppConfig
     except BaseException:
         store.close()
         raise
-    running.owned_store = store
+    running.owns_store = True
+    running.retention = asyncio.create_task(
+        retention_job(store, config.server.retention.purge_every_s)
+    )
     await running.set_serving(True)
     log.info("serving on %s:%d (model %s)", config.server.host, running.port, backend.model_id)
     return running

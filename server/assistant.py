@@ -1,8 +1,11 @@
 """``Assistant.Converse``: a thin servicer (decode -> domain call -> encode).
 
-Every uploaded frame is re-checked by the edge's redaction engine before the
-model or the store sees it (defence in depth). A sample is logged only when
-the session's consent allows keeping it (``history`` or ``training``).
+The caller is the user bound to the call's device token. Their consent comes
+from the ledger, read again for every query, and narrowed to what the
+device's hello announced (the stricter of the two wins). Every uploaded frame
+is re-checked by the edge's redaction engine before the model or the store
+sees it (defence in depth). A sample is kept when the consent allows it
+(``history`` or ``training``), or for the retention window when one is set.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from edge.errors import GlassesError, InvalidInputError
+from edge.errors import ConsentError, GlassesError, InvalidInputError
 from edge.frames import (
     AnswerDelta,
     AnswerDone,
@@ -33,7 +36,9 @@ from edge.redaction import Redactor
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 from server import wire
+from server.accounts import Accounts, Caller
 from server.config import ServerConfig
+from server.consent import ConsentLedger
 from server.domain import Sample, UploadedFrame
 from server.status import status_for
 from server.store.base import SampleStore
@@ -45,10 +50,22 @@ log = logging.getLogger(__name__)
 @dataclass
 class _Session:
     session_id: str
-    device_id: str
-    consent: ConsentSnapshot
+    caller: Caller
+    announced: ConsentSnapshot  # what the device's hello said
+    ledger: ConsentLedger
     frames: OrderedDict[int, UploadedFrame] = field(default_factory=OrderedDict)
     recheck_ms: dict[int, float] = field(default_factory=dict)
+    utterances: OrderedDict[int, str] = field(default_factory=OrderedDict)
+
+    def consent(self) -> ConsentSnapshot:
+        """The ledger's consent now, narrowed to the scopes the device announced."""
+        live = self.ledger.current(self.caller.user_id)
+        return ConsentSnapshot(
+            live.scopes & self.announced.scopes,
+            live.region,
+            live.policy_version,
+            live.ledger_entry_id,
+        )
 
 
 class AssistantService(pb_grpc.AssistantServicer):
@@ -58,16 +75,35 @@ class AssistantService(pb_grpc.AssistantServicer):
         backend: VisionLanguageBackend,
         store: SampleStore,
         recheck: Redactor | None,
+        accounts: Accounts,
+        ledger: ConsentLedger,
     ) -> None:
         self.config = config
         self.backend = backend
         self.store = store
         self.recheck = recheck
+        self.accounts = accounts
+        self.ledger = ledger
 
     async def Converse(self, request_iterator, context):  # noqa: ANN001, N802 - gRPC API
         try:
+            caller = await asyncio.to_thread(
+                self.accounts.from_metadata, context.invocation_metadata()
+            )
             first = await anext(aiter(request_iterator))
             hello = wire.decode_hello(first)
+            if hello.device_id != caller.device_id:
+                raise InvalidInputError(
+                    "hello.device_id is not the device this token was issued to; "
+                    "send the enrolled device's id"
+                )
+            session = _Session(uuid.uuid4().hex, caller, hello.consent, self.ledger)
+            consent = await asyncio.to_thread(session.consent)
+            if not consent.allows(Scope.ASSIST):
+                raise ConsentError(
+                    "your consent does not include 'assist'; nothing can be processed. "
+                    "Turn on the assistant in the companion app."
+                )
         except StopAsyncIteration:
             return
         except GlassesError as exc:
@@ -76,8 +112,7 @@ class AssistantService(pb_grpc.AssistantServicer):
             context.set_code(status)
             context.set_details(str(exc))
             return
-        session = _Session(uuid.uuid4().hex, hello.device_id, hello.consent)
-        log.info("session %s opened (%s)", session.session_id, hello.consent)
+        log.info("session %s opened (%s)", session.session_id, consent)
         yield wire.encode_ready(
             Ready(session.session_id, secrets.token_urlsafe(16), self.backend.model_id)
         )
@@ -88,9 +123,13 @@ class AssistantService(pb_grpc.AssistantServicer):
                     await self._accept_frame(session, msg.frame)
                     yield wire.encode_ack(msg.frame.seq)
                 elif kind == "utterance":
+                    session.utterances[msg.utterance.seq] = msg.utterance.text
+                    while len(session.utterances) > self.config.frames_per_session:
+                        session.utterances.popitem(last=False)
                     yield wire.encode_ack(msg.utterance.seq)
                 elif kind == "audio":
-                    if not session.consent.allows(Scope.AUDIO):
+                    consent = await asyncio.to_thread(session.consent)
+                    if not consent.allows(Scope.AUDIO):
                         raise InvalidInputError(
                             "raw audio was sent without the 'audio' consent scope; it was "
                             "discarded. Send transcripts, or grant 'audio' in the app."
@@ -175,24 +214,44 @@ class AssistantService(pb_grpc.AssistantServicer):
         }
         if frame is not None:
             timings["recheck_ms"] = session.recheck_ms.get(frame.seq, 0.0)
-        sample_id = ""
-        if session.consent.allows(Scope.HISTORY) or session.consent.allows(Scope.TRAINING):
-            t1 = time.perf_counter()
-            sample = Sample(
-                sample_id=uuid.uuid4().hex,
-                created_at_ns=time.time_ns(),
-                device_id=session.device_id,
-                session_id=session.session_id,
-                consent=session.consent,
-                query_text=query.text,
-                answer_text="".join(parts),
-                model_id=self.backend.model_id,
-                timings_ms=dict(timings),
-                frame_jpeg=frame.jpeg if frame else None,
-                redaction=(frame.report.counts() if frame else {}),
-            )
-            sample_id = await asyncio.to_thread(self.store.put, sample)
-            timings["store_ms"] = (time.perf_counter() - t1) * 1e3
+        sample_id = await self._log(session, query, frame, "".join(parts), timings)
         yield wire.encode_done(
             AnswerDone(query.seq, self.backend.model_id, timings, len(parts), sample_id)
         )
+
+    async def _log(
+        self,
+        session: _Session,
+        query: Query,
+        frame: UploadedFrame | None,
+        answer: str,
+        timings: dict[str, float],
+    ) -> str:
+        """Keep the interaction as consent allows; return its id ("" when not kept)."""
+        t0 = time.perf_counter()
+        consent = await asyncio.to_thread(session.consent)
+        now = time.time_ns()
+        expires = None
+        if not (consent.allows(Scope.HISTORY) or consent.allows(Scope.TRAINING)):
+            if not self.config.retention.transient_s:
+                return ""
+            expires = now + int(self.config.retention.transient_s * 1e9)
+        sample = Sample(
+            sample_id=uuid.uuid4().hex,
+            created_at_ns=now,
+            user_id=session.caller.user_id,
+            device_id=session.caller.device_id,
+            session_id=session.session_id,
+            consent=consent,
+            query_text=query.text,
+            answer_text=answer,
+            transcript=session.utterances.get(query.utterance_seq, ""),
+            model_id=self.backend.model_id,
+            timings_ms=dict(timings),
+            frame_jpeg=frame.jpeg if frame else None,
+            redaction=frame.report.to_dict() if frame else {},
+            expires_at_ns=expires,
+        )
+        sample_id = await asyncio.to_thread(self.store.put, sample)
+        timings["store_ms"] = (time.perf_counter() - t0) * 1e3
+        return sample_id

@@ -20,6 +20,39 @@ class StoreConfig(BaseModel):
     )
 
 
+class ConsentPolicyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy_version: str = Field(
+        "2026-11", pattern=r"^\d{4}-\d{2}$", description="the privacy policy users accept (YYYY-MM)"
+    )
+    training_regions: list[str] = Field(
+        ["US", "CA"], description="ISO 3166-1 alpha-2 regions where training use is offered"
+    )
+    default_region: str = Field("US", pattern=r"^[A-Z]{2}$", description="for new users")
+
+    def policy(self):  # noqa: ANN201 - server.consent.ConsentPolicy
+        from server.consent import ConsentPolicy
+
+        return ConsentPolicy(
+            self.policy_version,
+            tuple(r.upper() for r in self.training_regions),
+            self.default_region,
+        )
+
+
+class RetentionConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    transient_s: float = Field(
+        0.0,
+        ge=0,
+        description="keep samples without history/training consent this long (0: not at all); "
+        "also how long a user's samples stay after they revoke both",
+    )
+    purge_every_s: float = Field(600.0, gt=0, description="how often the retention job runs")
+
+
 class ServerConfig(BaseModel):
     """Everything the gRPC server needs; it receives only this section."""
 
@@ -28,6 +61,8 @@ class ServerConfig(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(50051, ge=0, le=65535, description="0 picks a free port")
     store: StoreConfig = StoreConfig()
+    consent: ConsentPolicyConfig = ConsentPolicyConfig()
+    retention: RetentionConfig = RetentionConfig()
     recheck_uploads: bool = Field(True, description="re-run redaction on every uploaded frame")
     max_frame_bytes: int = Field(4 << 20, ge=1024, description="larger frames are refused")
     max_answer_tokens: int = Field(256, ge=1, le=8192, description="cap on any query")

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from edge.errors import InvalidInputError, StoreError
 from edge.frames import ConsentSnapshot, Scope
 
 GENESIS = "0" * 64
@@ -28,8 +29,12 @@ DEFAULT_SCOPES = frozenset({Scope.ASSIST})
 DEFAULT_TRAINING_REGIONS = ("US", "CA")
 
 
-class ConsentError(ValueError):
+class ConsentChangeError(InvalidInputError):
     """A consent change that cannot be applied (says what is wrong and what to do)."""
+
+
+class LedgerBrokenError(StoreError):
+    """The ledger's hash chain does not verify: an entry was changed, removed or moved."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +79,15 @@ def entry_hash(e: LedgerEntry) -> str:
 def verify_chain(entries: Iterable[LedgerEntry]) -> int:
     """Check the whole ledger in order; return how many entries it holds.
 
-    Raises :class:`ConsentError` at the first entry whose link or hash is wrong.
+    Raises :class:`LedgerBrokenError` at the first entry whose link or hash is wrong.
     Erased entries cannot be re-hashed, but their links still must match.
     """
     prev, count = GENESIS, 0
     for e in entries:
         if e.seq != count + 1 or e.prev_id != prev:
-            raise ConsentError(f"consent ledger broken at entry {e.seq}: link does not match")
+            raise LedgerBrokenError(f"consent ledger broken at entry {e.seq}: link does not match")
         if not e.erased and entry_hash(e) != e.entry_id:
-            raise ConsentError(f"consent ledger broken at entry {e.seq}: content was changed")
+            raise LedgerBrokenError(f"consent ledger broken at entry {e.seq}: content was changed")
         prev, count = e.entry_id, count + 1
     return count
 
@@ -137,24 +142,26 @@ class ConsentLedger:
     ) -> LedgerEntry:
         """Append the user's new consent. Granting needs the current policy version."""
         if not user_id:
-            raise ConsentError("a consent change needs a user id")
+            raise ConsentChangeError("a consent change needs a user id")
         if set(grant) & set(revoke):
-            raise ConsentError("a scope cannot be granted and revoked in one change")
+            raise ConsentChangeError("a scope cannot be granted and revoked in one change")
         now = self.current(user_id)
         scopes = (set(now.scopes) | set(grant)) - set(revoke)
         region = region.upper() or now.region
         if len(region) != 2 or not region.isalpha():
-            raise ConsentError(f"region '{region}' is not an ISO 3166-1 alpha-2 code, e.g. US")
+            raise ConsentChangeError(
+                f"region '{region}' is not an ISO 3166-1 alpha-2 code, e.g. US"
+            )
         version = policy_version or now.policy_version
         if grant and version != self.policy.policy_version:
-            raise ConsentError(
+            raise ConsentChangeError(
                 f"granting needs the current policy version {self.policy.policy_version!r} "
                 f"(the user accepted {version or 'none'}); show the policy and send its version"
             )
         if Scope.TRAINING in scopes and region not in self.policy.training_regions:
             if Scope.TRAINING in set(grant):
                 allowed = ", ".join(self.policy.training_regions)
-                raise ConsentError(
+                raise ConsentChangeError(
                     f"training use is not offered in region {region} (only in {allowed})"
                 )
             scopes.discard(Scope.TRAINING)  # moved out of a training region
@@ -185,7 +192,7 @@ class ConsentLedger:
             entry = replace(entry, entry_id=entry_hash(entry))
             if self.table.ledger_append(entry):
                 return entry
-        raise ConsentError("the consent ledger is too busy to append; try again")
+        raise StoreError("the consent ledger is too busy to append; try again")
 
     def verify(self) -> int:
         return verify_chain(self.table.ledger_entries())

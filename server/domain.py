@@ -31,23 +31,39 @@ class UploadedUtterance:
 
 @dataclass(frozen=True, eq=False)
 class Sample:
-    """One logged interaction. ``consent`` is required: no consent, no sample."""
+    """One logged interaction. ``consent`` is required: no consent, no sample.
+
+    ``expires_at_ns`` is set when no ``history`` or ``training`` consent
+    covers the sample: the retention job deletes it then. Frames and
+    generated images are stored as content-addressed blobs.
+    """
 
     sample_id: str
     created_at_ns: int
+    user_id: str
     device_id: str
     session_id: str
     consent: ConsentSnapshot
     query_text: str
     answer_text: str
     model_id: str
+    transcript: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     frame_jpeg: bytes | None = None
+    images: tuple[bytes, ...] = ()
     redaction: dict = field(default_factory=dict)
+    expires_at_ns: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.consent, ConsentSnapshot):
             raise TypeError("a Sample needs the ConsentSnapshot that covered it")
+        if not self.user_id:
+            raise TypeError("a Sample needs the (pseudonymous) user it belongs to")
+
+    def blobs(self) -> list[tuple[str, int, bytes]]:
+        """(kind, index, bytes) of every blob the sample holds."""
+        frame = [("frame", 0, self.frame_jpeg)] if self.frame_jpeg else []
+        return frame + [("image", i, png) for i, png in enumerate(self.images)]
 
     def __str__(self) -> str:
         return f"Sample({self.sample_id} frame={'yes' if self.frame_jpeg else 'no'})"

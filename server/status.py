@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 
 from edge.errors import (
+    AuthError,
     BackendError,
     ConfigError,
     ConsentError,
@@ -16,6 +17,7 @@ from edge.errors import (
 
 # Most specific first.
 _TABLE: list[tuple[type[Exception], grpc.StatusCode, str]] = [
+    (AuthError, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED"),
     (ConsentError, grpc.StatusCode.PERMISSION_DENIED, "CONSENT_REQUIRED"),
     (InvalidInputError, grpc.StatusCode.INVALID_ARGUMENT, "INVALID_INPUT"),
     (RedactionError, grpc.StatusCode.FAILED_PRECONDITION, "REDACTION_FAILED"),

@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 from edge.errors import ConsentError, InvalidInputError
-from edge.frames import AnswerDelta, AnswerDone, Hello, Query, Ready, Scope
-from edge.wire import PROTOCOL_VERSION, consent_from_pb, report_from_pb, stamp_from_pb
+from edge.frames import (
+    AnswerDelta,
+    AnswerDone,
+    ClockDomain,
+    ConsentSnapshot,
+    Hello,
+    Query,
+    Ready,
+    Scope,
+    Stamp,
+)
+from edge.wire import (
+    PROTOCOL_VERSION,
+    consent_from_pb,
+    consent_to_pb,
+    report_from_pb,
+    stamp_from_pb,
+    stamp_to_pb,
+)
 from protos import glasses_pb2 as pb
 from server.domain import UploadedFrame, UploadedUtterance
 
@@ -87,3 +104,28 @@ def encode_ack(seq: int) -> pb.ServerEvent:
 
 def encode_error(code: str, message: str) -> pb.ServerEvent:
     return pb.ServerEvent(error=pb.ErrorInfo(code=code, message=message))
+
+
+# ------------------------------------------------------------------ Consent
+
+
+def decode_scopes(values) -> list[Scope]:  # noqa: ANN001 - repeated pb.Scope
+    unknown = [v for v in values if v not in Scope._value2member_map_]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown scope value(s) {unknown}; use assist, history, training or audio"
+        )
+    return [Scope(v) for v in values]
+
+
+def encode_consent_state(
+    snapshot: ConsentSnapshot, training_regions: tuple[str, ...], updated_at_ns: int
+) -> pb.ConsentState:
+    return pb.ConsentState(
+        snapshot=consent_to_pb(snapshot),
+        available_scopes=sorted(int(s) for s in Scope),
+        training_regions=list(training_regions),
+        updated_at=stamp_to_pb(Stamp(updated_at_ns, ClockDomain.HOST_WALL))
+        if updated_at_ns
+        else None,
+    )

@@ -1,9 +1,16 @@
 """Sample stores: one interface, an embedded default (SQLite + blob folder) and a
 scalable one (PostgreSQL + a blob store)."""
 
-from server.store.base import SampleStore
+from server.store.base import SampleHead, SampleStore
 from server.store.blobs import BlobFolder, BlobStore
 from server.store.postgres import PostgresSampleStore
 from server.store.sqlite import SqliteSampleStore
 
-__all__ = ["BlobFolder", "BlobStore", "PostgresSampleStore", "SampleStore", "SqliteSampleStore"]
+__all__ = [
+    "BlobFolder",
+    "BlobStore",
+    "PostgresSampleStore",
+    "SampleHead",
+    "SampleStore",
+    "SqliteSampleStore",
+]

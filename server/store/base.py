@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from edge.frames import Scope
-from server.consent import LedgerEntry
+from edge.frames import ConsentSnapshot, Scope
+from server.consent import LedgerEntry, LedgerTable
 from server.domain import Sample
+from server.store.blobs import BlobStore
 
 
-class SampleStore(Protocol):
+@dataclass(frozen=True)
+class SampleHead:
+    """What selecting samples needs, without their content."""
+
+    sample_id: str
+    user_id: str
+    created_at_ns: int
+    consent: ConsentSnapshot
+
+
+class SampleStore(LedgerTable, Protocol):
+    """Consent-tagged samples, device tokens and the consent ledger, in one database.
+
+    Implementations: :class:`~server.store.SqliteSampleStore` (embedded default)
+    and :class:`~server.store.PostgresSampleStore`; ``tests/contract`` runs the
+    same suite against both.
+    """
+
+    blobs: BlobStore
+
     def put(self, sample: Sample) -> str:
         """Store ``sample`` durably; return its id once it is safe on disk."""
 
     def get(self, sample_id: str) -> Sample | None:
         """The sample with this id, or None."""
 
-    def count(self) -> int:
-        """How many samples are stored."""
+    def get_many(self, sample_ids: Sequence[str]) -> list[Sample | None]: ...
+
+    def count(self, user_id: str | None = None) -> int:
+        """How many samples are stored (of one user, if given)."""
+
+    def sample_ids(self, user_id: str) -> list[str]: ...
+
+    def heads(self, since_ns: int = 0, until_ns: int = 2**63 - 1) -> list[SampleHead]: ...
+
+    def expire_user(self, user_id: str, at_ns: int) -> int: ...
+
+    def purge_expired(self, now_ns: int) -> tuple[int, int]: ...
+
+    def delete_user(self, user_id: str) -> tuple[int, int]: ...
+
+    def collect_garbage(self, min_age_s: float = 600.0) -> int: ...
+
+    def device_add(self, token_sha256: str, user_id: str, device_id: str, at_ns: int) -> None: ...
+
+    def device_lookup(self, token_sha256: str) -> tuple[str, str] | None: ...
+
+    def devices(self, user_id: str) -> list[tuple[str, int]]: ...
+
+    def ledger_latest_many(self, user_ids: Iterable[str]) -> dict[str, LedgerEntry]: ...
 
     def close(self) -> None: ...
 

@@ -28,3 +28,6 @@ class PostgresSampleStore(SqlSampleStore):
         if isinstance(blobs, Path):
             blobs = BlobFolder(blobs)
         super().__init__(db, blobs, where="PostgreSQL")
+
+    def _transaction(self):  # noqa: ANN202 - psycopg's own transaction block
+        return self._db.transaction()

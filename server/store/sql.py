@@ -1,41 +1,73 @@
 """The sample store's SQL, shared by SQLite and PostgreSQL.
 
-Samples and the consent ledger live in one database, so deleting a user's
-data is one place; blobs live in a :class:`BlobStore`. A sample is
-acknowledged only after its blob is durable and its row committed.
+Samples, their blob references, device tokens and the consent ledger live in
+one database, so deleting a user's data is one transaction; blob bytes live
+in a :class:`BlobStore`.
+
+Writes are group-committed: ``put`` hands its sample to one committer thread,
+which writes (and fsyncs) the blobs of everything waiting, inserts all rows
+in one transaction, and only then acknowledges each ``put``. A crash at any
+point leaves either a whole sample or none; a blob written for a sample that
+never committed is garbage that :meth:`SqlSampleStore.collect_garbage`
+removes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import threading
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 from edge.errors import StoreError
-from edge.frames import ConsentSnapshot
+from edge.frames import ConsentSnapshot, Scope
 from server.consent import LedgerEntry
 from server.domain import Sample
-from server.store.base import entry_from_row, entry_row, scopes_from_text, scopes_text
+from server.store.base import SampleHead, entry_from_row, entry_row, scopes_from_text, scopes_text
 from server.store.blobs import BlobStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS samples (
-    sample_id       TEXT PRIMARY KEY,
-    created_at_ns   BIGINT NOT NULL,
-    device_id       TEXT NOT NULL,
-    session_id      TEXT NOT NULL,
-    consent_scopes  TEXT NOT NULL,
-    consent_region  TEXT NOT NULL,
-    consent_policy  TEXT NOT NULL,
-    consent_entry   TEXT NOT NULL,
-    query_text      TEXT NOT NULL,
-    answer_text     TEXT NOT NULL,
-    model_id        TEXT NOT NULL,
-    timings_json    TEXT NOT NULL,
-    redaction_json  TEXT NOT NULL,
-    frame_sha256    TEXT
+    sample_id         TEXT PRIMARY KEY,
+    created_at_ns     BIGINT NOT NULL,
+    user_id           TEXT NOT NULL,
+    device_id         TEXT NOT NULL,
+    session_id        TEXT NOT NULL,
+    consent_scopes    TEXT NOT NULL,
+    consent_training  SMALLINT NOT NULL,
+    consent_region    TEXT NOT NULL,
+    consent_policy    TEXT NOT NULL,
+    consent_entry     TEXT NOT NULL,
+    query_text        TEXT NOT NULL,
+    answer_text       TEXT NOT NULL,
+    transcript        TEXT NOT NULL,
+    model_id          TEXT NOT NULL,
+    timings_json      TEXT NOT NULL,
+    redaction_json    TEXT NOT NULL,
+    expires_at_ns     BIGINT
 );
-CREATE INDEX IF NOT EXISTS samples_device ON samples(device_id, created_at_ns);
+CREATE INDEX IF NOT EXISTS samples_user ON samples(user_id);
+CREATE INDEX IF NOT EXISTS samples_created ON samples(created_at_ns);
+CREATE INDEX IF NOT EXISTS samples_expiry ON samples(expires_at_ns);
+CREATE TABLE IF NOT EXISTS sample_blobs (
+    sample_id  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    idx        INTEGER NOT NULL,
+    digest     TEXT NOT NULL,
+    PRIMARY KEY (sample_id, kind, idx)
+);
+CREATE INDEX IF NOT EXISTS sample_blobs_digest ON sample_blobs(digest);
+CREATE TABLE IF NOT EXISTS devices (
+    token_sha256   TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL,
+    device_id      TEXT NOT NULL,
+    created_at_ns  BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS devices_user ON devices(user_id);
 CREATE TABLE IF NOT EXISTS consent_ledger (
     seq             BIGINT PRIMARY KEY,
     entry_id        TEXT NOT NULL UNIQUE,
@@ -51,17 +83,52 @@ CREATE TABLE IF NOT EXISTS consent_ledger (
 CREATE INDEX IF NOT EXISTS consent_user ON consent_ledger(user_id, seq);
 """
 _SAMPLE_COLUMNS = (
-    "sample_id, created_at_ns, device_id, session_id, consent_scopes, consent_region, "
-    "consent_policy, consent_entry, query_text, answer_text, model_id, timings_json, "
-    "redaction_json, frame_sha256"
+    "sample_id, created_at_ns, user_id, device_id, session_id, consent_scopes, "
+    "consent_training, consent_region, consent_policy, consent_entry, query_text, "
+    "answer_text, transcript, model_id, timings_json, redaction_json, expires_at_ns"
 )
 _LEDGER_COLUMNS = (
     "seq, entry_id, prev_id, user_id, at_ns, scopes, region, policy_version, actor, reason"
 )
+_ERASE_LEDGER = (
+    "UPDATE consent_ledger SET user_id='', at_ns=0, scopes='', region='', policy_version='', "
+    "actor='', reason='' WHERE user_id=?"
+)
+_STOP = object()
+
+
+@dataclass
+class _Pending:
+    row: tuple
+    blobs: list[tuple[str, int, bytes]]
+    done: Future
+
+
+def _sample_row(sample: Sample) -> tuple:
+    c = sample.consent
+    return (
+        sample.sample_id,
+        sample.created_at_ns,
+        sample.user_id,
+        sample.device_id,
+        sample.session_id,
+        scopes_text(c.scopes),
+        int(Scope.TRAINING in c.scopes),
+        c.region,
+        c.policy_version,
+        c.ledger_entry_id,
+        sample.query_text,
+        sample.answer_text,
+        sample.transcript,
+        sample.model_id,
+        json.dumps(sample.timings_ms),
+        json.dumps(sample.redaction),
+        sample.expires_at_ns,
+    )
 
 
 class SqlSampleStore:
-    """Samples + consent ledger over a DB-API connection in autocommit mode.
+    """Samples + devices + consent ledger over a DB-API connection in autocommit mode.
 
     Subclasses open the connection and say how the driver spells a
     placeholder and a uniqueness violation.
@@ -69,73 +136,282 @@ class SqlSampleStore:
 
     placeholder = "?"
     unique_violation: type[Exception] = Exception
+    max_batch = 512
 
     def __init__(self, db: Any, blobs: BlobStore, where: str) -> None:
         self._db, self.blobs, self.where = db, blobs, where
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one statement or transaction at a time
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._committer: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._closed = False
 
-    def _run(self, sql: str, args: tuple = ()) -> Any:
+    def _run(self, sql: str, args: Sequence = ()) -> Any:
+        return self._db.execute(sql.replace("?", self.placeholder), tuple(args))
+
+    def _rows(self, sql: str, args: Sequence = ()) -> list:
         with self._lock:
-            return self._db.execute(sql.replace("?", self.placeholder), args)
+            return self._run(sql, args).fetchall()
 
-    def _rows(self, sql: str, args: tuple = ()) -> list:
-        with self._lock:
-            return self._db.execute(sql.replace("?", self.placeholder), args).fetchall()
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction (caller holds ``_lock``)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
-    # --- samples -------------------------------------------------------------------------
+    # --- samples: group commit ---------------------------------------------------------
 
     def put(self, sample: Sample) -> str:
-        try:
-            frame_sha = self.blobs.put(sample.frame_jpeg) if sample.frame_jpeg else None
-            c = sample.consent
-            row = (
-                sample.sample_id,
-                sample.created_at_ns,
-                sample.device_id,
-                sample.session_id,
-                scopes_text(c.scopes),
-                c.region,
-                c.policy_version,
-                c.ledger_entry_id,
-                sample.query_text,
-                sample.answer_text,
-                sample.model_id,
-                json.dumps(sample.timings_ms),
-                json.dumps(sample.redaction),
-                frame_sha,
-            )
-            self._run(
-                f"INSERT INTO samples ({_SAMPLE_COLUMNS}) VALUES ({','.join('?' * len(row))})",
-                row,
-            )
-        except Exception as exc:  # noqa: BLE001 - any driver or disk error: not acknowledged
-            raise StoreError(
-                f"sample could not be stored in {self.where} ({type(exc).__name__}); "
-                "it was not acknowledged"
-            ) from exc
+        """Store ``sample``; return its id once its blobs and row are durable."""
+        if self._closed:
+            raise StoreError(f"the sample store in {self.where} is closed; sample not stored")
+        pending = _Pending(_sample_row(sample), sample.blobs(), Future())
+        self._queue.put(pending)
+        self._start_committer()
+        pending.done.result()
         return sample.sample_id
 
+    def _start_committer(self) -> None:
+        if self._committer is not None:
+            return
+        with self._start_lock:
+            if self._committer is None:
+                self._committer = threading.Thread(
+                    target=self._commit_loop, name="sample-commit", daemon=True
+                )
+                self._committer.start()
+
+    def _commit_loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    self._queue.put(_STOP)
+                    break
+                batch.append(item)
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        with self._lock:
+            try:
+                self._insert(batch)
+            except Exception:  # noqa: BLE001 - retry one by one so one bad sample fails alone
+                for item in batch:
+                    try:
+                        self._insert([item])
+                    except Exception as exc:  # noqa: BLE001 - any driver or disk error
+                        item.done.set_exception(
+                            StoreError(
+                                f"sample could not be stored in {self.where} "
+                                f"({type(exc).__name__}); it was not acknowledged"
+                            )
+                        )
+                    else:
+                        item.done.set_result(None)
+                return
+        for item in batch:
+            item.done.set_result(None)
+
+    def _insert(self, batch: list[_Pending]) -> None:
+        digests: dict[bytes, str] = {}  # identical content in one batch is written once
+        refs = []
+        for item in batch:
+            for kind, idx, data in item.blobs:
+                if data not in digests:
+                    digests[data] = self.blobs.put(data)
+                refs.append((item.row[0], kind, idx, digests[data]))
+        marks = ",".join("?" * len(batch[0].row))
+        with self._transaction():
+            self._many(
+                f"INSERT INTO samples ({_SAMPLE_COLUMNS}) VALUES ({marks})",
+                [item.row for item in batch],
+            )
+            if refs:
+                self._many(
+                    "INSERT INTO sample_blobs (sample_id, kind, idx, digest) VALUES (?,?,?,?)", refs
+                )
+
+    def _many(self, sql: str, rows: list[tuple]) -> None:
+        self._db.cursor().executemany(sql.replace("?", self.placeholder), rows)
+
+    # --- samples: reads ------------------------------------------------------------------
+
     def get(self, sample_id: str) -> Sample | None:
-        rows = self._rows(f"SELECT {_SAMPLE_COLUMNS} FROM samples WHERE sample_id=?", (sample_id,))
-        if not rows:
-            return None
-        row = rows[0]
+        return self.get_many([sample_id])[0]
+
+    def get_many(self, sample_ids: Sequence[str]) -> list[Sample | None]:
+        """The samples with these ids, in order (None where there is none)."""
+        if not sample_ids:
+            return []
+        marks = ",".join("?" * len(sample_ids))
+        with self._lock:
+            rows = self._run(
+                f"SELECT {_SAMPLE_COLUMNS} FROM samples WHERE sample_id IN ({marks})", sample_ids
+            ).fetchall()
+            refs = self._run(
+                "SELECT sample_id, kind, idx, digest FROM sample_blobs "
+                f"WHERE sample_id IN ({marks}) ORDER BY sample_id, kind, idx",
+                sample_ids,
+            ).fetchall()
+        blobs: dict[str, list] = {}
+        for sid, kind, _, digest in refs:
+            blobs.setdefault(sid, []).append((kind, digest))
+        found = {row[0]: self._sample(row, blobs.get(row[0], [])) for row in rows}
+        return [found.get(sid) for sid in sample_ids]
+
+    def _sample(self, row: Sequence, refs: list[tuple[str, str]]) -> Sample:
+        frames = [self.blobs.get(d) for kind, d in refs if kind == "frame"]
         return Sample(
             sample_id=row[0],
             created_at_ns=int(row[1]),
-            device_id=row[2],
-            session_id=row[3],
-            consent=ConsentSnapshot(scopes_from_text(row[4]), row[5], row[6], row[7]),
-            query_text=row[8],
-            answer_text=row[9],
-            model_id=row[10],
-            timings_ms=json.loads(row[11]),
-            redaction=json.loads(row[12]),
-            frame_jpeg=self.blobs.get(row[13]) if row[13] else None,
+            user_id=row[2],
+            device_id=row[3],
+            session_id=row[4],
+            consent=ConsentSnapshot(scopes_from_text(row[5]), row[7], row[8], row[9]),
+            query_text=row[10],
+            answer_text=row[11],
+            transcript=row[12],
+            model_id=row[13],
+            timings_ms=json.loads(row[14]),
+            redaction=json.loads(row[15]),
+            expires_at_ns=None if row[16] is None else int(row[16]),
+            frame_jpeg=frames[0] if frames else None,
+            images=tuple(self.blobs.get(d) for kind, d in refs if kind == "image"),
         )
 
-    def count(self) -> int:
-        return int(self._rows("SELECT COUNT(*) FROM samples")[0][0])
+    def count(self, user_id: str | None = None) -> int:
+        if user_id is None:
+            return int(self._rows("SELECT COUNT(*) FROM samples")[0][0])
+        return int(self._rows("SELECT COUNT(*) FROM samples WHERE user_id=?", (user_id,))[0][0])
+
+    def sample_ids(self, user_id: str) -> list[str]:
+        rows = self._rows(
+            "SELECT sample_id FROM samples WHERE user_id=? ORDER BY created_at_ns, sample_id",
+            (user_id,),
+        )
+        return [r[0] for r in rows]
+
+    def heads(self, since_ns: int = 0, until_ns: int = 2**63 - 1) -> list[SampleHead]:
+        """Every sample created in [since, until), oldest first, without its content."""
+        rows = self._rows(
+            "SELECT sample_id, user_id, created_at_ns, consent_scopes, consent_region, "
+            "consent_policy, consent_entry FROM samples WHERE created_at_ns >= ? "
+            "AND created_at_ns < ? ORDER BY created_at_ns, sample_id",
+            (since_ns, until_ns),
+        )
+        return [
+            SampleHead(
+                r[0], r[1], int(r[2]), ConsentSnapshot(scopes_from_text(r[3]), r[4], r[5], r[6])
+            )
+            for r in rows
+        ]
+
+    # --- rights and retention -----------------------------------------------------------
+
+    def expire_user(self, user_id: str, at_ns: int) -> int:
+        """Make the user's samples expire at ``at_ns`` (or sooner, if already set)."""
+        with self._lock:
+            return self._run(
+                "UPDATE samples SET expires_at_ns=? WHERE user_id=? AND "
+                "(expires_at_ns IS NULL OR expires_at_ns > ?)",
+                (at_ns, user_id, at_ns),
+            ).rowcount
+
+    def purge_expired(self, now_ns: int) -> tuple[int, int]:
+        """Delete samples whose retention ran out: (samples, blobs) deleted."""
+        return self._delete("expires_at_ns IS NOT NULL AND expires_at_ns <= ?", (now_ns,))
+
+    def delete_user(self, user_id: str) -> tuple[int, int]:
+        """Everything about the user: samples, blobs no one else shares, devices, and
+        their ledger entries erased in place. Returns (samples, blobs) deleted."""
+        return self._delete("user_id=?", (user_id,), erase_user=user_id)
+
+    def _delete(self, where: str, args: tuple, erase_user: str | None = None) -> tuple[int, int]:
+        with self._lock:
+            with self._transaction():
+                digests = [
+                    r[0]
+                    for r in self._run(
+                        "SELECT DISTINCT digest FROM sample_blobs WHERE sample_id IN "
+                        f"(SELECT sample_id FROM samples WHERE {where})",
+                        args,
+                    ).fetchall()
+                ]
+                self._run(
+                    "DELETE FROM sample_blobs WHERE sample_id IN "
+                    f"(SELECT sample_id FROM samples WHERE {where})",
+                    args,
+                )
+                samples = self._run(f"DELETE FROM samples WHERE {where}", args).rowcount
+                if erase_user is not None:
+                    self._run(_ERASE_LEDGER, (erase_user,))
+                    self._run("DELETE FROM devices WHERE user_id=?", (erase_user,))
+                shared = self._referenced(digests)
+            # after the commit, and still under the lock so no put can re-reference one
+            blobs = sum(self.blobs.delete(d) for d in digests if d not in shared)
+        return samples, blobs
+
+    def _referenced(self, digests: Iterable[str]) -> set[str]:
+        digests = list(digests)
+        found: set[str] = set()
+        for i in range(0, len(digests), 500):
+            chunk = digests[i : i + 500]
+            found |= {
+                r[0]
+                for r in self._run(
+                    f"SELECT DISTINCT digest FROM sample_blobs WHERE digest IN "
+                    f"({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            }
+        return found
+
+    def collect_garbage(self, min_age_s: float = 600.0) -> int:
+        """Delete blobs no sample refers to (left by a crash mid-write); return how many.
+
+        Only blobs older than ``min_age_s``: another server process sharing the
+        blob store may have written one whose row is about to commit."""
+        with self._lock:
+            stored = list(self.blobs.digests(min_age_s))
+            orphans = [d for d in stored if d not in self._referenced(stored)]
+            return sum(self.blobs.delete(d) for d in orphans)
+
+    # --- device tokens ------------------------------------------------------------------
+
+    def device_add(self, token_sha256: str, user_id: str, device_id: str, at_ns: int) -> None:
+        with self._lock:
+            self._run(
+                "INSERT INTO devices (token_sha256, user_id, device_id, created_at_ns) "
+                "VALUES (?,?,?,?)",
+                (token_sha256, user_id, device_id, at_ns),
+            )
+
+    def device_lookup(self, token_sha256: str) -> tuple[str, str] | None:
+        """(user id, device id) bound to this token hash, or None."""
+        rows = self._rows(
+            "SELECT user_id, device_id FROM devices WHERE token_sha256=?", (token_sha256,)
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def devices(self, user_id: str) -> list[tuple[str, int]]:
+        """(device id, enrolled at) of the user's devices."""
+        rows = self._rows(
+            "SELECT device_id, created_at_ns FROM devices WHERE user_id=? ORDER BY created_at_ns",
+            (user_id,),
+        )
+        return [(r[0], int(r[1])) for r in rows]
 
     # --- the consent ledger (server.consent.LedgerTable) ---------------------------------
 
@@ -145,10 +421,11 @@ class SqlSampleStore:
 
     def ledger_append(self, entry: LedgerEntry) -> bool:
         try:
-            self._run(
-                f"INSERT INTO consent_ledger ({_LEDGER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                entry_row(entry),
-            )
+            with self._lock:
+                self._run(
+                    f"INSERT INTO consent_ledger ({_LEDGER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    entry_row(entry),
+                )
         except self.unique_violation:
             return False  # another append took this position
         return True
@@ -161,6 +438,10 @@ class SqlSampleStore:
         )
         return entry_from_row(rows[0]) if rows else None
 
+    def ledger_latest_many(self, user_ids: Iterable[str]) -> dict[str, LedgerEntry]:
+        """The latest entry of each of these users (absent: never changed)."""
+        return {u: e for u in set(user_ids) if (e := self.ledger_latest(u)) is not None}
+
     def ledger_entries(self, user_id: str | None = None) -> list[LedgerEntry]:
         query, args = f"SELECT {_LEDGER_COLUMNS} FROM consent_ledger", ()
         if user_id is not None:
@@ -168,5 +449,9 @@ class SqlSampleStore:
         return [entry_from_row(r) for r in self._rows(query + " ORDER BY seq", args)]
 
     def close(self) -> None:
+        self._closed = True
+        if self._committer is not None:
+            self._queue.put(_STOP)
+            self._committer.join()
         with self._lock:
             self._db.close()

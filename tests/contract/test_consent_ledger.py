@@ -4,7 +4,7 @@ hash chain that exposes any rewrite - on a real store."""
 import pytest
 
 from edge.frames import Scope
-from server.consent import ConsentError, ConsentLedger, ConsentPolicy
+from server.consent import ConsentChangeError, ConsentLedger, ConsentPolicy, LedgerBrokenError
 from tests.contract.stores import tamper
 
 POLICY = ConsentPolicy(policy_version="2026-11")
@@ -34,7 +34,7 @@ def test_training_is_an_explicit_opt_in_and_revocable(ledger):
 
 
 def test_training_is_refused_outside_the_allowed_regions(ledger):
-    with pytest.raises(ConsentError, match="not offered in region DE"):
+    with pytest.raises(ConsentChangeError, match="not offered in region DE"):
         ledger.update(
             "u1", grant=[Scope.TRAINING], region="DE", policy_version="2026-11", actor="user:app"
         )
@@ -44,7 +44,7 @@ def test_training_is_refused_outside_the_allowed_regions(ledger):
 
 
 def test_granting_needs_the_current_policy_version(ledger):
-    with pytest.raises(ConsentError, match="current policy version '2026-11'"):
+    with pytest.raises(ConsentChangeError, match="current policy version '2026-11'"):
         ledger.update("u1", grant=[Scope.HISTORY], policy_version="2025-01", actor="user:app")
 
 
@@ -62,8 +62,8 @@ def test_a_rewritten_entry_breaks_the_chain(ledger, store):
     for _ in range(3):
         ledger.update("u1", grant=[Scope.TRAINING], policy_version="2026-11", actor="user:app")
     tamper(store, "UPDATE consent_ledger SET scopes='assist,training,audio' WHERE seq=2")
-    with pytest.raises(ConsentError, match="entry 2: content was changed"):
+    with pytest.raises(LedgerBrokenError, match="entry 2: content was changed"):
         ledger.verify()
     tamper(store, "DELETE FROM consent_ledger WHERE seq=2")
-    with pytest.raises(ConsentError, match="link does not match"):
+    with pytest.raises(LedgerBrokenError, match="link does not match"):
         ledger.verify()

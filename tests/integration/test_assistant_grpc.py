@@ -1,10 +1,8 @@
 """Assistant.Converse over a real gRPC server on loopback (port 0), with the
-real tiny vision-language model, the real SQLite store and the re-check."""
+real tiny vision-language model, the real SQLite store and the re-check.
+Callers are enrolled devices; their consent comes from the ledger."""
 
 from __future__ import annotations
-
-import asyncio
-import contextlib
 
 import cv2
 import grpc
@@ -13,47 +11,19 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from edge import wire
-from edge.frames import ConsentSnapshot, Hello, Query, RawImage, Scope, Stamp
-from edge.uplink import ConverseSession, ServerReportedError
+from edge.frames import Hello, Query, RawImage, Scope, Stamp
+from edge.uplink import ConverseSession, ServerReportedError, bearer
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
-from server.app import create_server
-from server.components import build_vlm
-from server.config import ServerConfig
 from server.store import SqliteSampleStore
 from tests.conftest import card_scene, decode, readable_digit_runs
-
-ASSIST_HISTORY = ConsentSnapshot(frozenset({Scope.ASSIST, Scope.HISTORY}), "US", "2026-11", "e1")
-ASSIST_ONLY = ConsentSnapshot(frozenset({Scope.ASSIST}), "US", "2026-11", "e2")
-
-
-@pytest.fixture(scope="module")
-def vlm(models_config):
-    return build_vlm(models_config)
-
-
-@contextlib.asynccontextmanager
-async def serving(tmp_path, vlm, redactor):
-    store = SqliteSampleStore(tmp_path / "store")
-    running = await create_server(ServerConfig(port=0), vlm, store, redactor)
-    await running.set_serving(True)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
-    try:
-        yield channel, store
-    finally:
-        await channel.close()
-        await running.stop(grace=0.5)
-        store.close()
-
-
-def run(coro):
-    return asyncio.run(coro)
+from tests.integration.serving import ASSIST_HISTORY, enrol, run, serving
 
 
 def test_answer_streams_back_and_a_consented_sample_is_logged(tmp_path, vlm, redactor):
     async def scenario():
         async with serving(tmp_path, vlm, redactor) as (channel, store):
-            async with ConverseSession(channel) as session:
+            async with ConverseSession(channel, bearer(enrol(store, "dev-1"))) as session:
                 ready = await session.open(Hello("dev-1", ASSIST_HISTORY))
                 frame = redactor.redact(RawImage(1, card_scene(), Stamp.media(0.5)))
                 session.send_frame(frame)
@@ -70,16 +40,19 @@ def test_answer_streams_back_and_a_consented_sample_is_logged(tmp_path, vlm, red
     assert deltas and [d.index for d in deltas] == list(range(len(deltas)))
     assert done.sample_id and done.tokens == len(deltas)
     sample = SqliteSampleStore(tmp_path / "store").get(done.sample_id)
-    assert sample.consent == ASSIST_HISTORY  # tagged with the session's consent
+    # tagged with the consent the ledger held when it was logged
+    assert sample.consent.scopes == ASSIST_HISTORY.scopes
+    assert sample.consent.ledger_entry_id and sample.consent.policy_version == "2026-11"
     assert sample.answer_text == "".join(d.text for d in deltas)
-    assert sample.frame_jpeg and sample.redaction == {"card_number": 1}
+    assert sample.frame_jpeg and sample.redaction["counts"] == {"card_number": 1}
 
 
 def test_without_history_or_training_consent_nothing_is_kept(tmp_path, vlm, redactor):
     async def scenario():
         async with serving(tmp_path, vlm, redactor) as (channel, store):
-            async with ConverseSession(channel) as session:
-                await session.open(Hello("dev-2", ASSIST_ONLY))
+            token = enrol(store, "dev-2", grant=())
+            async with ConverseSession(channel, bearer(token)) as session:
+                await session.open(Hello("dev-2", ASSIST_HISTORY))  # the ledger says no history
                 events = [e async for e in session.ask(Query(1, "hello?", (), 0, 4))]
             return events, store.count()
 
@@ -88,13 +61,12 @@ def test_without_history_or_training_consent_nothing_is_kept(tmp_path, vlm, reda
 
 
 def test_a_session_without_assist_consent_is_refused(tmp_path, vlm, redactor):
-    no_assist = ConsentSnapshot(frozenset({Scope.HISTORY}), "US", "2026-11")
-
     async def scenario():
-        async with serving(tmp_path, vlm, redactor) as (channel, _):
-            session = ConverseSession(channel)
+        async with serving(tmp_path, vlm, redactor) as (channel, store):
+            token = enrol(store, "dev-3", grant=(), revoke=(Scope.ASSIST,))
+            session = ConverseSession(channel, bearer(token))
             with pytest.raises(ServerReportedError) as info:
-                await session.open(Hello("dev-3", no_assist))
+                await session.open(Hello("dev-3", ASSIST_HISTORY))
             await session.close()
             return info.value
 
@@ -102,15 +74,40 @@ def test_a_session_without_assist_consent_is_refused(tmp_path, vlm, redactor):
     assert error.code == "CONSENT_REQUIRED" and "assist" in str(error)
 
 
-async def _raw_stream(channel, events):
+def test_a_session_needs_a_token_the_server_issued(tmp_path, vlm, redactor):
+    async def scenario():
+        codes = []
+        async with serving(tmp_path, vlm, redactor) as (channel, store):
+            token = enrol(store, "dev-5")
+            for metadata, device in [
+                ((), "dev-5"),
+                (bearer("forged"), "dev-5"),
+                (bearer(token), "dev-6"),
+            ]:
+                session = ConverseSession(channel, metadata)
+                with pytest.raises(ServerReportedError) as info:
+                    await session.open(Hello(device, ASSIST_HISTORY))
+                await session.close()
+                codes.append((info.value.code, str(info.value)))
+        return codes
+
+    (none, forged, other_device) = run(scenario())
+    assert none[0] == forged[0] == "UNAUTHENTICATED"
+    assert "no device token" in none[1] and "not known" in forged[1]
+    assert other_device[0] == "INVALID_INPUT" and "issued to" in other_device[1]
+
+
+async def _raw_stream(channel, store, events):
     """A misbehaving client: sends hand-built wire messages, bypassing the edge."""
     stub = pb_grpc.AssistantStub(channel)
+    token = enrol(store, events[0].hello.device_id)
 
     async def requests():
         for event in events:
             yield event
 
-    return [wire.decode_server_event(m) async for m in stub.Converse(requests())]
+    call = stub.Converse(requests(), metadata=bearer(token))
+    return [wire.decode_server_event(m) async for m in call]
 
 
 def test_an_unredacted_upload_is_redacted_by_the_server_before_model_and_store(
@@ -126,14 +123,14 @@ def test_an_unredacted_upload_is_redacted_by_the_server_before_model_and_store(
 
     async def scenario():
         async with serving(tmp_path, vlm, redactor) as (channel, store):
-            replies = await _raw_stream(channel, events)
+            replies = await _raw_stream(channel, store, events)
             return replies, store
 
     replies, _ = run(scenario())
     done = replies[-1]
     stored = SqliteSampleStore(tmp_path / "store").get(done.sample_id)
     assert readable_digit_runs(strong_reader, decode(stored.frame_jpeg)) == []
-    assert stored.redaction.get("card_number") == 1
+    assert stored.redaction["counts"].get("card_number") == 1
 
 
 def test_bad_input_gets_a_clear_error_and_the_session_keeps_serving(tmp_path, vlm, redactor):
@@ -147,8 +144,8 @@ def test_bad_input_gets_a_clear_error_and_the_session_keeps_serving(tmp_path, vl
     ]
 
     async def scenario():
-        async with serving(tmp_path, vlm, redactor) as (channel, _):
-            return await _raw_stream(channel, events)
+        async with serving(tmp_path, vlm, redactor) as (channel, store):
+            return await _raw_stream(channel, store, events)
 
     replies = run(scenario())
     errors = [r for r in replies if isinstance(r, tuple) and r[0] == "error"]
