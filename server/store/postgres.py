@@ -12,6 +12,7 @@ from server.store.sql import SCHEMA, SqlSampleStore
 
 class PostgresSampleStore(SqlSampleStore):
     placeholder = "%s"
+    bytes_type = "BYTEA"
 
     def __init__(self, dsn: str, blobs: BlobStore | Path) -> None:
         import psycopg
@@ -19,7 +20,7 @@ class PostgresSampleStore(SqlSampleStore):
         self.unique_violation = psycopg.errors.UniqueViolation
         try:
             db = psycopg.connect(dsn, autocommit=True)  # each statement commits (durable)
-            db.execute(SCHEMA)
+            db.execute(SCHEMA.format(bytes_type=self.bytes_type))
         except psycopg.Error as exc:
             raise StoreError(
                 f"cannot open the PostgreSQL sample store: {exc}. Check server.store.dsn "

@@ -1,20 +1,24 @@
 """The sample store's SQL, shared by SQLite and PostgreSQL.
 
 Samples, their blob references, device tokens and the consent ledger live in
-one database, so deleting a user's data is one transaction; blob bytes live
-in a :class:`BlobStore`.
+one database, so deleting a user's data is one transaction. Blobs are
+content-addressed (SHA-256): small ones (up to ``inline_max`` bytes: a
+thumbnail, a small frame) are rows of the ``blobs`` table, written in the
+sample's own transaction; larger ones go to a :class:`BlobStore` (a folder,
+or anything S3-like).
 
-Writes are group-committed: ``put`` hands its sample to one committer thread,
-which writes (and fsyncs) the blobs of everything waiting, inserts all rows
-in one transaction, and only then acknowledges each ``put``. A crash at any
-point leaves either a whole sample or none; a blob written for a sample that
-never committed is garbage that :meth:`SqlSampleStore.collect_garbage`
-removes.
+Writes are group-committed: ``put`` writes and fsyncs its large blobs in the
+caller's thread, then hands the rest to one committer thread, which inserts
+everything waiting in one transaction (one WAL flush for the lot) and only
+then acknowledges each ``put``. A crash at any point leaves either a whole
+sample or none; a large blob written for a sample that never committed is
+garbage that :meth:`SqlSampleStore.collect_garbage` removes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import queue
 import threading
@@ -61,6 +65,10 @@ CREATE TABLE IF NOT EXISTS sample_blobs (
     PRIMARY KEY (sample_id, kind, idx)
 );
 CREATE INDEX IF NOT EXISTS sample_blobs_digest ON sample_blobs(digest);
+CREATE TABLE IF NOT EXISTS blobs (
+    digest  TEXT PRIMARY KEY,
+    data    {bytes_type} NOT NULL
+);
 CREATE TABLE IF NOT EXISTS devices (
     token_sha256   TEXT PRIMARY KEY,
     user_id        TEXT NOT NULL,
@@ -100,7 +108,7 @@ _STOP = object()
 @dataclass
 class _Pending:
     row: tuple
-    blobs: list[tuple[str, int, bytes]]
+    blobs: list[tuple[str, int, bytes, str, bool]]  # kind, index, bytes, digest, inline
     done: Future
 
 
@@ -127,6 +135,11 @@ def _sample_row(sample: Sample) -> tuple:
     )
 
 
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 class SqlSampleStore:
     """Samples + devices + consent ledger over a DB-API connection in autocommit mode.
 
@@ -135,8 +148,10 @@ class SqlSampleStore:
     """
 
     placeholder = "?"
+    bytes_type = "BLOB"
     unique_violation: type[Exception] = Exception
     max_batch = 512
+    inline_max = 64 * 1024  # blobs up to this size live in the database
 
     def __init__(self, db: Any, blobs: BlobStore, where: str) -> None:
         self._db, self.blobs, self.where = db, blobs, where
@@ -170,7 +185,18 @@ class SqlSampleStore:
         """Store ``sample``; return its id once its blobs and row are durable."""
         if self._closed:
             raise StoreError(f"the sample store in {self.where} is closed; sample not stored")
-        pending = _Pending(_sample_row(sample), sample.blobs(), Future())
+        try:
+            blobs = [
+                (kind, i, data, hashlib.sha256(data).hexdigest(), True)
+                if len(data) <= self.inline_max
+                else (kind, i, data, self.blobs.put(data), False)
+                for kind, i, data in sample.blobs()
+            ]
+        except OSError as exc:
+            raise StoreError(
+                f"the sample's blobs could not be written ({exc.strerror}); it was not acknowledged"
+            ) from exc
+        pending = _Pending(_sample_row(sample), blobs, Future())
         self._queue.put(pending)
         self._start_committer()
         pending.done.result()
@@ -225,13 +251,14 @@ class SqlSampleStore:
             item.done.set_result(None)
 
     def _insert(self, batch: list[_Pending]) -> None:
-        digests: dict[bytes, str] = {}  # identical content in one batch is written once
-        refs = []
+        refs, inline = [], {}
         for item in batch:
-            for kind, idx, data in item.blobs:
-                if data not in digests:
-                    digests[data] = self.blobs.put(data)
-                refs.append((item.row[0], kind, idx, digests[data]))
+            for kind, idx, data, digest, in_db in item.blobs:
+                if in_db:
+                    inline[digest] = data
+                elif not self.blobs.exists(digest):  # a delete of shared content raced the put
+                    self.blobs.put(data)
+                refs.append((item.row[0], kind, idx, digest))
         marks = ",".join("?" * len(batch[0].row))
         with self._transaction():
             self._many(
@@ -241,6 +268,11 @@ class SqlSampleStore:
             if refs:
                 self._many(
                     "INSERT INTO sample_blobs (sample_id, kind, idx, digest) VALUES (?,?,?,?)", refs
+                )
+            if inline:
+                self._many(
+                    "INSERT INTO blobs (digest, data) VALUES (?,?) ON CONFLICT (digest) DO NOTHING",
+                    list(inline.items()),
                 )
 
     def _many(self, sql: str, rows: list[tuple]) -> None:
@@ -265,14 +297,26 @@ class SqlSampleStore:
                 f"WHERE sample_id IN ({marks}) ORDER BY sample_id, kind, idx",
                 sample_ids,
             ).fetchall()
+            data = self._inline_blobs({r[3] for r in refs})
+        for digest in {r[3] for r in refs} - data.keys():
+            data[digest] = self.blobs.get(digest)
         blobs: dict[str, list] = {}
         for sid, kind, _, digest in refs:
-            blobs.setdefault(sid, []).append((kind, digest))
+            blobs.setdefault(sid, []).append((kind, data[digest]))
         found = {row[0]: self._sample(row, blobs.get(row[0], [])) for row in rows}
         return [found.get(sid) for sid in sample_ids]
 
-    def _sample(self, row: Sequence, refs: list[tuple[str, str]]) -> Sample:
-        frames = [self.blobs.get(d) for kind, d in refs if kind == "frame"]
+    def _inline_blobs(self, digests: set[str]) -> dict[str, bytes]:
+        """Blobs kept in the database, by digest (caller holds ``_lock``)."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(sorted(digests)):
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT digest, data FROM blobs WHERE digest IN ({marks})"
+            found.update((d, bytes(b)) for d, b in self._run(query, chunk).fetchall())
+        return found
+
+    def _sample(self, row: Sequence, refs: list[tuple[str, bytes]]) -> Sample:
+        frames = [data for kind, data in refs if kind == "frame"]
         return Sample(
             sample_id=row[0],
             created_at_ns=int(row[1]),
@@ -288,7 +332,7 @@ class SqlSampleStore:
             redaction=json.loads(row[15]),
             expires_at_ns=None if row[16] is None else int(row[16]),
             frame_jpeg=frames[0] if frames else None,
-            images=tuple(self.blobs.get(d) for kind, d in refs if kind == "image"),
+            images=tuple(data for kind, data in refs if kind == "image"),
         )
 
     def count(self, user_id: str | None = None) -> int:
@@ -358,16 +402,20 @@ class SqlSampleStore:
                 if erase_user is not None:
                     self._run(_ERASE_LEDGER, (erase_user,))
                     self._run("DELETE FROM devices WHERE user_id=?", (erase_user,))
-                shared = self._referenced(digests)
+                orphans = sorted(set(digests) - self._referenced(digests))
+                blobs = 0
+                for chunk in _chunks(orphans):
+                    marks = ",".join("?" * len(chunk))
+                    blobs += self._run(
+                        f"DELETE FROM blobs WHERE digest IN ({marks})", chunk
+                    ).rowcount
             # after the commit, and still under the lock so no put can re-reference one
-            blobs = sum(self.blobs.delete(d) for d in digests if d not in shared)
+            blobs += sum(self.blobs.delete(d) for d in orphans)
         return samples, blobs
 
     def _referenced(self, digests: Iterable[str]) -> set[str]:
-        digests = list(digests)
         found: set[str] = set()
-        for i in range(0, len(digests), 500):
-            chunk = digests[i : i + 500]
+        for chunk in _chunks(list(digests)):
             found |= {
                 r[0]
                 for r in self._run(
@@ -385,8 +433,14 @@ class SqlSampleStore:
         blob store may have written one whose row is about to commit."""
         with self._lock:
             stored = list(self.blobs.digests(min_age_s))
-            orphans = [d for d in stored if d not in self._referenced(stored)]
+            orphans = set(stored) - self._referenced(stored)
             return sum(self.blobs.delete(d) for d in orphans)
+
+    def blob_digests(self) -> set[str]:
+        """Every blob held, in the database or the blob store."""
+        with self._lock:
+            inline = {r[0] for r in self._run("SELECT digest FROM blobs").fetchall()}
+        return inline | set(self.blobs.digests())
 
     # --- device tokens ------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ class SqliteSampleStore(SqlSampleStore):
             )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA.format(bytes_type=self.bytes_type))
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the sample store in '{self.folder}': {exc}. "

@@ -53,8 +53,7 @@ def test_identical_frames_share_one_blob(store):
     store.put(sample(2))
     store.put(sample(3, frame=None))
     assert store.count() == 3
-    files = [p for p in store.blobs.root.rglob("*") if p.is_file()]
-    assert len(files) == 1  # content-addressed: the same frame is kept once
+    assert store.blob_digests() == {sha(b"\xff\xd8jpeg")}  # the same frame is kept once
     assert store.get("s2").frame_jpeg == b"\xff\xd8jpeg"
     assert store.get("s3").frame_jpeg is None
 
@@ -105,10 +104,18 @@ def test_deleting_a_user_leaves_nothing_of_them_and_keeps_what_others_share(stor
 
     dump = everything_in(store)
     assert "alice" not in dump and "dev-alice" not in dump and "hash-a" not in dump
-    assert not store.blobs.exists(sha(b"alice only")) and not store.blobs.exists(sha(b"png-a"))
+    assert store.blob_digests() == {sha(b"same view")}
     assert store.get("bob-1").frame_jpeg == b"same view"
     assert ledger.verify() == 2  # alice's entry is erased in place; the chain still holds
     assert ledger.current("alice").scopes == {Scope.ASSIST}
+
+
+def test_large_blobs_go_to_the_blob_store_and_are_deleted_with_their_sample(store):
+    big = bytes(range(256)) * 1024  # 256 KiB: over the inline limit
+    store.put(of("u", 1, frame=big))
+    assert store.blobs.exists(sha(big)) and store.get("u-1").frame_jpeg == big
+    assert store.delete_user("u") == (1, 1)
+    assert not store.blobs.exists(sha(big)) and store.blob_digests() == set()
 
 
 def test_retention_purges_expired_samples_and_their_blobs(store):

@@ -118,7 +118,7 @@ def test_export_and_delete_my_data_touch_only_the_callers_data(tmp_path, vlm, re
             with pytest.raises(grpc.aio.AioRpcError) as after:
                 await stub.Get(pb.GetConsentRequest(), metadata=bearer(alice))
             bob_archive = await export(stub, bob)
-            blob_files = sorted(p.name for p in store.blobs.root.rglob("*") if p.is_file())
+            blob_files = store.blob_digests()
             users = [s.user_id for s in store.get_many(alice_ids + bob_ids) if s]
             dump = everything_in(store)
             return (
@@ -151,7 +151,7 @@ def test_export_and_delete_my_data_touch_only_the_callers_data(tmp_path, vlm, re
     alice_user = ledger[0]["user_id"]
     assert alice_user not in users
     assert alice_user not in dump and "dev-alice" not in dump and alice_ids[0] not in dump
-    assert len(blob_files) == 1  # bob's frame only
+    assert len(blob_files) == 1  # bob's frame only: alice's is gone
     assert {f"samples/{i}/sample.json" for i in bob_ids} <= set(bob_archive.namelist())
 
 

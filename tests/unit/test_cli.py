@@ -60,3 +60,20 @@ def test_redact_writes_same_names_and_a_json_report(tmp_path, capsys):
 def test_redact_on_a_missing_input_says_so(tmp_path, capsys):
     assert main(["redact", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
     assert "neither a file nor a folder" in capsys.readouterr().err
+
+
+def test_an_operator_enrols_a_device_and_changes_its_consent(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GLASSES__SERVER__STORE__PATH", str(tmp_path / "store"))
+    assert main(["consent", "enrol", "dev-cli"]) == 0
+    out = capsys.readouterr().out
+    user = out.split("user: ")[1].split()[0]
+    assert len(out.split("token: ")[1].strip()) >= 40
+    assert main(["consent", "grant", "training", "--user", user]) == 0
+    assert "scopes: assist,training" in capsys.readouterr().out
+    assert main(["consent", "grant", "training", "--user", user, "--region", "FR"]) == 2
+    assert "not offered in region FR" in capsys.readouterr().err
+    assert main(["consent", "revoke", "training", "--user", user]) == 0
+    assert main(["consent", "verify"]) == 0
+    assert "verifies: 2 entries" in capsys.readouterr().out
+    assert main(["consent", "get"]) == 2
+    assert "--token TOKEN" in capsys.readouterr().err
