@@ -237,11 +237,57 @@ def _consent_over_grpc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instant_ns(text: str | None, default: int) -> int:
+    from datetime import UTC, datetime
+
+    if not text:
+        return default
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise GlassesError(
+            f"'{text}' is not a date or time; use e.g. 2026-11-01 or 2026-11-01T12:00"
+        ) from None
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp() * 1e9)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    raise GlassesError(
-        "the training-data export needs the consent ledger and its store queries, which this "
-        "version does not have yet; nothing was exported"
+    from edge.components import build_redactor
+    from server.consent import ConsentLedger
+    from server.export import Exporter, ExportSpec
+    from server.export.batch import redaction_scan
+    from server.export.run import FOREVER
+
+    config, store = _open_store(args)
+    try:
+        spec = ExportSpec(
+            since_ns=_instant_ns(args.since, 0),
+            until_ns=_instant_ns(args.until, FOREVER),
+            min_policy=args.min_policy or "",
+            regions=tuple(r.strip().upper() for r in args.regions.split(","))
+            if args.regions
+            else (),
+            shard_size=args.shard_size,
+            rescan=not args.no_rescan,
+            dedupe_bits=args.dedupe_bits,
+        )
+        scan, versions = None, {}
+        if spec.rescan:
+            redactor = build_redactor(config.models, config.edge.redaction)
+            scan = redaction_scan(redactor)
+            versions = {d.name: d.version for d in redactor.detectors}
+        ledger = ConsentLedger(store, config.server.consent.policy())
+        result = Exporter(store, ledger, Path(args.out), spec, scan, versions).run(
+            progress=False if args.no_progress else None
+        )
+    finally:
+        store.close()
+    reasons = ", ".join(f"{r}: {n}" for r, n in sorted(result.excluded.items())) or "none"
+    print(
+        f"exported {result.included} of {result.considered} samples into {result.out} "
+        f"({len(result.shards)} shard(s), index.parquet, README.md); excluded: {reasons}"
     )
+    return 0
 
 
 # ------------------------------------------------------------------ parser
@@ -306,8 +352,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0)
     p.set_defaults(func=cmd_consent)
 
-    p = sub.add_parser("export", help="export consented samples as a training dataset")
-    p.add_argument("--out", default="out/export")
+    p = sub.add_parser(
+        "export",
+        help="export consented, re-scanned samples as a training dataset",
+        description="Selects samples whose consent snapshot and live ledger allow training, "
+        "re-scans them with the redaction engine, drops near duplicates, and writes WebDataset "
+        "shards, index.parquet and a dataset card. Re-running on the same folder resumes.",
+    )
+    p.add_argument("--out", required=True, help="dataset folder (re-run to resume)")
+    p.add_argument("--since", help="logged at or after (ISO date/time, UTC)")
+    p.add_argument("--until", help="logged before (ISO date/time, UTC)")
+    p.add_argument("--min-policy", help="policy version at least, e.g. 2026-11")
+    p.add_argument("--regions", help="comma-separated regions (default: the training regions)")
+    p.add_argument("--shard-size", type=int, default=1000, help="samples considered per shard")
+    p.add_argument("--dedupe-bits", type=int, default=4, help="pHash distance of a duplicate")
+    p.add_argument("--no-rescan", action="store_true", help="skip the redaction re-scan")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -62,11 +62,17 @@ def _spoken_digit_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def find_text_spans(text: str, pii: frozenset[PiiKind] = ALL_PII) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every card number (written or spoken) and personal text."""
+    spans = [(r.start, r.end, "card number") for r in find_digit_runs(text)]
+    spans += [(a, b, "card number") for a, b in _spoken_digit_spans(text)]
+    spans += [(p.start, p.end, p.kind.value.replace("_", " ")) for p in find_pii(text, pii)]
+    return spans
+
+
 def redact_string(text: str, pii: frozenset[PiiKind] = ALL_PII) -> tuple[str, int]:
     """Redact card numbers (written or spoken) and personal text; return text and count."""
-    spans = [(r.start, r.end, "[card number]") for r in find_digit_runs(text)]
-    spans += [(a, b, "[card number]") for a, b in _spoken_digit_spans(text)]
-    spans += [(p.start, p.end, f"[{p.kind.value.replace('_', ' ')}]") for p in find_pii(text, pii)]
+    spans = [(a, b, f"[{label}]") for a, b, label in find_text_spans(text, pii)]
     if not spans:
         return text, 0
     spans.sort()

@@ -347,6 +347,16 @@ class SqlSampleStore:
         )
         return [r[0] for r in rows]
 
+    def owners(self, sample_ids: Sequence[str]) -> dict[str, str]:
+        """sample id -> user id, for those of ``sample_ids`` still stored."""
+        found: dict[str, str] = {}
+        with self._lock:
+            for chunk in _chunks(list(sample_ids)):
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT sample_id, user_id FROM samples WHERE sample_id IN ({marks})"
+                found.update(self._run(query, chunk).fetchall())
+        return found
+
     def heads(self, since_ns: int = 0, until_ns: int = 2**63 - 1) -> list[SampleHead]:
         """Every sample created in [since, until), oldest first, without its content."""
         rows = self._rows(
