@@ -1,7 +1,7 @@
 """Blob stores: content-addressed bytes (frames, images) beside the sample rows.
 
 :class:`BlobStore` is the port; :class:`BlobFolder` the local implementation.
-An S3-compatible store implements the same four calls with the digest as key.
+An S3-compatible store implements the same five calls with the digest as key.
 """
 
 from __future__ import annotations
