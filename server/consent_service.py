@@ -90,11 +90,14 @@ class ConsentService(pb_grpc.ConsentServicer):
             caller = await asyncio.to_thread(
                 self.accounts.from_metadata, context.invocation_metadata()
             )
-            chunks = await asyncio.to_thread(lambda: list(self.rights.export_my_data(caller)))
+            chunks = self.rights.export_my_data(caller)
+            chunk = await asyncio.to_thread(next, chunks, None)
         except GlassesError as exc:
             status, _ = status_for(exc)
             await context.abort(status, str(exc))
         offset = 0
-        for i, chunk in enumerate(chunks):
-            yield pb.ExportChunk(data=chunk, offset=offset, last=i == len(chunks) - 1)
+        while chunk is not None:  # one chunk ahead, so the last one can say so
+            following = await asyncio.to_thread(next, chunks, None)
+            yield pb.ExportChunk(data=chunk, offset=offset, last=following is None)
             offset += len(chunk)
+            chunk = following
