@@ -26,7 +26,7 @@ import numpy as np
 from edge.components import build_redactor
 from edge.config import RedactionConfig
 from edge.frames import Scope
-from glasses.assets.make import wood_table
+from glasses.assets.make import table_with_objects
 from models.config import ModelsConfig
 from server.consent import ConsentLedger
 from server.domain import Sample
@@ -36,12 +36,7 @@ from server.store import SqliteSampleStore
 
 
 def frame(k: int) -> bytes:
-    img = wood_table(np.random.default_rng(k), 640, 360)
-    rng = np.random.default_rng(10_000 + k)
-    for _ in range(4):
-        centre = (int(rng.integers(0, 640)), int(rng.integers(0, 360)))
-        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
-        cv2.circle(img, centre, int(rng.integers(20, 90)), colour, -1)
+    img = table_with_objects(k, 10_000 + k, 640, 360, count=4, max_radius=90)
     return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
 
 

@@ -12,6 +12,7 @@ only be minted by the redaction code. A :class:`RawImage` or a raw
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -59,6 +60,11 @@ class Scope(IntEnum):
     AUDIO = 4
 
 
+def scope_names(scopes: Iterable[Scope]) -> list[str]:
+    """Sorted lower-case names, e.g. ['assist', 'history'] (the text form everywhere)."""
+    return sorted(s.name.lower() for s in scopes)
+
+
 @dataclass(frozen=True)
 class ConsentSnapshot:
     """The consent that covered a session or a sample."""
@@ -71,8 +77,16 @@ class ConsentSnapshot:
     def allows(self, scope: Scope) -> bool:
         return scope in self.scopes
 
+    def to_dict(self) -> dict:
+        return {
+            "scopes": scope_names(self.scopes),
+            "region": self.region,
+            "policy_version": self.policy_version,
+            "ledger_entry_id": self.ledger_entry_id,
+        }
+
     def __str__(self) -> str:
-        names = ",".join(sorted(s.name.lower() for s in self.scopes))
+        names = ",".join(scope_names(self.scopes))
         return f"ConsentSnapshot(scopes={names} region={self.region} policy={self.policy_version})"
 
 

@@ -183,6 +183,7 @@ def _scopes(names: list[str]):  # noqa: ANN202
 
 
 def _consent_operator(args: argparse.Namespace) -> int:
+    from edge.frames import scope_names
     from server.consent import ConsentLedger
 
     config, store = _open_store(args)
@@ -205,7 +206,7 @@ def _consent_operator(args: argparse.Namespace) -> int:
         now = ledger.current(args.user)
     finally:
         store.close()
-    scopes = ",".join(sorted(s.name.lower() for s in now.scopes))
+    scopes = ",".join(scope_names(now.scopes))
     print(
         f"user: {args.user}\nscopes: {scopes}\nregion: {now.region}\n"
         f"policy: {now.policy_version or '-'}\nledger entry: {now.ledger_entry_id or '-'}"

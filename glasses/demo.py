@@ -21,7 +21,7 @@ import cv2
 import grpc
 
 from edge.components import build_edge_runtime
-from edge.frames import Scope
+from edge.frames import Scope, scope_names
 from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession, bearer
@@ -68,7 +68,7 @@ async def run_demo(
                 ),
                 metadata=bearer(token),
             )
-            scopes = sorted(Scope(v).name.lower() for v in state.snapshot.scopes)
+            scopes = scope_names(Scope(v) for v in state.snapshot.scopes)
             echo(
                 f"consent: {caller.user_id} granted {','.join(scopes)} (ledger entry "
                 f"{state.snapshot.ledger_entry_id[:12]})"

@@ -56,16 +56,23 @@ class _Session:
     frames: OrderedDict[int, UploadedFrame] = field(default_factory=OrderedDict)
     recheck_ms: dict[int, float] = field(default_factory=dict)
     utterances: OrderedDict[int, str] = field(default_factory=OrderedDict)
+    _read: tuple[float, ConsentSnapshot] | None = None  # (when, what) the ledger last said
 
-    def consent(self) -> ConsentSnapshot:
-        """The ledger's consent now, narrowed to the scopes the device announced."""
+    def consent(self, max_age_s: float = 0.0) -> ConsentSnapshot:
+        """The ledger's consent, narrowed to the scopes the device announced; read afresh
+        unless the last read is at most ``max_age_s`` old (for per-chunk checks)."""
+        now = time.monotonic()
+        if self._read is not None and now - self._read[0] <= max_age_s:
+            return self._read[1]
         live = self.ledger.current(self.caller.user_id)
-        return ConsentSnapshot(
+        snapshot = ConsentSnapshot(
             live.scopes & self.announced.scopes,
             live.region,
             live.policy_version,
             live.ledger_entry_id,
         )
+        self._read = (now, snapshot)
+        return snapshot
 
 
 class AssistantService(pb_grpc.AssistantServicer):
@@ -128,7 +135,8 @@ class AssistantService(pb_grpc.AssistantServicer):
                         session.utterances.popitem(last=False)
                     yield wire.encode_ack(msg.utterance.seq)
                 elif kind == "audio":
-                    consent = await asyncio.to_thread(session.consent)
+                    # audio arrives many times a second: a revocation reaches it within 1 s
+                    consent = await asyncio.to_thread(session.consent, 1.0)
                     if not consent.allows(Scope.AUDIO):
                         raise InvalidInputError(
                             "raw audio was sent without the 'audio' consent scope; it was "

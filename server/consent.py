@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from edge.errors import InvalidInputError, StoreError
-from edge.frames import ConsentSnapshot, Scope
+from edge.frames import ConsentSnapshot, Scope, scope_names
 
 GENESIS = "0" * 64
 DEFAULT_SCOPES = frozenset({Scope.ASSIST})
@@ -65,7 +65,7 @@ def entry_hash(e: LedgerEntry) -> str:
         "seq": e.seq,
         "user": e.user_id,
         "at_ns": e.at_ns,
-        "scopes": sorted(s.name.lower() for s in e.scopes),
+        "scopes": scope_names(e.scopes),
         "region": e.region,
         "policy": e.policy_version,
         "actor": e.actor,

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 
-from edge.frames import Scope
+from edge.frames import Scope, scope_names
 from server.accounts import Caller
 from server.consent import ConsentLedger, LedgerEntry
 from server.store.base import SampleStore
@@ -75,7 +75,7 @@ class Rights:
             with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr("README.txt", ARCHIVE_README)
                 entries = [
-                    {**asdict(e), "scopes": sorted(s.name.lower() for s in e.scopes)}
+                    {**asdict(e), "scopes": scope_names(e.scopes)}
                     for e in self.ledger.table.ledger_entries(caller.user_id)
                 ]
                 archive.writestr("consent_ledger.json", json.dumps(entries, indent=2))
@@ -95,13 +95,7 @@ class Rights:
                             for k, v in asdict(sample).items()
                             if k not in ("frame_jpeg", "images", "consent")
                         }
-                        c = sample.consent
-                        meta["consent"] = {
-                            "scopes": sorted(s.name.lower() for s in c.scopes),
-                            "region": c.region,
-                            "policy_version": c.policy_version,
-                            "ledger_entry_id": c.ledger_entry_id,
-                        }
+                        meta["consent"] = sample.consent.to_dict()
                         archive.writestr(f"{folder}/sample.json", json.dumps(meta, indent=2))
                         if sample.frame_jpeg:
                             archive.writestr(f"{folder}/frame.jpg", sample.frame_jpeg)

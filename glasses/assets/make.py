@@ -32,6 +32,19 @@ def wood_table(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     return np.clip(shade[..., None] * base[None, None, :] * 1.3, 0, 255).astype(np.uint8)
 
 
+def table_with_objects(
+    seed: int, object_seed: int, width: int, height: int, count: int, max_radius: int
+) -> np.ndarray:
+    """A wooden table with ``count`` coloured discs on it: distinct scenes per seed."""
+    img = wood_table(np.random.default_rng(seed), width, height)
+    rng = np.random.default_rng(object_seed)
+    for _ in range(count):
+        centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+        cv2.circle(img, centre, int(rng.integers(20, max_radius)), colour, -1)
+    return img
+
+
 def draw_card(
     canvas: np.ndarray, x: int, y: int, width: int, number: str, colour=(150, 70, 25)
 ) -> None:  # noqa: ANN001

@@ -219,12 +219,7 @@ class Exporter:
                 s.answer_text,
                 s.transcript,
                 {
-                    "consent": {
-                        "scopes": sorted(x.name.lower() for x in s.consent.scopes),
-                        "region": s.consent.region,
-                        "policy_version": s.consent.policy_version,
-                        "ledger_entry_id": s.consent.ledger_entry_id,
-                    },
+                    "consent": s.consent.to_dict(),
                     "model_id": s.model_id,
                     "redaction": s.redaction.get("counts", {}),
                 },

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from edge.frames import ConsentSnapshot, Scope
+from edge.frames import ConsentSnapshot, Scope, scope_names
 from server.consent import LedgerEntry, LedgerTable
 from server.domain import Sample
 from server.store.blobs import BlobStore
@@ -71,7 +71,7 @@ class SampleStore(LedgerTable, Protocol):
 
 
 def scopes_text(scopes: frozenset[Scope]) -> str:
-    return ",".join(sorted(s.name.lower() for s in scopes))
+    return ",".join(scope_names(scopes))
 
 
 def scopes_from_text(text: str) -> frozenset[Scope]:

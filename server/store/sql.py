@@ -157,8 +157,10 @@ class SqlSampleStore:
         self._db, self.blobs, self.where = db, blobs, where
         self._lock = threading.Lock()  # one statement or transaction at a time
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._committer: threading.Thread | None = None
-        self._start_lock = threading.Lock()
+        self._committer = threading.Thread(
+            target=self._commit_loop, name="sample-commit", daemon=True
+        )
+        self._committer.start()
         self._closed = False
 
     def _run(self, sql: str, args: Sequence = ()) -> Any:
@@ -198,19 +200,8 @@ class SqlSampleStore:
             ) from exc
         pending = _Pending(_sample_row(sample), blobs, Future())
         self._queue.put(pending)
-        self._start_committer()
         pending.done.result()
         return sample.sample_id
-
-    def _start_committer(self) -> None:
-        if self._committer is not None:
-            return
-        with self._start_lock:
-            if self._committer is None:
-                self._committer = threading.Thread(
-                    target=self._commit_loop, name="sample-commit", daemon=True
-                )
-                self._committer.start()
 
     def _commit_loop(self) -> None:
         while True:
@@ -514,8 +505,7 @@ class SqlSampleStore:
 
     def close(self) -> None:
         self._closed = True
-        if self._committer is not None:
-            self._queue.put(_STOP)
-            self._committer.join()
+        self._queue.put(_STOP)
+        self._committer.join()
         with self._lock:
             self._db.close()

@@ -13,7 +13,7 @@ import pytest
 import webdataset as wds
 
 from edge.frames import ConsentSnapshot, Scope
-from glasses.assets.make import wood_table
+from glasses.assets.make import table_with_objects
 from server.consent import ConsentLedger
 from server.domain import Sample
 from server.export import Exporter, ExportSpec
@@ -26,12 +26,7 @@ POLICY = "2026-11"
 
 def picture(k: int) -> bytes:
     """A distinct little scene per k: a table with a few objects on it."""
-    img = wood_table(np.random.default_rng(k), 320, 240)
-    rng = np.random.default_rng(1000 + k)
-    for _ in range(3):
-        centre = (int(rng.integers(0, 320)), int(rng.integers(0, 240)))
-        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
-        cv2.circle(img, centre, int(rng.integers(20, 70)), colour, -1)
+    img = table_with_objects(k, 1000 + k, 320, 240, count=3, max_radius=70)
     return cv2.imencode(".jpg", img)[1].tobytes()
 
 
