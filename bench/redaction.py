@@ -1,6 +1,7 @@
 """Redaction benchmark: leaks, false redactions, faces missed, latency (``make bench-redaction``).
 
-    python -m bench.redaction --scenes 300 [--video-frames 90] [--baseline 30] [--json out.json]
+    python -m bench.redaction --scenes 300 [--video-frames 90] [--baseline 30]
+                              [--int8 [face ocr_det ocr_rec]] [--json out.json]
 
 Scenes come from ``bench/scenes.py`` (seeded). The judge is stronger than the
 device: it knows where each number is, rectifies and upscales the crop, and
@@ -10,7 +11,9 @@ number counts if the judge recovers 8+ consecutive digits of it *before*
 redaction; a leak is 8+ consecutive digits recovered *after* redaction, from
 the JPEG that would be uploaded.
 
-Latency is per 1280x720 frame with ONNX Runtime on 2 threads; the naive
+The device runs the config's int8 copies (``--int8`` picks others; with no
+names, all float); the judge always reads with the float models. Latency is per 1280x720 frame
+with ONNX Runtime on 2 threads; the naive
 baseline (RapidOCR's default full-frame pipeline) runs in the same process on
 the same frames, so the ratio is meaningful on a noisy machine.
 """
@@ -145,7 +148,7 @@ def pct(values, q) -> float:  # noqa: ANN001
 
 
 def run(args: argparse.Namespace) -> dict:
-    config = RedactionConfig()
+    config = RedactionConfig(int8=args.int8)
     models = ModelsConfig(threads=2)
     redactor = build_redactor(models, config)
     judge = Judge(tesseract=not args.no_tesseract)
@@ -214,6 +217,7 @@ def run(args: argparse.Namespace) -> dict:
     short = [v for kind in ("date", "price", "time", "order") for v in negatives[kind]]
     result = {
         "scenes": args.scenes,
+        "int8_models": args.int8,
         "legible_numbers": legible,
         "legible_by_kind": dict(by_kind),
         "leaks": leaked,
@@ -289,6 +293,13 @@ def main() -> None:
     parser.add_argument("--video-frames", type=int, default=90)
     parser.add_argument("--baseline", type=int, default=30, help="frames for the naive baseline")
     parser.add_argument("--no-tesseract", action="store_true")
+    parser.add_argument(
+        "--int8",
+        nargs="*",
+        default=RedactionConfig().int8,
+        choices=["face", "ocr_det", "ocr_rec"],
+        help="models to run as int8 copies (default: the config's; none: all float)",
+    )
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
     t0 = time.perf_counter()

