@@ -194,13 +194,8 @@ class SensitiveTextDetector:
                         )
             for run in find_digit_runs(text, 8):  # a reader that dropped digits ("4111111111")
                 lines_of_run = _lines_of(where, run.start, run.end)
-                room = _span_glyphs(chain, where, run.start, run.end)
-                read = sum(not c.isspace() for c in text[run.start : run.end])
-                # room for a long number, and a fifth of it or more not read
-                if (
-                    not hit_lines & lines_of_run
-                    and room >= self.rules.min_digits
-                    and (read <= 0.8 * room)
+                if not hit_lines & lines_of_run and (
+                    _span_glyphs(chain, where, run.start, run.end) >= self.rules.min_digits
                 ):
                     hit_lines |= lines_of_run
                     for poly in _polygons(chain, where, run.start, run.end):
