@@ -33,12 +33,8 @@ def onnx_file(role: Role, models: ModelsConfig, config: RedactionConfig) -> Path
 def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
     """The text cascade on the bundled PP-OCRv4 weights."""
     return TextScanner(
-        TextDetector(
-            onnx_file(Role.OCR_DET, models, config), models.threads, int8="ocr_det" in config.int8
-        ),
-        TextRecognizer(
-            onnx_file(Role.OCR_REC, models, config), models.threads, int8="ocr_rec" in config.int8
-        ),
+        TextDetector(onnx_file(Role.OCR_DET, models, config), threads=models.threads),
+        TextRecognizer(onnx_file(Role.OCR_REC, models, config), threads=models.threads),
         coarse_side=config.coarse_side,
         fine=config.fine_pass,
     )
@@ -59,7 +55,6 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
             onnx_file(Role.FACE, models, config),
             threads=models.threads,
             input_width=config.face_input_width,
-            int8="face" in config.int8,
         )
         detectors.append(FaceDetector(model))
     policy = RedactionPolicy(

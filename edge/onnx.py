@@ -6,13 +6,20 @@ from pathlib import Path
 
 import onnxruntime as ort
 
+INT8_TAG = "glasses.int8"  # metadata key that models/int8.py writes into its copies
 
-def create_session(model_path: Path, threads: int = 2) -> ort.InferenceSession:
-    """A CPU session limited to ``threads`` intra-op threads (the edge has 2 cores)."""
+
+def create_session(model: Path | bytes, threads: int = 2) -> ort.InferenceSession:
+    """A CPU session limited to ``threads`` intra-op threads (the edge has 2 cores).
+    ``model`` is a file or a serialised model."""
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
-    return ort.InferenceSession(
-        str(model_path), sess_options=opts, providers=["CPUExecutionProvider"]
-    )
+    source = model if isinstance(model, bytes) else str(model)
+    return ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def model_version(session: ort.InferenceSession, base: str) -> str:
+    """``base``, marked ``-int8`` when the session runs an int8 copy."""
+    return f"{base}-int8" if INT8_TAG in session.get_modelmeta().custom_metadata_map else base

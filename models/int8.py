@@ -25,9 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
+from edge.onnx import INT8_TAG
+
 log = logging.getLogger(__name__)
 
-RECIPE = "qdq u8 activations, s8 per-channel weights, min-max, float heads"  # part of the key
+RECIPE = (
+    "qdq u8 activations, s8 per-channel weights, min-max, float heads, tagged"  # part of the key
+)
 WEIGHTED = {"Conv", "ConvTranspose", "MatMul", "Gemm"}
 
 
@@ -131,4 +135,8 @@ def _quantize(
         weight_type=QuantType.QInt8,
         nodes_to_exclude=_heads(model),
     )
+    built = onnx.load(str(tmp / "int8.onnx"))
+    tag = built.metadata_props.add()  # how the session knows it runs an int8 copy
+    tag.key, tag.value = INT8_TAG, RECIPE
+    onnx.save(built, str(tmp / "int8.onnx"))
     return tmp / "int8.onnx"

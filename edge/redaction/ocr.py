@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from edge.onnx import create_session
+from edge.onnx import create_session, model_version
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,10 +74,9 @@ class TextDetector:
         thresh: float = 0.3,
         box_thresh: float = 0.45,
         unclip_ratio: float = 1.6,
-        int8: bool = False,
     ) -> None:
         self.session = create_session(model, threads=threads)
-        self.version = f"{self.version}-int8" if int8 else self.version
+        self.version = model_version(self.session, self.version)
         self.input_name = self.session.get_inputs()[0].name
         self.thresh, self.box_thresh, self.unclip_ratio = thresh, box_thresh, unclip_ratio
 
@@ -241,16 +240,9 @@ class TextRecognizer:
     version = "ppocrv4-rec"
     height = 48
 
-    def __init__(
-        self,
-        model: Path,
-        threads: int = 2,
-        batch: int = 8,
-        max_width: int = 1600,
-        int8: bool = False,
-    ):
+    def __init__(self, model: Path, threads: int = 2, batch: int = 8, max_width: int = 1600):
         self.session = create_session(model, threads=threads)
-        self.version = f"{self.version}-int8" if int8 else self.version
+        self.version = model_version(self.session, self.version)
         self.input_name = self.session.get_inputs()[0].name
         meta = self.session.get_modelmeta().custom_metadata_map
         self.charset = ["<blank>", *meta["character"].splitlines(), " "]
