@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from edge.redaction.cards import MIN_DIGITS, SEPARATORS, find_digit_runs
 from edge.redaction.ocr import (
     TextDetector,
     TextLine,
@@ -192,6 +193,35 @@ def dedupe(quads: list[np.ndarray], overlap: float = 0.5) -> list[np.ndarray]:
     return [quads[k] for k in sorted(kept)]
 
 
+def _run(text: str) -> int:
+    """Digits in the longest run of 8+ on a line (0 if none)."""
+    return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
+
+
+def _extended(line: TextLine) -> np.ndarray | None:
+    """The line's quad lengthened past each end that a run of 8 to 11 digits
+    reaches, by the room for the digits a 12+ digit number would still need
+    (plus two), or None when no run is cut short."""
+    text = line.text
+    before = after = 0.0
+    pitch = line.length / max(len(text), 1)
+    for run in find_digit_runs(text, 8):
+        if len(run.digits) >= MIN_DIGITS:
+            continue
+        room = (MIN_DIGITS - len(run.digits) + 2) * pitch
+        if not text[: run.start].strip("".join(SEPARATORS)):
+            before = room
+        if not text[run.end :].strip("".join(SEPARATORS)):
+            after = room
+    if not before and not after:
+        return None
+    tl, tr, br, bl = line.quad.astype(np.float32)
+    along = (tr - tl) / max(float(np.linalg.norm(tr - tl)), 1e-6)
+    return np.stack(
+        [tl - along * before, tr + along * after, br + along * after, bl - along * before]
+    )
+
+
 class TextScanner:
     """Every line of text in a frame, read: coarse + fine detection, then recognition."""
 
@@ -241,7 +271,26 @@ class TextScanner:
             height = max(s.height for s in chain)
             if length >= self.min_glyphs * 0.5 * height:
                 keep.extend(index[id(s)] for s in chain)
-        return read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)])
+        lines = read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)])
+        return self._extend_cut(bgr, lines)
+
+    def _extend_cut(self, bgr: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+        """Read again, longer, the lines whose digit run of 8-11 digits reaches an
+        end of the line: the detector often cuts a small or slanted number short
+        ("38462431153" of "3846 243115 3541"), and the rest of it would be sent."""
+        height, width = bgr.shape[:2]
+        cut = {k: q for k, line in enumerate(lines) if (q := _extended(line)) is not None}
+        if not cut:
+            return lines
+        for quad in cut.values():
+            quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
+            quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
+        again = read_lines(self.recognizer, bgr, list(cut.values()))
+        longer = dict(zip(cut, again, strict=False)) if len(again) == len(cut) else {}
+        return [
+            longer[k] if k in longer and _run(longer[k].text) > _run(line.text) else line
+            for k, line in enumerate(lines)
+        ]
 
     def _fine(
         self, bgr: np.ndarray, coarse: list[np.ndarray], blocks: list[np.ndarray]

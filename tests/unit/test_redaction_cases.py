@@ -94,3 +94,18 @@ def test_groupings_and_separators(redactor, strong_reader, printed):
     scene = _paper([f"Card {printed}", "Thank you"])
     out = redactor.redact(raw(scene))
     assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+
+
+def test_a_number_the_detector_cut_short_is_read_again_longer(redactor):
+    """A line quad ending inside a number reads 8-11 digits: the scanner reads a
+    longer quad again, so the 12-digit rule sees the number, not a fragment."""
+    from edge.redaction.ocr import read_lines
+
+    scene = np.full((120, 900, 3), 235, np.uint8)
+    cv2.putText(scene, "3846 243115 3541", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (20, 20, 20), 3)
+    scanner = next(d for d in redactor.detectors if d.name == "text").scanner
+    cut = np.float32([[10, 40], [330, 40], [330, 95], [10, 95]])  # ends after "243115"
+    (line,) = read_lines(scanner.recognizer, scene, [cut])
+    assert 8 <= sum(c.isdigit() for c in line.text) < 12, line.text
+    (again,) = scanner._extend_cut(scene, [line])
+    assert "".join(c for c in again.text if c.isdigit()).startswith("384624311535")
