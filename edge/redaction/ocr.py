@@ -315,7 +315,15 @@ class OcrReader:
 def read_lines(
     recognizer: TextRecognizer, bgr: np.ndarray, quads: Sequence[np.ndarray]
 ) -> list[TextLine]:
-    """Recognise each quad. Steep lines are read both ways up and the better read is kept."""
+    """Recognise each quad; quads that read as nothing are left out."""
+    return [line for line in read_each(recognizer, bgr, quads) if line is not None]
+
+
+def read_each(
+    recognizer: TextRecognizer, bgr: np.ndarray, quads: Sequence[np.ndarray]
+) -> list[TextLine | None]:
+    """Each quad's reading, in order (None where nothing was read). Steep lines
+    are read both ways up and the better read is kept."""
     crops, owners = [], []
     for k, quad in enumerate(quads):
         crop = crop_line(bgr, quad)
@@ -328,12 +336,11 @@ def read_lines(
     for (k, flipped), reading in zip(owners, recognizer.recognize(crops), strict=True):
         if k not in best or _better(reading, best[k][0]):
             best[k] = (reading, flipped)
-    out = []
-    for k, (reading, flipped) in sorted(best.items()):
-        if not reading.text:
-            continue
-        quad = reading_order(quads[k], flipped)
-        out.append(TextLine(quad, reading.text, reading.score, reading.positions))
+    out: list[TextLine | None] = [None] * len(quads)
+    for k, (reading, flipped) in best.items():
+        if reading.text:
+            quad = reading_order(quads[k], flipped)
+            out[k] = TextLine(quad, reading.text, reading.score, reading.positions)
     return out
 
 

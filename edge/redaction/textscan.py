@@ -26,6 +26,7 @@ from edge.redaction.ocr import (
     TextRecognizer,
     chain_lines,
     order_quad,
+    read_each,
     read_lines,
     reading_order,
     tighten,
@@ -193,6 +194,9 @@ def dedupe(quads: list[np.ndarray], overlap: float = 0.5) -> list[np.ndarray]:
     return [quads[k] for k in sorted(kept)]
 
 
+_SEPARATORS = "".join(SEPARATORS)
+
+
 def _run(text: str) -> int:
     """Digits in the longest run of 8+ on a line (0 if none)."""
     return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
@@ -209,9 +213,9 @@ def _extended(line: TextLine) -> np.ndarray | None:
         if len(run.digits) >= MIN_DIGITS:
             continue
         room = (MIN_DIGITS - len(run.digits) + 2) * pitch
-        if not text[: run.start].strip("".join(SEPARATORS)):
+        if not text[: run.start].strip(_SEPARATORS):
             before = room
-        if not text[run.end :].strip("".join(SEPARATORS)):
+        if not text[run.end :].strip(_SEPARATORS):
             after = room
     if not before and not after:
         return None
@@ -285,10 +289,9 @@ class TextScanner:
         for quad in cut.values():
             quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
             quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
-        again = read_lines(self.recognizer, bgr, list(cut.values()))
-        longer = dict(zip(cut, again, strict=False)) if len(again) == len(cut) else {}
+        again = dict(zip(cut, read_each(self.recognizer, bgr, list(cut.values())), strict=True))
         return [
-            longer[k] if k in longer and _run(longer[k].text) > _run(line.text) else line
+            longer if (longer := again.get(k)) and _run(longer.text) > _run(line.text) else line
             for k, line in enumerate(lines)
         ]
 
