@@ -167,7 +167,7 @@ class SensitiveTextDetector:
         self.version = f"text-rules/2+{scanner.version}"
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
-        return self.apply(self.scanner.scan(bgr))
+        return self.apply(self.scanner.scan(bgr, self.rules.min_digits))
 
     def apply(self, lines: Sequence[TextLine]) -> list[Detection]:
         found: list[Detection] = []

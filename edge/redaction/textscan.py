@@ -8,6 +8,9 @@
    it at full resolution, once.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
    and recognised (steep lines both ways up).
+4. **Read again, longer**: a line whose digit run reaches its end short of
+   ``min_digits`` (the caller's long-number rule) is lengthened and re-read,
+   because the detector often cuts a small or slanted number short.
 
 Nothing here decides what is sensitive; ``detectors.py`` applies the rules.
 """
@@ -202,17 +205,17 @@ def _run(text: str) -> int:
     return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
 
 
-def _extended(line: TextLine) -> np.ndarray | None:
-    """The line's quad lengthened past each end that a run of 8 to 11 digits
-    reaches, by the room for the digits a 12+ digit number would still need
-    (plus two), or None when no run is cut short."""
+def _extended(line: TextLine, min_digits: int) -> np.ndarray | None:
+    """The line's quad lengthened past each end that a run of 8 to
+    ``min_digits - 1`` digits reaches, by the room for the digits a long number
+    would still need (plus two), or None when no run is cut short."""
     text = line.text
     before = after = 0.0
     pitch = line.length / max(len(text), 1)
     for run in find_digit_runs(text, 8):
-        if len(run.digits) >= MIN_DIGITS:
+        if len(run.digits) >= min_digits:
             continue
-        room = (MIN_DIGITS - len(run.digits) + 2) * pitch
+        room = (min_digits - len(run.digits) + 2) * pitch
         if not text[: run.start].strip(_SEPARATORS):
             before = room
         if not text[run.end :].strip(_SEPARATORS):
@@ -259,7 +262,7 @@ class TextScanner:
             lines + kept + [band for q in fine for part in tighten(bgr, q) for band in part]
         )
 
-    def scan(self, bgr: np.ndarray) -> list[TextLine]:
+    def scan(self, bgr: np.ndarray, min_digits: int = MIN_DIGITS) -> list[TextLine]:
         """Read the lines that could hold something sensitive.
 
         Fragments are first chained by geometry alone; a chain too short to
@@ -276,14 +279,19 @@ class TextScanner:
             if length >= self.min_glyphs * 0.5 * height:
                 keep.extend(index[id(s)] for s in chain)
         lines = read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)])
-        return self._extend_cut(bgr, lines)
+        return self.read_cut_again(bgr, lines, min_digits)
 
-    def _extend_cut(self, bgr: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
-        """Read again, longer, the lines whose digit run of 8-11 digits reaches an
-        end of the line: the detector often cuts a small or slanted number short
-        ("38462431153" of "3846 243115 3541"), and the rest of it would be sent."""
+    def read_cut_again(
+        self, bgr: np.ndarray, lines: list[TextLine], min_digits: int = MIN_DIGITS
+    ) -> list[TextLine]:
+        """Read again, longer, the lines whose run of 8 to ``min_digits - 1``
+        digits reaches an end of the line: the detector often cuts a small or
+        slanted number short ("38462431153" of "3846 243115 3541"), and the rest
+        of it would be sent."""
         height, width = bgr.shape[:2]
-        cut = {k: q for k, line in enumerate(lines) if (q := _extended(line)) is not None}
+        cut = {
+            k: q for k, line in enumerate(lines) if (q := _extended(line, min_digits)) is not None
+        }
         if not cut:
             return lines
         for quad in cut.values():

@@ -107,5 +107,5 @@ def test_a_number_the_detector_cut_short_is_read_again_longer(redactor):
     cut = np.float32([[10, 40], [330, 40], [330, 95], [10, 95]])  # ends after "243115"
     (line,) = read_lines(scanner.recognizer, scene, [cut])
     assert 8 <= sum(c.isdigit() for c in line.text) < 12, line.text
-    (again,) = scanner._extend_cut(scene, [line])
+    (again,) = scanner.read_cut_again(scene, [line])
     assert "".join(c for c in again.text if c.isdigit()).startswith("384624311535")
