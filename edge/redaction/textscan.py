@@ -44,15 +44,82 @@ def _local_std(img: np.ndarray, k: int) -> np.ndarray:
     return np.sqrt(np.maximum(cv2.boxFilter(f * f, -1, (k, k)) - mean * mean, 0))
 
 
+@dataclass(frozen=True)
+class Region:
+    """A blob of strokes that may be a line of small text."""
+
+    rect: Rect  # upright bounding rectangle
+    box: tuple  # rotated rectangle around it, as ``cv2.minAreaRect`` gives it
+
+    @property
+    def thickness(self) -> float:
+        return float(min(self.box[1]))
+
+    @property
+    def length(self) -> float:
+        return float(max(self.box[1]))
+
+    @property
+    def direction(self) -> np.ndarray:
+        """Unit vector along the long side, pointing right."""
+        corners = cv2.boxPoints(self.box)
+        e1, e2 = corners[1] - corners[0], corners[2] - corners[1]
+        d = e1 if np.hypot(*e1) >= np.hypot(*e2) else e2
+        d = d / max(float(np.hypot(*d)), 1e-6)
+        return -d if d[0] < 0 else d
+
+    @property
+    def slant(self) -> float:
+        """The angle of the long side from the horizontal, 0..90 degrees."""
+        dx, dy = self.direction
+        return float(np.degrees(np.arctan2(abs(dy), abs(dx))))
+
+
+def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
+    """Blobs on one slanted line joined into one rotated rectangle (a wide gap
+    between digit groups splits a line into blobs), with the line's thickness."""
+    n = len(regions)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    dirs = [r.direction for r in regions]
+    centres = [np.float32(r.box[0]) for r in regions]
+    for i in range(n):
+        for j in range(i + 1, n):
+            ti, tj = regions[i].thickness, regions[j].thickness
+            if max(ti, tj) > 1.6 * min(ti, tj) or abs(float(dirs[i] @ dirs[j])) < 0.99:
+                continue
+            offset = centres[j] - centres[i]
+            across = abs(float(offset[0] * -dirs[i][1] + offset[1] * dirs[i][0]))
+            gap = abs(float(offset @ dirs[i])) - (regions[i].length + regions[j].length) / 2
+            if across < 0.5 * max(ti, tj) and gap < 2.5 * max(ti, tj):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        points = np.concatenate([cv2.boxPoints(regions[k].box) for k in members])
+        out.append((cv2.minAreaRect(points), max(regions[k].thickness for k in members)))
+    return out
+
+
 def small_text_regions(
     bgr: np.ndarray, contrast: int = 32, min_flat: float = 0.3
-) -> tuple[list[Rect], np.ndarray]:
+) -> tuple[list[Region], np.ndarray]:
     """Regions that may hold text too small for the coarse detector.
 
     Strokes: top-hat/black-hat responses above ``contrast`` (dark-on-light and
     light-on-dark). Carrier: where removing thin strokes leaves a flat surface
     (a card, paper, a screen), which rules out most of grass, gravel and wood.
-    Strokes on a carrier, closed into blobs of line size, are the candidates.
+    Strokes on a carrier, closed into blobs of line size, are the candidates;
+    a blob must fill a fifth of its rotated rectangle (a slanted line fills
+    little of its upright one).
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
@@ -67,24 +134,32 @@ def small_text_regions(
     flat_light = _local_std(cv2.morphologyEx(half, cv2.MORPH_OPEN, k5), 9)
     flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
     blobs = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
-    x, y, w, h, area = stats[1:].T
-    short, long_ = np.minimum(w, h), np.maximum(w, h)
-    keep = (short >= 4) & (long_ >= 16) & (area >= 0.2 * w * h)
-    x, y, w, h = x[keep], y[keep], w[keep], h[keep]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    x, y, w, h, area = stats.T
+    short = np.minimum(w, h)
+    keep = (short >= 4) & (np.maximum(w, h) >= 16)
+    keep[0] = False  # the background
     # On a carrier (a card, paper, a screen) the surroundings of a line are flat
     # once strokes are removed; between blades of grass or on gravel they are not.
     integral = cv2.integral(flat)
-    ring = np.maximum(short[keep], 6)
+    ring = np.maximum(short, 6)
     fh, fw = flat.shape
     x0 = np.clip((x - ring) // 2, 0, fw)
     y0 = np.clip((y - ring) // 2, 0, fh)
     x1 = np.clip((x + w + ring) // 2, 0, fw)
     y1 = np.clip((y + h + ring) // 2, 0, fh)
     total = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
-    flatness = total / np.maximum((x1 - x0) * (y1 - y0), 1)
-    keep = flatness >= min_flat
-    return [tuple(int(v) for v in r) for r in np.stack([x, y, w, h], axis=1)[keep]], strokes
+    keep &= total >= min_flat * np.maximum((x1 - x0) * (y1 - y0), 1)
+    regions = []
+    contours, _ = cv2.findContours(blobs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in contours:
+        k = labels[contour[0, 0, 1], contour[0, 0, 0]]
+        if not keep[k]:
+            continue
+        box = cv2.minAreaRect(contour)
+        if area[k] >= 0.2 * box[1][0] * box[1][1]:
+            regions.append(Region(tuple(int(v) for v in stats[k, :4]), box))
+    return regions, strokes
 
 
 def _pad(rect: Rect, pad: int, width: int, height: int) -> Rect:
@@ -120,55 +195,98 @@ def merge_rects(rects: list[Rect]) -> list[Rect]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tile:
-    src: Rect  # where it comes from in the frame
-    at: tuple[int, int]  # where it sits in the mosaic
-    turned: bool  # placed a quarter turn clockwise (tall regions: vertical text)
+    """A region of the frame as it sits in the mosaic: an affine map from frame to
+    tile pixels (a shift, a quarter turn, or a turn and zoom along a slanted line)."""
 
-    @property
-    def size(self) -> tuple[int, int]:
-        w, h = self.src[2], self.src[3]
-        return (h, w) if self.turned else (w, h)
+    matrix: np.ndarray  # 2x3, frame -> tile
+    size: tuple[int, int]  # w, h
+    at: tuple[int, int] = (0, 0)  # where it sits in the mosaic
+
+    @classmethod
+    def upright(cls, rect: Rect, turned: bool) -> Tile:
+        """The rectangle as it is, or a quarter turn clockwise (vertical text)."""
+        x, y, w, h = rect
+        if turned:  # (u, v) = (h - 1 - (py - y), px - x)
+            return cls(np.float32([[0, -1, h - 1 + y], [1, 0, -x]]), (h, w))
+        return cls(np.float32([[1, 0, -x], [0, 1, -y]]), (w, h))
+
+    @classmethod
+    def along(cls, box: tuple, scale: float, pad: float, pad_ends: float) -> Tile:
+        """A rotated rectangle (``cv2.minAreaRect``) grown by ``pad`` (``pad_ends``
+        at its ends), turned so its long side runs across, and zoomed by ``scale``."""
+        corners = cv2.boxPoints(box)
+        e1, e2 = corners[1] - corners[0], corners[2] - corners[1]
+        long_, short = (e1, e2) if np.hypot(*e1) >= np.hypot(*e2) else (e2, e1)
+        u = long_ / max(float(np.hypot(*long_)), 1e-6)
+        if u[0] < 0:
+            u = -u
+        v = np.float32([-u[1], u[0]])
+        width = int(np.ceil((np.hypot(*long_) + 2 * pad_ends) * scale))
+        height = int(np.ceil((np.hypot(*short) + 2 * pad) * scale))
+        c = np.float32(box[0])
+        return cls(
+            np.float32(
+                [
+                    [scale * u[0], scale * u[1], width / 2 - scale * float(c @ u)],
+                    [scale * v[0], scale * v[1], height / 2 - scale * float(c @ v)],
+                ]
+            ),
+            (width, height),
+        )
+
+    def placed(self, at: tuple[int, int]) -> Tile:
+        return Tile(self.matrix, self.size, at)
+
+    def cut(self, bgr: np.ndarray) -> np.ndarray:
+        return cv2.warpAffine(
+            bgr, self.matrix, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
 
     def to_frame(self, quad: np.ndarray) -> np.ndarray:
         """A quad found in the mosaic, in frame coordinates (clipped to the tile)."""
-        x, y, w, h = self.src
         local = quad - np.float32(self.at)
-        if self.turned:  # (u, v) in the turned tile came from (v, h - 1 - u)
-            local = np.stack([local[:, 1], h - 1 - local[:, 0]], axis=1)
-        local[:, 0] = np.clip(local[:, 0], 0, w - 1)
-        local[:, 1] = np.clip(local[:, 1], 0, h - 1)
-        rect = cv2.boxPoints(cv2.minAreaRect(local.astype(np.float32)))  # clipping skews
-        return order_quad(rect + np.float32([x, y]))
+        local[:, 0] = np.clip(local[:, 0], 0, self.size[0] - 1)
+        local[:, 1] = np.clip(local[:, 1], 0, self.size[1] - 1)
+        inverse = cv2.invertAffineTransform(self.matrix)
+        points = local @ inverse[:, :2].T + inverse[:, 2]
+        rect = cv2.boxPoints(cv2.minAreaRect(points.astype(np.float32)))  # clipping skews
+        return order_quad(rect)
 
 
 def runs_vertically(gray: np.ndarray) -> bool:
     """Whether the text in ``gray`` runs top-to-bottom: upright Latin text has mostly
-    vertical strokes (horizontal gradients); text turned a quarter turn the opposite."""
+    vertical strokes (horizontal gradients); text turned a quarter turn the opposite.
+
+    Only a region taller than wide is a candidate: a line runs along its region,
+    and on a wide one the gradients of the surroundings (gravel, a card's edges)
+    would turn level or slanted text to nearly vertical, which the detector misses.
+    """
+    height, width = gray.shape[:2]
+    if height <= width:
+        return False
     gx = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).sum()
     gy = np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)).sum()
     return bool(gy > 1.15 * gx)
 
 
-def pack(rects: list[tuple[Rect, bool]], width: int, gap: int = 8) -> tuple[list[Tile], int, int]:
-    """Shelf-pack regions (tallest first) into rows ``width`` px wide.
-
-    The text detector does not see vertical Latin text, so a region whose
-    text runs vertically (``True``) is turned a quarter turn before packing.
-    """
-    turned = [(r, bool(turn)) for r, turn in rects]
-    tiles: list[Tile] = []
-    x = y = shelf = used_w = 0
-    for r, turn in sorted(turned, key=lambda t: -(t[0][2] if t[1] else t[0][3])):
-        w, h = (r[3], r[2]) if turn else (r[2], r[3])
-        if x and x + w > width:
-            x, y, shelf = 0, y + shelf + gap, 0
-        tiles.append(Tile(r, (x, y), turn))
-        used_w = max(used_w, x + w)
-        x += w + gap
-        shelf = max(shelf, h)
-    return tiles, used_w, y + shelf
+def pack(tiles: list[Tile], width: int, gap: int = 8) -> tuple[list[Tile], int, int]:
+    """Shelf-pack tiles into rows ``width`` px wide, tallest first, each into the
+    first row with room left (first-fit decreasing height): the detector's time
+    goes with the mosaic's area, filler included."""
+    placed: list[Tile] = []
+    shelves: list[list[int]] = []  # [y, height, x where the row's free space starts]
+    for t in sorted(tiles, key=lambda t: -t.size[1]):
+        w, h = t.size
+        shelf = next((s for s in shelves if s[2] + w <= width), None)
+        if shelf is None:
+            shelf = [shelves[-1][0] + shelves[-1][1] + gap if shelves else 0, h, 0]
+            shelves.append(shelf)
+        placed.append(t.placed((shelf[2], shelf[0])))
+        shelf[2] += w + gap
+    used_w = max((t.at[0] + t.size[0] for t in placed), default=0)
+    return placed, used_w, (shelves[-1][0] + shelves[-1][1]) if shelves else 0
 
 
 def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
@@ -240,8 +358,13 @@ class TextScanner:
         fine: bool = True,
         mosaic_width: int = 1280,
         min_glyphs: int = 7,
+        small_text: float = 16.0,
+        slant_min: float = 12.0,
     ) -> None:
         self.min_glyphs = min_glyphs
+        # a slanted blob thinner than ``small_text`` px is zoomed 2x; one up to
+        # twice that is only turned level
+        self.small_text, self.slant_min = small_text, slant_min
         self.detector, self.recognizer = detector, recognizer
         self.coarse_side, self.fine, self.mosaic_width = coarse_side, fine, mosaic_width
         self.version = f"{detector.version}@{coarse_side}+fine+{recognizer.version}"
@@ -307,7 +430,12 @@ class TextScanner:
         self, bgr: np.ndarray, coarse: list[np.ndarray], blocks: list[np.ndarray]
     ) -> list[np.ndarray]:
         """Text the coarse pass missed or merged, detected at full resolution on a
-        mosaic of the regions that need it (``blocks`` always do)."""
+        mosaic of the regions that need it (``blocks`` always do).
+
+        A slanted line of small text goes into the mosaic turned level and
+        zoomed: the detector misses 8-10 px digits at 30 degrees, even at full
+        resolution.
+        """
         height, width = bgr.shape[:2]
         covered = np.zeros((height, width), np.uint8)
         for quad in coarse:
@@ -316,29 +444,38 @@ class TextScanner:
         rects = [
             _pad(cv2.boundingRect(np.round(b).astype(np.int32)), 8, width, height) for b in blocks
         ]
+        slanted = []
         candidates, strokes = small_text_regions(bgr)
-        for rect in candidates:
-            x, y, w, h = rect
+        for region in candidates:
+            x, y, w, h = region.rect
             ink = strokes[y : y + h, x : x + w]
             if (ink & covered[y : y + h, x : x + w]).sum() > 0.85 * ink.sum():
                 continue  # the coarse pass already has (almost) all of this text
-            rects.append(_pad(rect, max(8, min(w, h)), width, height))
-        if not rects:
-            return []
+            thick = region.thickness
+            if (
+                self.slant_min <= region.slant <= 90 - self.slant_min
+                and thick <= 2 * self.small_text
+                and region.length >= 2.5 * thick
+            ):
+                slanted.append(region)
+            else:
+                rects.append(_pad(region.rect, max(8, min(w, h)), width, height))
+        tiles = [
+            Tile.along(box, 2.0 if thick < self.small_text else 1.0, max(4.0, thick / 2), 2 * thick)
+            for box, thick in join_lines(slanted)
+        ]
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        oriented = [
-            (r, runs_vertically(gray[r[1] : r[1] + r[3], r[0] : r[0] + r[2]]))
+        tiles += [
+            Tile.upright(r, runs_vertically(gray[r[1] : r[1] + r[3], r[0] : r[0] + r[2]]))
             for r in merge_rects(rects)
         ]
-        tiles, mw, mh = pack(oriented, self.mosaic_width)
+        if not tiles:
+            return []
+        tiles, mw, mh = pack(tiles, self.mosaic_width)
         mosaic = np.full((max(mh, 32), max(mw, 32), 3), 127, np.uint8)
         for t in tiles:
-            x, y, w, h = t.src
-            patch = bgr[y : y + h, x : x + w]
-            if t.turned:
-                patch = cv2.rotate(patch, cv2.ROTATE_90_CLOCKWISE)
-            tw, th = t.size
-            mosaic[t.at[1] : t.at[1] + th, t.at[0] : t.at[0] + tw] = patch
+            (ax, ay), (tw, th) = t.at, t.size
+            mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr)
         found = []
         for quad in self.detector.detect(mosaic, max(mosaic.shape[:2])):
             cx, cy = quad.mean(axis=0)
