@@ -8,7 +8,7 @@ recogniser only on the detected lines, cropped from the full-resolution frame.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -371,9 +371,9 @@ def _axis(line: TextLine) -> tuple[np.ndarray, np.ndarray, float]:
     return d, line.quad.mean(axis=0), max(line.height, 1.0)
 
 
-def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
-    """Group fragments of one printed line (split by wide gaps or a finger) in reading order."""
-    n = len(lines)
+def linked_groups(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
+    """Indices ``0..n-1`` grouped by the transitive closure of ``linked(i, j)``
+    (asked once per pair, ``i < j``), each group in increasing order."""
     parent = list(range(n))
 
     def root(i: int) -> int:
@@ -382,29 +382,37 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
             i = parent[i]
         return i
 
-    axes = [_axis(line) for line in lines]
     for i in range(n):
-        di, ci, hi = axes[i]
         for j in range(i + 1, n):
-            dj, cj, hj = axes[j]
-            if max(hi, hj) > 1.8 * min(hi, hj) or abs(float(di @ dj)) < 0.9:
-                continue
-            h = max(hi, hj)
-            offset = cj - ci
-            across = abs(float(offset[0] * -di[1] + offset[1] * di[0]))
-            if across > 0.6 * h:
-                continue
-            # gap between the two fragments along the line
-            pi = [float(p @ di) for p in lines[i].quad]
-            pj = [float(p @ di) for p in lines[j].quad]
-            gap = max(min(pj) - max(pi), min(pi) - max(pj))
-            if gap < 4.0 * h:
+            if linked(i, j):
                 parent[root(i)] = root(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Group fragments of one printed line (split by wide gaps or a finger) in reading order."""
+    axes = [_axis(line) for line in lines]
+
+    def linked(i: int, j: int) -> bool:
+        di, ci, hi = axes[i]
+        dj, cj, hj = axes[j]
+        if max(hi, hj) > 1.8 * min(hi, hj) or abs(float(di @ dj)) < 0.9:
+            return False
+        h = max(hi, hj)
+        offset = cj - ci
+        across = abs(float(offset[0] * -di[1] + offset[1] * di[0]))
+        if across > 0.6 * h:
+            return False
+        # gap between the two fragments along the line
+        pi = [float(p @ di) for p in lines[i].quad]
+        pj = [float(p @ di) for p in lines[j].quad]
+        return max(min(pj) - max(pi), min(pi) - max(pj)) < 4.0 * h
+
     chains = []
-    for members in groups.values():
+    for members in linked_groups(len(lines), linked):
         d = axes[members[0]][0]
         members.sort(key=lambda k: float(axes[k][1] @ d))
         chains.append([lines[k] for k in members])

@@ -4,8 +4,9 @@
    for a 1280x720 frame), which finds text from about 9 px high.
 2. **Fine**: small text is invisible at that resolution, so a cheap
    morphological cue (thin high-contrast strokes on a flat carrier, in lines)
-   proposes regions; they are packed into one mosaic and the detector runs on
-   it at full resolution, once.
+   proposes regions; they are packed into one mosaic (a slanted line turned
+   level and, when small, zoomed 2x) and the detector runs on it at full
+   resolution, once.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
    and recognised (steep lines both ways up).
 4. **Read again, longer**: a line whose digit run reaches its end short of
@@ -28,6 +29,7 @@ from edge.redaction.ocr import (
     TextLine,
     TextRecognizer,
     chain_lines,
+    linked_groups,
     order_quad,
     read_each,
     read_lines,
@@ -78,32 +80,20 @@ class Region:
 def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
     """Blobs on one slanted line joined into one rotated rectangle (a wide gap
     between digit groups splits a line into blobs), with the line's thickness."""
-    n = len(regions)
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     dirs = [r.direction for r in regions]
     centres = [np.float32(r.box[0]) for r in regions]
-    for i in range(n):
-        for j in range(i + 1, n):
-            ti, tj = regions[i].thickness, regions[j].thickness
-            if max(ti, tj) > 1.6 * min(ti, tj) or abs(float(dirs[i] @ dirs[j])) < 0.99:
-                continue
-            offset = centres[j] - centres[i]
-            across = abs(float(offset[0] * -dirs[i][1] + offset[1] * dirs[i][0]))
-            gap = abs(float(offset @ dirs[i])) - (regions[i].length + regions[j].length) / 2
-            if across < 0.5 * max(ti, tj) and gap < 2.5 * max(ti, tj):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(root(i), []).append(i)
+
+    def linked(i: int, j: int) -> bool:
+        ti, tj = regions[i].thickness, regions[j].thickness
+        if max(ti, tj) > 1.6 * min(ti, tj) or abs(float(dirs[i] @ dirs[j])) < 0.99:
+            return False
+        offset = centres[j] - centres[i]
+        across = abs(float(offset[0] * -dirs[i][1] + offset[1] * dirs[i][0]))
+        gap = abs(float(offset @ dirs[i])) - (regions[i].length + regions[j].length) / 2
+        return across < 0.5 * max(ti, tj) and gap < 2.5 * max(ti, tj)
+
     out = []
-    for members in groups.values():
+    for members in linked_groups(len(regions), linked):
         points = np.concatenate([cv2.boxPoints(regions[k].box) for k in members])
         out.append((cv2.minAreaRect(points), max(regions[k].thickness for k in members)))
     return out
@@ -117,9 +107,7 @@ def small_text_regions(
     Strokes: top-hat/black-hat responses above ``contrast`` (dark-on-light and
     light-on-dark). Carrier: where removing thin strokes leaves a flat surface
     (a card, paper, a screen), which rules out most of grass, gravel and wood.
-    Strokes on a carrier, closed into blobs of line size, are the candidates;
-    a blob must fill a fifth of its rotated rectangle (a slanted line fills
-    little of its upright one).
+    Strokes on a carrier, closed into blobs of line size, are the candidates.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
@@ -133,12 +121,32 @@ def small_text_regions(
     flat_dark = _local_std(cv2.morphologyEx(half, cv2.MORPH_CLOSE, k5), 9)
     flat_light = _local_std(cv2.morphologyEx(half, cv2.MORPH_OPEN, k5), 9)
     flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
-    blobs = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    close = np.ones((5, 5), np.uint8)
+    regions, labels, big = _line_blobs(
+        cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat
+    )
+    if big:
+        # On gravel or grass the strokes of a small card's text join the
+        # texture's into one blob the size of the frame. Their strokes on a
+        # flat carrier, apart from the texture, are judged again on their own.
+        carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+        gated = strokes & carrier & np.isin(labels, big).astype(np.uint8)
+        more, _, _ = _line_blobs(cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat)
+        regions += more
+    return regions, strokes
+
+
+def _line_blobs(
+    blobs: np.ndarray, flat: np.ndarray, min_flat: float
+) -> tuple[list[Region], np.ndarray, list[int]]:
+    """The blobs of line size on a carrier, the blobs' labels, and which labels
+    are blobs larger than a quarter of the frame."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
     x, y, w, h, area = stats.T
     short = np.minimum(w, h)
     keep = (short >= 4) & (np.maximum(w, h) >= 16)
     keep[0] = False  # the background
+    big = [int(k) for k in np.flatnonzero(w * h > blobs.size / 4) if k]
     # On a carrier (a card, paper, a screen) the surroundings of a line are flat
     # once strokes are removed; between blades of grass or on gravel they are not.
     integral = cv2.integral(flat)
@@ -156,10 +164,11 @@ def small_text_regions(
         k = labels[contour[0, 0, 1], contour[0, 0, 0]]
         if not keep[k]:
             continue
+        # a slanted line fills little of its upright rectangle: judge the rotated one
         box = cv2.minAreaRect(contour)
         if area[k] >= 0.2 * box[1][0] * box[1][1]:
             regions.append(Region(tuple(int(v) for v in stats[k, :4]), box))
-    return regions, strokes
+    return regions, labels, big
 
 
 def _pad(rect: Rect, pad: int, width: int, height: int) -> Rect:
@@ -213,9 +222,9 @@ class Tile:
         return cls(np.float32([[1, 0, -x], [0, 1, -y]]), (w, h))
 
     @classmethod
-    def along(cls, box: tuple, scale: float, pad: float, pad_ends: float) -> Tile:
+    def along(cls, box: tuple, pad: float, pad_ends: float) -> Tile:
         """A rotated rectangle (``cv2.minAreaRect``) grown by ``pad`` (``pad_ends``
-        at its ends), turned so its long side runs across, and zoomed by ``scale``."""
+        at its ends) and turned so its long side runs across."""
         corners = cv2.boxPoints(box)
         e1, e2 = corners[1] - corners[0], corners[2] - corners[1]
         long_, short = (e1, e2) if np.hypot(*e1) >= np.hypot(*e2) else (e2, e1)
@@ -223,18 +232,22 @@ class Tile:
         if u[0] < 0:
             u = -u
         v = np.float32([-u[1], u[0]])
-        width = int(np.ceil((np.hypot(*long_) + 2 * pad_ends) * scale))
-        height = int(np.ceil((np.hypot(*short) + 2 * pad) * scale))
+        width = int(np.ceil(np.hypot(*long_) + 2 * pad_ends))
+        height = int(np.ceil(np.hypot(*short) + 2 * pad))
         c = np.float32(box[0])
         return cls(
             np.float32(
                 [
-                    [scale * u[0], scale * u[1], width / 2 - scale * float(c @ u)],
-                    [scale * v[0], scale * v[1], height / 2 - scale * float(c @ v)],
+                    [u[0], u[1], width / 2 - float(c @ u)],
+                    [v[0], v[1], height / 2 - float(c @ v)],
                 ]
             ),
             (width, height),
         )
+
+    def zoomed(self, scale: float) -> Tile:
+        w, h = self.size
+        return Tile(self.matrix * np.float32(scale), (int(w * scale), int(h * scale)), self.at)
 
     def placed(self, at: tuple[int, int]) -> Tile:
         return Tile(self.matrix, self.size, at)
@@ -323,28 +336,33 @@ def _run(text: str) -> int:
     return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
 
 
-def _extended(line: TextLine, min_digits: int) -> np.ndarray | None:
-    """The line's quad lengthened past each end that a run of 8 to
-    ``min_digits - 1`` digits reaches, by the room for the digits a long number
-    would still need (plus two), or None when no run is cut short."""
-    text = line.text
-    before = after = 0.0
-    pitch = line.length / max(len(text), 1)
-    for run in find_digit_runs(text, 8):
-        if len(run.digits) >= min_digits:
-            continue
-        room = (min_digits - len(run.digits) + 2) * pitch
-        if not text[: run.start].strip(_SEPARATORS):
-            before = room
-        if not text[run.end :].strip(_SEPARATORS):
-            after = room
-    if not before and not after:
-        return None
-    tl, tr, br, bl = line.quad.astype(np.float32)
+def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
+    tl, tr, br, bl = quad.astype(np.float32)
     along = (tr - tl) / max(float(np.linalg.norm(tr - tl)), 1e-6)
     return np.stack(
         [tl - along * before, tr + along * after, br + along * after, bl - along * before]
     )
+
+
+def _extended(chain: list[TextLine], min_digits: int) -> dict[int, np.ndarray]:
+    """The end fragments of a printed line (``chain``, in reading order) that a
+    run of 8 to ``min_digits - 1`` digits reaches, each lengthened past that end
+    by the room for the digits a long number would still need (plus two); by
+    position in the chain."""
+    text = " ".join(line.text for line in chain)
+    before = after = 0
+    for run in find_digit_runs(text, 8):
+        if len(run.digits) >= min_digits:
+            continue
+        need = min_digits - len(run.digits) + 2
+        if not text[: run.start].strip(_SEPARATORS):
+            before = need
+        if not text[run.end :].strip(_SEPARATORS):
+            after = need
+    ends = {0: [0.0, 0.0], len(chain) - 1: [0.0, 0.0]}
+    ends[0][0] = before * chain[0].length / max(len(chain[0].text), 1)
+    ends[len(chain) - 1][1] = after * chain[-1].length / max(len(chain[-1].text), 1)
+    return {k: _lengthened(chain[k].quad, b, a) for k, (b, a) in ends.items() if b or a}
 
 
 class TextScanner:
@@ -362,8 +380,9 @@ class TextScanner:
         slant_min: float = 12.0,
     ) -> None:
         self.min_glyphs = min_glyphs
-        # a slanted blob thinner than ``small_text`` px is zoomed 2x; one up to
-        # twice that is only turned level
+        # a slanted line (``slant_min`` to 90 - ``slant_min`` degrees) is turned
+        # level in the mosaic, and zoomed 2x when its blob is thinner than
+        # ``small_text`` px: the detector misses 8-10 px digits at full resolution
         self.small_text, self.slant_min = small_text, slant_min
         self.detector, self.recognizer = detector, recognizer
         self.coarse_side, self.fine, self.mosaic_width = coarse_side, fine, mosaic_width
@@ -407,13 +426,16 @@ class TextScanner:
     def read_cut_again(
         self, bgr: np.ndarray, lines: list[TextLine], min_digits: int = MIN_DIGITS
     ) -> list[TextLine]:
-        """Read again, longer, the lines whose run of 8 to ``min_digits - 1``
-        digits reaches an end of the line: the detector often cuts a small or
-        slanted number short ("38462431153" of "3846 243115 3541"), and the rest
-        of it would be sent."""
+        """Read again, longer, the end fragments of a printed line whose run of
+        8 to ``min_digits - 1`` digits reaches that end: the detector often cuts
+        a small or slanted number short ("38462431153" of "3846 243115 3541", or
+        "3740 385990" of "3740 385990 73036"), and the rest of it would be sent."""
         height, width = bgr.shape[:2]
+        index = {id(line): k for k, line in enumerate(lines)}
         cut = {
-            k: q for k, line in enumerate(lines) if (q := _extended(line, min_digits)) is not None
+            index[id(chain[k])]: quad
+            for chain in chain_lines(lines)
+            for k, quad in _extended(chain, min_digits).items()
         }
         if not cut:
             return lines
@@ -460,10 +482,10 @@ class TextScanner:
                 slanted.append(region)
             else:
                 rects.append(_pad(region.rect, max(8, min(w, h)), width, height))
-        tiles = [
-            Tile.along(box, 2.0 if thick < self.small_text else 1.0, max(4.0, thick / 2), 2 * thick)
-            for box, thick in join_lines(slanted)
-        ]
+        tiles = []
+        for box, thick in join_lines(slanted):
+            tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
+            tiles.append(tile.zoomed(2.0) if thick < self.small_text else tile)
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
         tiles += [
             Tile.upright(r, runs_vertically(gray[r[1] : r[1] + r[3], r[0] : r[0] + r[2]]))

@@ -53,6 +53,27 @@ def test_a_small_slanted_card_is_redacted(redactor, strong_reader, width, angle)
     assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
 
 
+def gravel(seed=5):
+    """Grey gravel: blobs of a few pixels in every direction, no flat surface."""
+    rng = np.random.default_rng(seed)
+    g = rng.normal(0, 1, (180, 320)).astype(np.float32)
+    g = cv2.resize(g, (1280, 720), interpolation=cv2.INTER_CUBIC)
+    g += 0.5 * rng.normal(0, 1, (720, 1280)).astype(np.float32)
+    return cv2.cvtColor(np.clip(128 + 45 * g, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+
+
+def test_a_small_slanted_card_on_gravel_is_redacted(redactor, strong_reader):
+    # the strokes of its digits join the gravel's into one frame-sized blob;
+    # they are split off again where the card is flat
+    scene = gravel()
+    draw_card(scene, 560, 300, 150, TEST_CARD, colour=(110, 50, 20))
+    turn = cv2.getRotationMatrix2D((635, 347), 30, 1.0)
+    scene = cv2.warpAffine(scene, turn, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    assert TEST_CARD in readable_digit_runs(strong_reader, scene)
+    out = redactor.redact(raw(scene))
+    assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+
+
 def test_a_number_half_hidden_by_a_finger_still_goes(redactor, strong_reader):
     scene = table()
     draw_card(scene, 300, 200, 500, TEST_CARD)
@@ -122,3 +143,27 @@ def test_a_number_the_detector_cut_short_is_read_again_longer(redactor):
     assert 8 <= sum(c.isdigit() for c in line.text) < 12, line.text
     (again,) = scanner.read_cut_again(scene, [line])
     assert "".join(c for c in again.text if c.isdigit()).startswith("384624311535")
+
+
+def test_a_line_split_into_fragments_is_read_again_past_its_last_one(redactor):
+    """ "3846" and "243115" found as two fragments of one line, "3541" not at all:
+    together they read 10 digits, so the last fragment is read again, longer."""
+    from edge.redaction.ocr import read_lines
+
+    text, font = "3846 243115 3541", cv2.FONT_HERSHEY_SIMPLEX
+    scene = np.full((120, 900, 3), 235, np.uint8)
+    cv2.putText(scene, text, (20, 80), font, 1.6, (20, 20, 20), 3)
+
+    def x(prefix):
+        return 20 + cv2.getTextSize(prefix, font, 1.6, 3)[0][0]
+
+    def quad(x0, x1):
+        return np.float32([[x0, 40], [x1, 40], [x1, 95], [x0, 95]])
+
+    scanner = next(d for d in redactor.detectors if d.name == "text").scanner
+    fragments = [quad(x("") - 8, x("3846") + 8), quad(x("3846 ") - 8, x("3846 243115") + 8)]
+    lines = read_lines(scanner.recognizer, scene, fragments)
+    assert [sum(c.isdigit() for c in line.text) for line in lines] == [4, 6]
+    again = scanner.read_cut_again(scene, lines)
+    digits = "".join(c for line in again for c in line.text if c.isdigit())
+    assert digits.startswith("384624311535"), digits
