@@ -139,8 +139,8 @@ def small_text_regions(
 def _line_blobs(
     blobs: np.ndarray, flat: np.ndarray, min_flat: float
 ) -> tuple[list[Region], np.ndarray, list[int]]:
-    """The blobs of line size on a carrier, the blobs' labels, and which labels
-    are blobs larger than a quarter of the frame."""
+    """The blobs of line size on a carrier, the blobs' labels, and the labels
+    of blobs whose bounding rectangle covers over a quarter of the frame."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
     x, y, w, h, area = stats.T
     short = np.minimum(w, h)
@@ -380,9 +380,10 @@ class TextScanner:
         slant_min: float = 12.0,
     ) -> None:
         self.min_glyphs = min_glyphs
-        # a slanted line (``slant_min`` to 90 - ``slant_min`` degrees) is turned
-        # level in the mosaic, and zoomed 2x when its blob is thinner than
-        # ``small_text`` px: the detector misses 8-10 px digits at full resolution
+        # a slanted line (``slant_min`` to 90 - ``slant_min`` degrees, a blob at
+        # most twice ``small_text`` px thick) is turned level in the mosaic, and
+        # zoomed 2x when thinner than ``small_text`` px: the detector misses
+        # 8-10 px digits at 30 degrees even at full resolution
         self.small_text, self.slant_min = small_text, slant_min
         self.detector, self.recognizer = detector, recognizer
         self.coarse_side, self.fine, self.mosaic_width = coarse_side, fine, mosaic_width
