@@ -46,6 +46,16 @@ def _local_std(img: np.ndarray, k: int) -> np.ndarray:
     return np.sqrt(np.maximum(cv2.boxFilter(f * f, -1, (k, k)) - mean * mean, 0))
 
 
+def _sides(box: tuple) -> tuple[np.ndarray, np.float32, np.float32]:
+    """A rotated rectangle's (``cv2.minAreaRect``) unit vector along its long
+    side, pointing right, and the lengths of its long and short sides."""
+    corners = cv2.boxPoints(box)
+    e1, e2 = corners[1] - corners[0], corners[2] - corners[1]
+    long_, short = (e1, e2) if np.hypot(*e1) >= np.hypot(*e2) else (e2, e1)
+    u = long_ / max(float(np.hypot(*long_)), 1e-6)
+    return -u if u[0] < 0 else u, np.hypot(*long_), np.hypot(*short)
+
+
 @dataclass(frozen=True)
 class Region:
     """A blob of strokes that may be a line of small text."""
@@ -64,11 +74,7 @@ class Region:
     @property
     def direction(self) -> np.ndarray:
         """Unit vector along the long side, pointing right."""
-        corners = cv2.boxPoints(self.box)
-        e1, e2 = corners[1] - corners[0], corners[2] - corners[1]
-        d = e1 if np.hypot(*e1) >= np.hypot(*e2) else e2
-        d = d / max(float(np.hypot(*d)), 1e-6)
-        return -d if d[0] < 0 else d
+        return _sides(self.box)[0]
 
     @property
     def slant(self) -> float:
@@ -225,15 +231,10 @@ class Tile:
     def along(cls, box: tuple, pad: float, pad_ends: float) -> Tile:
         """A rotated rectangle (``cv2.minAreaRect``) grown by ``pad`` (``pad_ends``
         at its ends) and turned so its long side runs across."""
-        corners = cv2.boxPoints(box)
-        e1, e2 = corners[1] - corners[0], corners[2] - corners[1]
-        long_, short = (e1, e2) if np.hypot(*e1) >= np.hypot(*e2) else (e2, e1)
-        u = long_ / max(float(np.hypot(*long_)), 1e-6)
-        if u[0] < 0:
-            u = -u
+        u, long_, short = _sides(box)
         v = np.float32([-u[1], u[0]])
-        width = int(np.ceil(np.hypot(*long_) + 2 * pad_ends))
-        height = int(np.ceil(np.hypot(*short) + 2 * pad))
+        width = int(np.ceil(long_ + 2 * pad_ends))
+        height = int(np.ceil(short + 2 * pad))
         c = np.float32(box[0])
         return cls(
             np.float32(
