@@ -247,6 +247,7 @@ class TextRecognizer:
         meta = self.session.get_modelmeta().custom_metadata_map
         self.charset = ["<blank>", *meta["character"].splitlines(), " "]
         self.batch, self.max_width = batch, max_width
+        self.pad_ratio = 1.25  # a batch's widest crop at most this times its narrowest
 
     def _width(self, crop: np.ndarray) -> int:
         return _rec_width(crop, self.height, self.max_width)
@@ -266,8 +267,7 @@ class TextRecognizer:
     def recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
         order = sorted(range(len(crops)), key=lambda i: self._width(crops[i]))
         results: list[Reading] = [Reading("", 0.0, ())] * len(crops)
-        for start in range(0, len(order), self.batch):
-            chunk = order[start : start + self.batch]
+        for chunk in self._batches(order, [self._width(crops[i]) for i in order]):
             widths = [self._width(crops[i]) for i in chunk]
             batch = self.tensor([crops[i] for i in chunk], self.max_width)
             probs = self.session.run(None, {self.input_name: batch})[0]
@@ -276,6 +276,17 @@ class TextRecognizer:
                 used = max(1, min(steps, int(math.ceil(steps * width / max(widths)))))
                 results[i] = self._decode(probs[row, :used])
         return results
+
+    def _batches(self, order: list[int], widths: list[int]) -> list[list[int]]:
+        """Crops (sorted by width) in batches of similar width: a batch is padded
+        to its widest crop, and a padded step costs as much as a read one."""
+        out: list[list[int]] = []
+        for i, width in zip(order, widths, strict=True):
+            if out and len(out[-1]) < self.batch and width <= self.pad_ratio * out[-1][0][1]:
+                out[-1].append((i, width))
+            else:
+                out.append([(i, width)])
+        return [[i for i, _ in b] for b in out]
 
     def _decode(self, probs: np.ndarray) -> Reading:
         """Greedy CTC; a character's position is the centre of its time steps."""
@@ -403,7 +414,9 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
             return False
         h = max(hi, hj)
         offset = cj - ci
-        across = abs(float(offset[0] * -di[1] + offset[1] * di[0]))
+        # off the line measured from both fragments' axes: from only one, the
+        # answer would depend on which of the two is asked first
+        across = max(abs(float(offset[0] * -d[1] + offset[1] * d[0])) for d in (di, dj))
         if across > 0.6 * h:
             return False
         # gap between the two fragments along the line

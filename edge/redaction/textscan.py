@@ -31,6 +31,7 @@ from edge.redaction.ocr import (
     chain_lines,
     linked_groups,
     order_quad,
+    quad_size,
     read_each,
     read_lines,
     reading_order,
@@ -81,6 +82,55 @@ class Region:
         """The angle of the long side from the horizontal, 0..90 degrees."""
         dx, dy = self.direction
         return float(np.degrees(np.arctan2(abs(dy), abs(dx))))
+
+
+def _rows(xs: np.ndarray, ys: np.ndarray, degrees: np.ndarray) -> np.ndarray:
+    """Each point's row (whole px, from 0) across lines running at each of
+    ``degrees`` (y down): one row of results per direction."""
+    t = np.radians(np.atleast_1d(degrees))[:, None]
+    rows = np.round(ys * np.cos(t) - xs * np.sin(t)).astype(np.int32)
+    return rows - rows.min(axis=1, keepdims=True)
+
+
+def text_slant(xs: np.ndarray, ys: np.ndarray, step: float = 4.0) -> float:
+    """The direction (degrees, y down) of the lines that stroke points lie on:
+    across the right direction the points gather in a few rows, so the sum of
+    squares of the rows' counts peaks (a coarse search, then a fine one)."""
+
+    def best(degrees: np.ndarray) -> float:
+        rows = _rows(xs, ys, degrees)
+        span = int(rows.max()) + 1
+        counts = np.bincount(
+            (rows + np.arange(len(degrees))[:, None] * span).ravel(), minlength=len(degrees) * span
+        ).reshape(len(degrees), span)
+        return float(degrees[np.argmax((counts.astype(np.float64) ** 2).sum(axis=1))])
+
+    coarse = best(np.arange(-88.0, 90.0, step))
+    return best(np.arange(coarse - step + 1, coarse + step))
+
+
+def split_lines(strokes: np.ndarray, region: Region, level: float = 0.3) -> list[Region]:
+    """The lines in a blob that holds more than one (a small number closed into
+    one blob with a chip or the lines below it): across the lines' direction
+    (``text_slant``), bands of rows whose stroke count is at least ``level`` of
+    the busiest row's."""
+    x, y, w, h = region.rect
+    ys, xs = np.nonzero(strokes[y : y + h, x : x + w])
+    if len(xs) < 16:
+        return []
+    every = max(1, len(xs) // 2000)  # the direction from a sample is as good
+    rows = _rows(xs, ys, text_slant(xs[::every], ys[::every]))[0]
+    # smoothed over a few rows: a straight edge (a chip's, a stripe's) is
+    # dense but thin, a line of text less dense but thicker
+    counts = np.convolve(np.bincount(rows), np.ones(5), mode="same")
+    on = np.flatnonzero(counts >= level * counts.max())
+    out = []
+    for band in np.split(on, np.flatnonzero(np.diff(on) > 1) + 1):
+        inside = (rows >= band[0]) & (rows <= band[-1])
+        if len(band) >= 3 and inside.sum() >= 8:
+            points = np.float32(np.c_[xs[inside] + x, ys[inside] + y])
+            out.append(Region(cv2.boundingRect(points), cv2.minAreaRect(points)))
+    return out
 
 
 def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
@@ -185,7 +235,10 @@ def _pad(rect: Rect, pad: int, width: int, height: int) -> Rect:
 
 
 def merge_rects(rects: list[Rect]) -> list[Rect]:
-    """Union overlapping rectangles until none overlap."""
+    """Union overlapping rectangles while their union is no larger than the two
+    apart: the detector's time goes with the area it sees, and unioning a chain
+    of overlapping rectangles would end in the whole frame. Rectangles left
+    overlapping are detected twice; ``dedupe`` drops the repeats."""
     out = list(rects)
     changed = True
     while changed:
@@ -193,14 +246,12 @@ def merge_rects(rects: list[Rect]) -> list[Rect]:
         merged: list[Rect] = []
         for r in out:
             for k, m in enumerate(merged):
-                if (
-                    r[0] < m[0] + m[2]
-                    and m[0] < r[0] + r[2]
-                    and r[1] < m[1] + m[3]
-                    and m[1] < r[1] + r[3]
-                ):
-                    x0, y0 = min(r[0], m[0]), min(r[1], m[1])
-                    x1, y1 = max(r[0] + r[2], m[0] + m[2]), max(r[1] + r[3], m[1] + m[3])
+                x0, y0 = min(r[0], m[0]), min(r[1], m[1])
+                x1, y1 = max(r[0] + r[2], m[0] + m[2]), max(r[1] + r[3], m[1] + m[3])
+                overlap = (min(r[0] + r[2], m[0] + m[2]) > max(r[0], m[0])) and (
+                    min(r[1] + r[3], m[1] + m[3]) > max(r[1], m[1])
+                )
+                if overlap and (x1 - x0) * (y1 - y0) <= r[2] * r[3] + m[2] * m[3]:
                     merged[k] = (x0, y0, x1 - x0, y1 - y0)
                     changed = True
                     break
@@ -286,21 +337,40 @@ def runs_vertically(gray: np.ndarray) -> bool:
 
 
 def pack(tiles: list[Tile], width: int, gap: int = 8) -> tuple[list[Tile], int, int]:
-    """Shelf-pack tiles into rows ``width`` px wide, tallest first, each into the
-    first row with room left (first-fit decreasing height): the detector's time
-    goes with the mosaic's area, filler included."""
+    """Pack tiles into a mosaic ``width`` px wide, tallest first, each where its
+    top edge ends lowest (skyline, bottom-left): the detector's time goes with
+    the mosaic's area, filler included. Tiles are ``gap`` px apart."""
     placed: list[Tile] = []
-    shelves: list[list[int]] = []  # [y, height, x where the row's free space starts]
-    for t in sorted(tiles, key=lambda t: -t.size[1]):
-        w, h = t.size
-        shelf = next((s for s in shelves if s[2] + w <= width), None)
-        if shelf is None:
-            shelf = [shelves[-1][0] + shelves[-1][1] + gap if shelves else 0, h, 0]
-            shelves.append(shelf)
-        placed.append(t.placed((shelf[2], shelf[0])))
-        shelf[2] += w + gap
+    skyline = [(0, 0, width + gap)]  # (x, y, w): the filled height over [x, x + w)
+    for t in sorted(tiles, key=lambda t: (-t.size[1], -t.size[0])):
+        w, h = t.size[0] + gap, t.size[1] + gap
+        best = None  # (top, x, index of the first segment under it)
+        for i, (x, _, _) in enumerate(skyline):
+            if x + w > width + gap:
+                break
+            top, k = 0, i
+            while skyline[k][0] < x + w:
+                top = max(top, skyline[k][1])
+                k += 1
+                if k == len(skyline):
+                    break
+            if best is None or top < best[0]:
+                best = (top, x, i)
+        if best is None:  # wider than the mosaic: a row of its own
+            best = (max(y for _, y, _ in skyline), 0, 0)
+        top, x, _ = best
+        placed.append(t.placed((x, top)))
+        right = x + w
+        kept = [seg for seg in skyline if seg[0] + seg[2] <= x or seg[0] >= right]
+        for sx, sy, sw in skyline:  # segments partly under the new tile keep their ends
+            if sx < x < sx + sw:
+                kept.append((sx, sy, x - sx))
+            if sx < right < sx + sw:
+                kept.append((right, sy, sx + sw - right))
+        skyline = sorted([*kept, (x, top + h, w)])
     used_w = max((t.at[0] + t.size[0] for t in placed), default=0)
-    return placed, used_w, (shelves[-1][0] + shelves[-1][1]) if shelves else 0
+    used_h = max((t.at[1] + t.size[1] for t in placed), default=0)
+    return placed, used_w, used_h
 
 
 def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
@@ -311,9 +381,11 @@ def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
 
 
 def dedupe(quads: list[np.ndarray], overlap: float = 0.5) -> list[np.ndarray]:
-    """Drop a quad mostly inside a larger one (the same line found by both passes);
-    reading it twice would join the line with itself into a longer number."""
+    """Drop a quad mostly inside a larger one of about its height (the same line
+    found by both passes); reading it twice would join the line with itself
+    into a longer number. A line inside a block of several lines is kept."""
     areas = [abs(cv2.contourArea(q)) for q in quads]
+    heights = [min(quad_size(q)) for q in quads]
     order = sorted(range(len(quads)), key=lambda k: -areas[k])
     kept: list[int] = []
     for k in order:
@@ -321,7 +393,9 @@ def dedupe(quads: list[np.ndarray], overlap: float = 0.5) -> list[np.ndarray]:
         if areas[k] <= 0:
             continue
         if any(
-            cv2.intersectConvexConvex(small, quads[j].astype(np.float32))[0] > overlap * areas[k]
+            heights[j] < 1.6 * heights[k]
+            and cv2.intersectConvexConvex(small, quads[j].astype(np.float32))[0]
+            > overlap * areas[k]
             for j in kept
         ):
             continue
@@ -450,6 +524,14 @@ class TextScanner:
             for k, line in enumerate(lines)
         ]
 
+    def _slanted_line(self, region: Region) -> bool:
+        thick = region.thickness
+        return (
+            self.slant_min <= region.slant <= 90 - self.slant_min
+            and thick <= 2 * self.small_text
+            and region.length >= 2.5 * thick
+        )
+
     def _fine(
         self, bgr: np.ndarray, coarse: list[np.ndarray], blocks: list[np.ndarray]
     ) -> list[np.ndarray]:
@@ -475,28 +557,34 @@ class TextScanner:
             ink = strokes[y : y + h, x : x + w]
             if (ink & covered[y : y + h, x : x + w]).sum() > 0.85 * ink.sum():
                 continue  # the coarse pass already has (almost) all of this text
-            thick = region.thickness
-            if (
-                self.slant_min <= region.slant <= 90 - self.slant_min
-                and thick <= 2 * self.small_text
-                and region.length >= 2.5 * thick
-            ):
+            if self.small_text < region.thickness <= 6 * self.small_text:
+                # a small number closed into one blob with a chip or the line
+                # below, or with a rotated rectangle off the text's slant
+                slanted += filter(self._slanted_line, split_lines(strokes, region))
+            if self._slanted_line(region):
                 slanted.append(region)
-            else:
-                rects.append(_pad(region.rect, max(8, min(w, h)), width, height))
+                continue
+            # padded by its thickness for context, but no more than a line's
+            pad = int(min(max(8, min(w, h)), 2 * self.small_text))
+            rects.append(_pad(region.rect, pad, width, height))
         tiles = []
         for box, thick in join_lines(slanted):
             tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
             tiles.append(tile.zoomed(2.0) if thick < self.small_text else tile)
+        rects = merge_rects(rects)
+        if sum(w * h for _, _, w, h in rects) > width * height:
+            rects = [(0, 0, width, height)]  # cheaper as one tile
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
         tiles += [
             Tile.upright(r, runs_vertically(gray[r[1] : r[1] + r[3], r[0] : r[0] + r[2]]))
-            for r in merge_rects(rects)
+            for r in rects
         ]
         if not tiles:
             return []
         tiles, mw, mh = pack(tiles, self.mosaic_width)
-        mosaic = np.full((max(mh, 32), max(mw, 32), 3), 127, np.uint8)
+        # whole multiples of 32, the network's stride: any other size is resized,
+        # and a resize by 0.99 is enough to lose small text
+        mosaic = np.full((-(-mh // 32) * 32, -(-mw // 32) * 32, 3), 127, np.uint8)
         for t in tiles:
             (ax, ay), (tw, th) = t.at, t.size
             mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr)
