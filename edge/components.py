@@ -53,7 +53,8 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     if config.faces:
         model = CenterFaceDetector(
             onnx_file(Role.FACE, models, config),
-            threads=models.threads,
+            # it runs beside the text cascade (Redactor.find): one thread fewer
+            threads=max(1, models.threads - 1),
             input_width=config.face_input_width,
         )
         detectors.append(FaceDetector(model))

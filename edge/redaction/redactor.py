@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -89,22 +91,37 @@ class Redactor:
     def __init__(self, detectors: Sequence[Detector], policy: RedactionPolicy | None = None):
         self.detectors = list(detectors)
         self.policy = policy or RedactionPolicy()
+        # threads start on first use
+        self._pool = ThreadPoolExecutor(max(len(self.detectors), 1), thread_name_prefix="detect")
 
     def find(self, bgr: np.ndarray) -> tuple[list[Detection], dict[str, float]]:
-        """Every detection in ``bgr`` and each detector's time, within the budget."""
+        """Every detection in ``bgr`` and each detector's time, within the budget.
+
+        The detectors run side by side: their runtimes use two cores poorly one
+        at a time (single-threaded steps, small convolutions), so the faces come
+        almost free while the text is read. Any detector's error is raised.
+        """
         start = time.perf_counter()
+
+        def timed(detector: Detector) -> tuple[list[Detection], float]:
+            t0 = time.perf_counter()
+            found = detector.detect(bgr)
+            return found, (time.perf_counter() - t0) * 1e3
+
+        futures = [self._pool.submit(timed, d) for d in self.detectors]
         timings: dict[str, float] = {}
         detections: list[Detection] = []
-        for detector in self.detectors:
-            t0 = time.perf_counter()
-            detections.extend(detector.detect(bgr))
-            timings[detector.name] = (time.perf_counter() - t0) * 1e3
-            elapsed = (time.perf_counter() - start) * 1e3
-            if elapsed > self.policy.time_budget_ms:
+        for detector, future in zip(self.detectors, futures, strict=True):
+            left = self.policy.time_budget_ms - (time.perf_counter() - start) * 1e3
+            try:
+                found, ms = future.result(timeout=max(left, 0.0) / 1e3)
+            except FutureTimeout:
                 raise RedactionError(
-                    f"redaction overran its budget ({elapsed:.0f} ms > "
-                    f"{self.policy.time_budget_ms:.0f} ms); frame withheld"
-                )
+                    f"redaction overran its budget ({self.policy.time_budget_ms:.0f} ms); "
+                    "frame withheld"
+                ) from None
+            detections.extend(found)
+            timings[detector.name] = ms
         return detections, timings
 
     def redact(self, raw: RawImage, focus: Box | None = None) -> RedactedImage:

@@ -29,6 +29,7 @@ from edge.redaction.ocr import (
     TextLine,
     TextRecognizer,
     chain_lines,
+    crop_line,
     linked_groups,
     order_quad,
     quad_size,
@@ -419,6 +420,26 @@ def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
     )
 
 
+def _ink(bgr: np.ndarray, quad: np.ndarray) -> float:
+    """Mean horizontal-gradient energy of a quad's upright crop (glyph strokes)."""
+    gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
+    return float(np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).mean())
+
+
+def _goes_on(bgr: np.ndarray, line: np.ndarray, longer: np.ndarray, share: float = 0.25) -> bool:
+    """Whether a line's lengthened quad has ink past the line's ends (at least
+    ``share`` of the line's own): where the carrier is blank the text ended,
+    and reading it again cannot find more."""
+    tl, tr, br, bl = line.astype(np.float32)
+    ltl, ltr, lbr, lbl = longer.astype(np.float32)
+    added = [
+        np.stack([ltl, tl, bl, lbl]) if np.linalg.norm(tl - ltl) >= 2 else None,
+        np.stack([tr, ltr, lbr, br]) if np.linalg.norm(ltr - tr) >= 2 else None,
+    ]
+    own = _ink(bgr, line)
+    return any(part is not None and _ink(bgr, part) >= share * own for part in added)
+
+
 def _extended(chain: list[TextLine], min_digits: int) -> dict[int, np.ndarray]:
     """The end fragments of a printed line (``chain``, in reading order) that a
     run of 8 to ``min_digits - 1`` digits reaches, each lengthened past that end
@@ -518,6 +539,9 @@ class TextScanner:
         for quad in cut.values():
             quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
             quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
+        cut = {k: quad for k, quad in cut.items() if _goes_on(bgr, lines[k].quad, quad)}
+        if not cut:
+            return lines
         again = dict(zip(cut, read_each(self.recognizer, bgr, list(cut.values())), strict=True))
         return [
             longer if (longer := again.get(k)) and _run(longer.text) > _run(line.text) else line
