@@ -110,11 +110,14 @@ def text_slant(xs: np.ndarray, ys: np.ndarray, step: float = 4.0) -> float:
     return best(np.arange(coarse - step + 1, coarse + step))
 
 
-def split_lines(strokes: np.ndarray, region: Region, level: float = 0.3) -> list[Region]:
+def split_lines(
+    strokes: np.ndarray, region: Region, level: float = 0.3, min_fill: float = 0.35
+) -> list[Region]:
     """The lines in a blob that holds more than one (a small number closed into
     one blob with a chip or the lines below it): across the lines' direction
     (``text_slant``), bands of rows whose stroke count is at least ``level`` of
-    the busiest row's."""
+    the busiest row's, whose strokes fill ``min_fill`` of their rotated
+    rectangle (digits fill 0.5-0.8 of theirs; wood grain and gravel mostly less)."""
     x, y, w, h = region.rect
     ys, xs = np.nonzero(strokes[y : y + h, x : x + w])
     if len(xs) < 16:
@@ -130,7 +133,9 @@ def split_lines(strokes: np.ndarray, region: Region, level: float = 0.3) -> list
         inside = (rows >= band[0]) & (rows <= band[-1])
         if len(band) >= 3 and inside.sum() >= 8:
             points = np.float32(np.c_[xs[inside] + x, ys[inside] + y])
-            out.append(Region(cv2.boundingRect(points), cv2.minAreaRect(points)))
+            box = cv2.minAreaRect(points)
+            if inside.sum() >= min_fill * (box[1][0] + 1) * (box[1][1] + 1):
+                out.append(Region(cv2.boundingRect(points), box))
     return out
 
 
@@ -548,12 +553,13 @@ class TextScanner:
             for k, line in enumerate(lines)
         ]
 
+    def _slanted(self, region: Region) -> bool:
+        return self.slant_min <= region.slant <= 90 - self.slant_min
+
     def _slanted_line(self, region: Region) -> bool:
         thick = region.thickness
         return (
-            self.slant_min <= region.slant <= 90 - self.slant_min
-            and thick <= 2 * self.small_text
-            and region.length >= 2.5 * thick
+            self._slanted(region) and thick <= 2 * self.small_text and region.length >= 2.5 * thick
         )
 
     def _fine(
@@ -581,9 +587,13 @@ class TextScanner:
             ink = strokes[y : y + h, x : x + w]
             if (ink & covered[y : y + h, x : x + w]).sum() > 0.85 * ink.sum():
                 continue  # the coarse pass already has (almost) all of this text
-            if self.small_text < region.thickness <= 6 * self.small_text:
+            thick = region.thickness
+            if thick <= 6 * self.small_text and (
+                thick > 2 * self.small_text or (thick > self.small_text and self._slanted(region))
+            ):
                 # a small number closed into one blob with a chip or the line
-                # below, or with a rotated rectangle off the text's slant
+                # below, or a slanted blob too thick to be zoomed, which may be
+                # off the text's slant
                 slanted += filter(self._slanted_line, split_lines(strokes, region))
             if self._slanted_line(region):
                 slanted.append(region)

@@ -23,6 +23,7 @@ def _card_strokes(angle: float) -> tuple[np.ndarray, np.ndarray]:
     cv2.putText(mask, "VALID THRU 12/29", (110, 146), cv2.FONT_HERSHEY_PLAIN, 0.6, 1, 1)
     turn = cv2.getRotationMatrix2D((200, 150), angle, 1.0)
     turned = cv2.warpAffine(mask, turn, (400, 300), flags=cv2.INTER_NEAREST)
+    turned = cv2.dilate(turned, np.ones((2, 2), np.uint8))  # as a blurred stroke's top-hat
     centre = turn @ np.float64([110 + width / 2, 132 - height / 2, 1])
     return turned, centre
 
