@@ -281,12 +281,14 @@ class TextRecognizer:
         """Crops (sorted by width) in batches of similar width: a batch is padded
         to its widest crop, and a padded step costs as much as a read one."""
         out: list[list[int]] = []
+        narrowest = 0
         for i, width in zip(order, widths, strict=True):
-            if out and len(out[-1]) < self.batch and width <= self.pad_ratio * out[-1][0][1]:
-                out[-1].append((i, width))
+            if out and len(out[-1]) < self.batch and width <= self.pad_ratio * narrowest:
+                out[-1].append(i)
             else:
-                out.append([(i, width)])
-        return [[i for i, _ in b] for b in out]
+                out.append([i])
+                narrowest = width
+        return out
 
     def _decode(self, probs: np.ndarray) -> Reading:
         """Greedy CTC; a character's position is the centre of its time steps."""

@@ -4,7 +4,8 @@
    for a 1280x720 frame), which finds text from about 9 px high.
 2. **Fine**: small text is invisible at that resolution, so a cheap
    morphological cue (thin high-contrast strokes on a flat carrier, in lines)
-   proposes regions; they are packed into one mosaic (a slanted line turned
+   proposes regions; a blob of several lines is split into lines along the
+   text's own slant; they are packed into one mosaic (a slanted line turned
    level and, when small, zoomed 2x) and the detector runs on it at full
    resolution, once.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
@@ -350,7 +351,7 @@ def pack(tiles: list[Tile], width: int, gap: int = 8) -> tuple[list[Tile], int, 
     skyline = [(0, 0, width + gap)]  # (x, y, w): the filled height over [x, x + w)
     for t in sorted(tiles, key=lambda t: (-t.size[1], -t.size[0])):
         w, h = t.size[0] + gap, t.size[1] + gap
-        best = None  # (top, x, index of the first segment under it)
+        best = None  # (top, x)
         for i, (x, _, _) in enumerate(skyline):
             if x + w > width + gap:
                 break
@@ -361,10 +362,10 @@ def pack(tiles: list[Tile], width: int, gap: int = 8) -> tuple[list[Tile], int, 
                 if k == len(skyline):
                     break
             if best is None or top < best[0]:
-                best = (top, x, i)
+                best = (top, x)
         if best is None:  # wider than the mosaic: a row of its own
-            best = (max(y for _, y, _ in skyline), 0, 0)
-        top, x, _ = best
+            best = (max(y for _, y, _ in skyline), 0)
+        top, x = best
         placed.append(t.placed((x, top)))
         right = x + w
         kept = [seg for seg in skyline if seg[0] + seg[2] <= x or seg[0] >= right]
