@@ -119,15 +119,17 @@ def _polygons(chain: Sequence[TextLine], where: list[tuple[int, int]], start: in
 
 
 def _span_glyphs(chain: Sequence[TextLine], where, start: int, end: int) -> float:  # noqa: ANN001
-    """How many characters the span's width would hold at the line's height: a
-    long number the recogniser read short (repeated digits merge) shows here."""
+    """How many digits the span's width would hold at the line's height, less
+    the separators read in it (a dash or a gap holds no digit): a long number
+    the recogniser read short (repeated digits merge) shows here."""
     total = 0.0
     for k in _lines_of(where, start, end):
         line = chain[k]
         idx = [i for kk, i in where[start:end] if kk == k]
         pos = line.char_positions()
         span = (pos[max(idx)] - pos[min(idx)]) * line.length
-        total += span / (0.5 * max(line.height, 1.0)) + 1
+        separators = sum(not line.text[i].isalnum() for i in idx)
+        total += span / (0.5 * max(line.height, 1.0)) + 1 - separators
     return total
 
 

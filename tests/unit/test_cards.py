@@ -1,6 +1,11 @@
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
 from edge.redaction.cards import find_digit_runs, issuer_range, luhn_valid
+from edge.redaction.detectors import SensitiveTextDetector, TextRules
+from edge.redaction.ocr import TextLine
 
 
 @pytest.mark.parametrize(
@@ -57,3 +62,21 @@ def test_confidence_signals():
         "issuer_range",
         "card_length",
     }
+
+
+def _read(text: str, pitch: float, height: float = 20.0) -> TextLine:
+    """A level line read as ``text``, printed ``pitch`` px per character."""
+    length = pitch * len(text)
+    quad = np.float32([[0, 0], [length, 0], [length, height], [0, height]])
+    return TextLine(quad, text, 0.95)
+
+
+def test_a_number_read_short_goes_and_a_dashed_reference_stays():
+    # the rules alone, on lines as the reader would return them
+    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner"), TextRules())
+    # 19 characters of print ("4111 1111 1111 1111") read as 11 digits: the
+    # reader merged repeated digits, and the width shows the room for more
+    merged = rules.apply([_read("41111111111", pitch=11 * 19 / 11)])
+    assert [d.signals for d in merged] == [("undercounted",)]
+    # a reference of 10 digits and a dash, as wide as it reads: nothing to hide
+    assert rules.apply([_read("Ref 3060-777307", pitch=11)]) == []
