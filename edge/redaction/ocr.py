@@ -265,10 +265,11 @@ class TextRecognizer:
         return batch
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
-        order = sorted(range(len(crops)), key=lambda i: self._width(crops[i]))
+        all_widths = [self._width(crop) for crop in crops]
+        order = sorted(range(len(crops)), key=all_widths.__getitem__)
         results: list[Reading] = [Reading("", 0.0, ())] * len(crops)
-        for chunk in self._batches(order, [self._width(crops[i]) for i in order]):
-            widths = [self._width(crops[i]) for i in chunk]
+        for chunk in self._batches(order, [all_widths[i] for i in order]):
+            widths = [all_widths[i] for i in chunk]
             batch = self.tensor([crops[i] for i in chunk], self.max_width)
             probs = self.session.run(None, {self.input_name: batch})[0]
             steps = probs.shape[1]
@@ -384,6 +385,11 @@ def _axis(line: TextLine) -> tuple[np.ndarray, np.ndarray, float]:
     return d, line.quad.mean(axis=0), max(line.height, 1.0)
 
 
+def off_line(offset: np.ndarray, direction: np.ndarray) -> float:
+    """How far ``offset`` lies off a line running along the unit ``direction``."""
+    return abs(float(offset[0] * -direction[1] + offset[1] * direction[0]))
+
+
 def linked_groups(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
     """Indices ``0..n-1`` grouped by the transitive closure of ``linked(i, j)``
     (asked once per pair, ``i < j``), each group in increasing order."""
@@ -418,7 +424,7 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
         offset = cj - ci
         # off the line measured from both fragments' axes: from only one, the
         # answer would depend on which of the two is asked first
-        across = max(abs(float(offset[0] * -d[1] + offset[1] * d[0])) for d in (di, dj))
+        across = max(off_line(offset, di), off_line(offset, dj))
         if across > 0.6 * h:
             return False
         # gap between the two fragments along the line

@@ -32,6 +32,7 @@ from edge.redaction.ocr import (
     chain_lines,
     crop_line,
     linked_groups,
+    off_line,
     order_quad,
     quad_size,
     read_each,
@@ -151,7 +152,7 @@ def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
         if max(ti, tj) > 1.6 * min(ti, tj) or abs(float(dirs[i] @ dirs[j])) < 0.99:
             return False
         offset = centres[j] - centres[i]
-        across = abs(float(offset[0] * -dirs[i][1] + offset[1] * dirs[i][0]))
+        across = off_line(offset, dirs[i])  # directions within 8 degrees: either axis
         gap = abs(float(offset @ dirs[i])) - (regions[i].length + regions[j].length) / 2
         return across < 0.5 * max(ti, tj) and gap < 2.5 * max(ti, tj)
 
@@ -310,6 +311,11 @@ class Tile:
 
     def placed(self, at: tuple[int, int]) -> Tile:
         return Tile(self.matrix, self.size, at)
+
+    def holds(self, x: float, y: float) -> bool:
+        """Whether mosaic point (x, y) lies on this tile."""
+        (ax, ay), (tw, th) = self.at, self.size
+        return ax <= x < ax + tw and ay <= y < ay + th
 
     def cut(self, bgr: np.ndarray) -> np.ndarray:
         return cv2.warpAffine(
@@ -625,10 +631,7 @@ class TextScanner:
             mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr)
         found = []
         for quad in self.detector.detect(mosaic, max(mosaic.shape[:2])):
-            cx, cy = quad.mean(axis=0)
-            for t in tiles:
-                (ax, ay), (tw, th) = t.at, t.size
-                if ax <= cx < ax + tw and ay <= cy < ay + th:
-                    found.append(t.to_frame(quad))
-                    break
+            owner = next((t for t in tiles if t.holds(*quad.mean(axis=0))), None)
+            if owner is not None:
+                found.append(owner.to_frame(quad))
         return found
