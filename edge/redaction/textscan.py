@@ -178,8 +178,9 @@ def small_text_regions(
     strokes = cv2.max(  # per colour channel: blue digits on green have little grey contrast
         cv2.morphologyEx(bgr, cv2.MORPH_TOPHAT, kernel),
         cv2.morphologyEx(bgr, cv2.MORPH_BLACKHAT, kernel),
-    ).max(axis=2)
-    strokes = (strokes > contrast).astype(np.uint8)
+    )
+    blue, green, red = cv2.split(strokes)  # numpy's max over channels is 20x slower
+    strokes = (cv2.max(cv2.max(blue, green), red) > contrast).astype(np.uint8)
     half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     k5 = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
     flat_dark = _local_std(cv2.morphologyEx(half, cv2.MORPH_CLOSE, k5), 9)
@@ -246,26 +247,33 @@ def merge_rects(rects: list[Rect]) -> list[Rect]:
     """Union overlapping rectangles while their union is no larger than the two
     apart: the detector's time goes with the area it sees, and unioning a chain
     of overlapping rectangles would end in the whole frame. Rectangles left
-    overlapping are detected twice; ``dedupe`` drops the repeats."""
-    out = list(rects)
+    overlapping are detected twice; ``dedupe`` drops the repeats.
+
+    Each rectangle joins the first one kept so far that it may join, until a
+    pass joins nothing."""
+    out = [tuple(int(v) for v in r) for r in rects]
     changed = True
     while changed:
         changed = False
-        merged: list[Rect] = []
-        for r in out:
-            for k, m in enumerate(merged):
-                x0, y0 = min(r[0], m[0]), min(r[1], m[1])
-                x1, y1 = max(r[0] + r[2], m[0] + m[2]), max(r[1] + r[3], m[1] + m[3])
-                overlap = (min(r[0] + r[2], m[0] + m[2]) > max(r[0], m[0])) and (
-                    min(r[1] + r[3], m[1] + m[3]) > max(r[1], m[1])
-                )
-                if overlap and (x1 - x0) * (y1 - y0) <= r[2] * r[3] + m[2] * m[3]:
-                    merged[k] = (x0, y0, x1 - x0, y1 - y0)
-                    changed = True
-                    break
+        kept = np.zeros((len(out), 4), np.int64)  # x0, y0, x1, y1
+        n = 0
+        for x, y, w, h in out:
+            m = kept[:n]
+            x0, y0 = np.minimum(m[:, 0], x), np.minimum(m[:, 1], y)
+            x1, y1 = np.maximum(m[:, 2], x + w), np.maximum(m[:, 3], y + h)
+            overlap = (np.minimum(m[:, 2], x + w) > np.maximum(m[:, 0], x)) & (
+                np.minimum(m[:, 3], y + h) > np.maximum(m[:, 1], y)
+            )
+            apart = w * h + (m[:, 2] - m[:, 0]) * (m[:, 3] - m[:, 1])
+            joins = np.flatnonzero(overlap & ((x1 - x0) * (y1 - y0) <= apart))
+            if len(joins):
+                k = joins[0]
+                kept[k] = x0[k], y0[k], x1[k], y1[k]
+                changed = True
             else:
-                merged.append(r)
-        out = merged
+                kept[n] = x, y, x + w, y + h
+                n += 1
+        out = [(int(a), int(b), int(c - a), int(d - b)) for a, b, c, d in kept[:n]]
     return out
 
 
