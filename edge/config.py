@@ -44,8 +44,9 @@ class RedactionConfig(BaseModel):
     int8: list[Literal["face", "ocr_det", "ocr_rec"]] = Field(
         ["face"],
         description="models run as int8 copies, built once into models.cache_dir. The face "
-        "model is 2x faster at the same recall; the text models are 1.2-1.6x faster but "
-        "cover about 6% fewer small card numbers in bench/redaction.py, so they stay float",
+        "model is 2x faster at the same recall; the text models, once folded (models/fold.py), "
+        "gain only about 1.1x, and as int8 they covered about 6% fewer small card numbers in "
+        "bench/redaction.py, so they stay float",
     )
     coarse_side: int = Field(640, ge=320, le=1920, description="text detection resolution")
     fine_pass: bool = Field(True, description="full-resolution pass on small-text regions")
