@@ -4,9 +4,10 @@
    for a 1280x720 frame), which finds text from about 9 px high.
 2. **Fine**: small text is invisible at that resolution, so a cheap
    morphological cue (thin high-contrast strokes on a flat carrier, in lines)
-   proposes regions; a blob of several lines is split into lines along the
+   proposes regions; a blob of several lines (a small number closed into one
+   blob with its chip or the card's edge) is split into lines along the
    text's own slant; they are packed into one mosaic (a slanted line turned
-   level and, when small, zoomed 2x) and the detector runs on it at full
+   level, and a small line zoomed 2x) and the detector runs on it at full
    resolution, once.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
    and recognised (steep lines both ways up).
@@ -66,6 +67,7 @@ class Region:
 
     rect: Rect  # upright bounding rectangle
     box: tuple  # rotated rectangle around it, as ``cv2.minAreaRect`` gives it
+    loose: bool = False  # strokes fill little of the box: not a line, but may hold one
 
     @property
     def thickness(self) -> float:
@@ -204,8 +206,9 @@ def small_text_regions(
 def _line_blobs(
     blobs: np.ndarray, flat: np.ndarray, min_flat: float
 ) -> tuple[list[Region], np.ndarray, list[int]]:
-    """The blobs of line size on a carrier, the blobs' labels, and the labels
-    of blobs whose bounding rectangle covers over a quarter of the frame."""
+    """The blobs of line size on a carrier (``loose`` where their strokes fill
+    under a fifth of their rotated rectangle), the blobs' labels, and the
+    labels of blobs whose bounding rectangle covers over a quarter of the frame."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
     x, y, w, h, area = stats.T
     short = np.minimum(w, h)
@@ -231,8 +234,8 @@ def _line_blobs(
             continue
         # a slanted line fills little of its upright rectangle: judge the rotated one
         box = cv2.minAreaRect(contour)
-        if area[k] >= 0.2 * box[1][0] * box[1][1]:
-            regions.append(Region(tuple(int(v) for v in stats[k, :4]), box))
+        loose = area[k] < 0.2 * box[1][0] * box[1][1]
+        regions.append(Region(tuple(int(v) for v in stats[k, :4]), box, loose))
     return regions, labels, big
 
 
@@ -571,6 +574,10 @@ class TextScanner:
     def _slanted(self, region: Region) -> bool:
         return self.slant_min <= region.slant <= 90 - self.slant_min
 
+    def _small_line(self, region: Region) -> bool:
+        thick = region.thickness
+        return thick < self.small_text and region.length >= 2.5 * thick
+
     def _slanted_line(self, region: Region) -> bool:
         thick = region.thickness
         return (
@@ -585,7 +592,8 @@ class TextScanner:
 
         A slanted line of small text goes into the mosaic turned level and
         zoomed: the detector misses 8-10 px digits at 30 degrees, even at full
-        resolution.
+        resolution. So does a small level line split from a larger blob: in
+        the blob's own tile, at 1x, blurred 8 px digits are missed.
         """
         height, width = bgr.shape[:2]
         covered = np.zeros((height, width), np.uint8)
@@ -595,7 +603,7 @@ class TextScanner:
         rects = [
             _pad(cv2.boundingRect(np.round(b).astype(np.int32)), 8, width, height) for b in blocks
         ]
-        slanted = []
+        along = []  # lines cut out along their own direction
         candidates, strokes = small_text_regions(bgr)
         for region in candidates:
             x, y, w, h = region.rect
@@ -603,21 +611,30 @@ class TextScanner:
             if (ink & covered[y : y + h, x : x + w]).sum() > 0.85 * ink.sum():
                 continue  # the coarse pass already has (almost) all of this text
             thick = region.thickness
-            if thick <= 6 * self.small_text and (
-                thick > 2 * self.small_text or (thick > self.small_text and self._slanted(region))
+            if thick <= 20 * self.small_text and (
+                region.loose
+                or thick > 2 * self.small_text
+                or (thick > self.small_text and self._slanted(region))
             ):
-                # a small number closed into one blob with a chip or the line
-                # below, or a slanted blob too thick to be zoomed, which may be
-                # off the text's slant
-                slanted += filter(self._slanted_line, split_lines(strokes, region))
+                # a small number closed into one blob with a chip, the card's
+                # edge or the lines below, or a slanted blob too thick to be
+                # zoomed, which may be off the text's slant: its lines that
+                # are slanted or small go into the mosaic on their own
+                along += [
+                    line
+                    for line in split_lines(strokes, region)
+                    if self._slanted_line(line) or self._small_line(line)
+                ]
+            if region.loose:
+                continue  # not a line of text itself
             if self._slanted_line(region):
-                slanted.append(region)
+                along.append(region)
                 continue
             # padded by its thickness for context, but no more than a line's
             pad = int(min(max(8, min(w, h)), 2 * self.small_text))
             rects.append(_pad(region.rect, pad, width, height))
         tiles = []
-        for box, thick in join_lines(slanted):
+        for box, thick in join_lines(along):
             tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
             tiles.append(tile.zoomed(2.0) if thick < self.small_text else tile)
         rects = merge_rects(rects)

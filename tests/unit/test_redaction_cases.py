@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import skimage.data
 
+from bench.scenes import make_scene
 from edge.frames import Label, RawImage, Stamp
 from glasses.assets.make import draw_card, wood_table
 from tests.conftest import TEST_CARD, decode, readable_digit_runs
@@ -72,6 +73,28 @@ def test_a_small_slanted_card_on_gravel_is_redacted(redactor, strong_reader):
     assert TEST_CARD in readable_digit_runs(strong_reader, scene)
     out = redactor.redact(raw(scene))
     assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+
+
+@pytest.mark.parametrize(("seed", "index"), [(1098, 1), (1156, 0)])
+def test_a_small_number_closed_into_one_blob_with_its_card_is_redacted(
+    redactor, strong_reader, seed, index
+):
+    # benchmark scenes that leaked: digits 8-13 px high whose strokes the cue
+    # closes into one blob with the chip, the card's edge and the lines below
+    # (1098: too loose to pass for a line; 1156: blurred, on stripes). Split
+    # off, the number's line is zoomed 2x; in the blob's own tile, at 1x, the
+    # detector misses it
+    scene = make_scene(seed)
+    card = scene.numbers[index]
+    x0, y0 = np.maximum(card.object_quad.min(axis=0).astype(int) - 10, 0)
+    x1, y1 = card.object_quad.max(axis=0).astype(int) + 10
+
+    def closer(frame):  # the judge reads the card 2x upscaled, as the benchmark's does
+        return cv2.resize(frame[y0:y1, x0:x1], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+
+    assert card.digits in readable_digit_runs(strong_reader, closer(scene.image))
+    out = redactor.redact(raw(scene.image))
+    assert readable_digit_runs(strong_reader, closer(decode(out.jpeg))) == []
 
 
 def test_a_number_half_hidden_by_a_finger_still_goes(redactor, strong_reader):
