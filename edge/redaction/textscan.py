@@ -166,7 +166,7 @@ def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
 
 
 def small_text_regions(
-    bgr: np.ndarray, contrast: int = 32, min_flat: float = 0.3
+    bgr: np.ndarray, contrast: int = 32, min_flat: float = 0.3, mixed: int = 96
 ) -> tuple[list[Region], np.ndarray]:
     """Regions that may hold text too small for the coarse detector.
 
@@ -174,6 +174,8 @@ def small_text_regions(
     light-on-dark). Carrier: where removing thin strokes leaves a flat surface
     (a card, paper, a screen), which rules out most of grass, gravel and wood.
     Strokes on a carrier, closed into blobs of line size, are the candidates.
+    A blob more than ``mixed`` px thick, or over a quarter of the frame, is
+    likely text joined to texture: its strokes on a carrier are judged again.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
@@ -190,31 +192,35 @@ def small_text_regions(
     flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
     close = np.ones((5, 5), np.uint8)
     regions, labels, big = _line_blobs(
-        cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat
+        cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat, mixed
     )
     if big:
         # On gravel or grass the strokes of a small card's text join the
-        # texture's into one blob the size of the frame. Their strokes on a
-        # flat carrier, apart from the texture, are judged again on their own.
+        # texture's into one blob the size of the frame; on wood grain, into
+        # one far thicker than a line. Their strokes on a flat carrier, apart
+        # from the texture, are judged again on their own.
         carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
         gated = strokes & carrier & np.isin(labels, big).astype(np.uint8)
-        more, _, _ = _line_blobs(cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat)
+        more, _, _ = _line_blobs(
+            cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat, mixed
+        )
         regions += more
     return regions, strokes
 
 
 def _line_blobs(
-    blobs: np.ndarray, flat: np.ndarray, min_flat: float
+    blobs: np.ndarray, flat: np.ndarray, min_flat: float, mixed: int
 ) -> tuple[list[Region], np.ndarray, list[int]]:
     """The blobs of line size on a carrier (``loose`` where their strokes fill
     under a fifth of their rotated rectangle), the blobs' labels, and the
-    labels of blobs whose bounding rectangle covers over a quarter of the frame."""
+    labels of blobs more than ``mixed`` px thick or whose bounding rectangle
+    covers over a quarter of the frame."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
     x, y, w, h, area = stats.T
     short = np.minimum(w, h)
     keep = (short >= 4) & (np.maximum(w, h) >= 16)
     keep[0] = False  # the background
-    big = [int(k) for k in np.flatnonzero(w * h > blobs.size / 4) if k]
+    big = [int(k) for k in np.flatnonzero((w * h > blobs.size / 4) | (short > mixed)) if k]
     # On a carrier (a card, paper, a screen) the surroundings of a line are flat
     # once strokes are removed; between blades of grass or on gravel they are not.
     integral = cv2.integral(flat)

@@ -75,6 +75,25 @@ def test_a_small_slanted_card_on_gravel_is_redacted(redactor, strong_reader):
     assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
 
 
+def leaks_from_bench_scene(redactor, strong_reader, seed: int, index: int) -> list[str]:
+    """What the strong reader still reads on a benchmark scene's card after
+    redaction, reading the card 2x upscaled as the benchmark's judge does
+    (and asserting it reads the number before)."""
+    scene = make_scene(seed)
+    card = scene.numbers[index]
+    x0, y0 = np.maximum(card.object_quad.min(axis=0).astype(int) - 10, 0)
+    x1, y1 = card.object_quad.max(axis=0).astype(int) + 10
+
+    def closer(frame):
+        return cv2.resize(frame[y0:y1, x0:x1], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+
+    before = readable_digit_runs(strong_reader, closer(scene.image))
+    # legible as the benchmark counts it: 8 consecutive digits of the number
+    assert any(card.digits[k : k + 8] in run for run in before for k in range(len(card.digits) - 7))
+    out = redactor.redact(raw(scene.image))
+    return readable_digit_runs(strong_reader, closer(decode(out.jpeg)))
+
+
 @pytest.mark.parametrize(("seed", "index"), [(1098, 1), (1156, 0)])
 def test_a_small_number_closed_into_one_blob_with_its_card_is_redacted(
     redactor, strong_reader, seed, index
@@ -84,17 +103,17 @@ def test_a_small_number_closed_into_one_blob_with_its_card_is_redacted(
     # (1098: too loose to pass for a line; 1156: blurred, on stripes). Split
     # off, the number's line is zoomed 2x; in the blob's own tile, at 1x, the
     # detector misses it
-    scene = make_scene(seed)
-    card = scene.numbers[index]
-    x0, y0 = np.maximum(card.object_quad.min(axis=0).astype(int) - 10, 0)
-    x1, y1 = card.object_quad.max(axis=0).astype(int) + 10
+    assert leaks_from_bench_scene(redactor, strong_reader, seed, index) == []
 
-    def closer(frame):  # the judge reads the card 2x upscaled, as the benchmark's does
-        return cv2.resize(frame[y0:y1, x0:x1], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
 
-    assert card.digits in readable_digit_runs(strong_reader, closer(scene.image))
-    out = redactor.redact(raw(scene.image))
-    assert readable_digit_runs(strong_reader, closer(decode(out.jpeg))) == []
+@pytest.mark.parametrize(("seed", "index"), [(1250, 1), (1262, 0)])
+def test_a_small_card_whose_text_joins_the_texture_around_it_is_redacted(
+    redactor, strong_reader, seed, index
+):
+    # benchmark scenes that leaked: the strokes of a small card's text join
+    # the background's into a blob far thicker than a line, which no split
+    # recovers; its strokes on a flat carrier (the card) are judged again alone
+    assert leaks_from_bench_scene(redactor, strong_reader, seed, index) == []
 
 
 def test_a_number_half_hidden_by_a_finger_still_goes(redactor, strong_reader):
