@@ -18,12 +18,9 @@ def _block(rng: np.random.Generator) -> bytes:
     paddle2onnx writes PP-LCNetV3 blocks (opset 12, scalars as Constant nodes)."""
     nodes, inits = [], []
 
-    def const(name: str, value: float) -> str:
-        nodes.append(
-            helper.make_node(
-                "Constant", [], [name], value=numpy_helper.from_array(np.float32([value]))
-            )
-        )
+    def const(name: str, value: float, shape: tuple[int, ...] = (1,)) -> str:
+        tensor = numpy_helper.from_array(np.full(shape, value, np.float32))
+        nodes.append(helper.make_node("Constant", [], [name], value=tensor))
         return name
 
     def weight(name: str, shape: tuple[int, ...]) -> str:
@@ -37,41 +34,22 @@ def _block(rng: np.random.Generator) -> bytes:
 
     def hard_swish(x: str, tag: str) -> str:
         nodes.append(helper.make_node("Add", [x, const(f"{tag}3", 3.0)], [f"{tag}p"]))
-        lo, hi = f"{tag}lo", f"{tag}hi"
-        for name, v in ((lo, 0.0), (hi, 6.0)):
-            nodes.append(
-                helper.make_node(
-                    "Constant", [], [name], value=numpy_helper.from_array(np.float32(v))
-                )
-            )
+        lo, hi = const(f"{tag}lo", 0.0, ()), const(f"{tag}hi", 6.0, ())
         nodes.append(helper.make_node("Clip", [f"{tag}p", lo, hi], [f"{tag}c"]))
         nodes.append(helper.make_node("Mul", [x, f"{tag}c"], [f"{tag}xc"]))
         nodes.append(helper.make_node("Div", [f"{tag}xc", const(f"{tag}6", 6.0)], [f"{tag}h"]))
         return f"{tag}h"
 
-    nodes.append(
-        helper.make_node(
-            "Conv", ["x", weight("w1", (8, 3, 3, 3)), weight("b1", (8,))], ["c1"], pads=[1] * 4
-        )
+    def conv(x: str, out: str, shape: tuple[int, ...], **attrs) -> str:
+        w, b = weight(f"{out}w", shape), weight(f"{out}b", shape[:1])
+        nodes.append(helper.make_node("Conv", [x, w, b], [out], **attrs))
+        return out
+
+    h = hard_swish(affine(conv("x", "c1", (8, 3, 3, 3), pads=[1] * 4), "s1", 2.1, 0.8), "h1")
+    h = hard_swish(
+        affine(conv(affine(h, "s2", 0.4, -0.3), "c2", (8, 8, 1, 1)), "s3", 1.7, 0.2), "h2"
     )
-    h = hard_swish(affine("c1", "s1", 2.1, 0.8), "h1")
-    nodes.append(
-        helper.make_node(
-            "Conv",
-            [affine(h, "s2", 0.4, -0.3), weight("w2", (8, 8, 1, 1)), weight("b2", (8,))],
-            ["c2"],
-        )
-    )
-    h = hard_swish(affine("c2", "s3", 1.7, 0.2), "h2")
-    nodes.append(
-        helper.make_node(
-            "Conv",
-            [affine(h, "s4", 0.6, -0.5), weight("w3", (8, 1, 3, 3)), weight("b3", (8,))],
-            ["y"],
-            pads=[1] * 4,
-            group=8,
-        )
-    )
+    conv(affine(h, "s4", 0.6, -0.5), "y", (8, 1, 3, 3), pads=[1] * 4, group=8)
     graph = helper.make_graph(
         nodes,
         "block",
