@@ -5,8 +5,9 @@ report may say about it); ``redactor.py`` fills them.
 
 - :class:`SensitiveTextDetector` reads every line (``textscan.py``) and applies
   the rules: every run of 12+ digits on a line (fragments of one line joined),
-  8+ digits printed in card groups of four, a digit-dense line that cannot be
-  read on something card-like, and the personal-text kinds the policy selects.
+  8+ digits printed in card groups of four, a run one digit short whose line
+  goes on unread (under a finger), a digit-dense line that cannot be read on
+  something card-like, and the personal-text kinds the policy selects.
 - :class:`FaceDetector` runs CenterFace (a stream holds its boxes across frames).
 """
 
@@ -86,6 +87,9 @@ _PII_LABEL = {
 @dataclass(frozen=True)
 class TextRules:
     min_digits: int = 12
+    # a run of digits whose line goes on unread (a finger over the rest) is
+    # judged as a number up to this many digits longer than it reads
+    cut_slack: int = 1
     card_groups: bool = True  # 8+ digits printed as groups of four ("4111 1111")
     unreadable_band: bool = True  # digit-dense line that cannot be read, near card context
     pii: frozenset[PiiKind] = field(default_factory=lambda: ALL_PII)
@@ -194,14 +198,21 @@ class SensitiveTextDetector:
                         found.append(
                             self._det(Label.CARD_NUMBER, poly, 0.5 * score, ("card_groups",))
                         )
-            for run in find_digit_runs(text, 8):  # a reader that dropped digits ("4111111111")
+            for run in find_digit_runs(text, 8):
                 lines_of_run = _lines_of(where, run.start, run.end)
-                if not hit_lines & lines_of_run and (
-                    _span_glyphs(chain, where, run.start, run.end) >= self.rules.min_digits
+                if hit_lines & lines_of_run:
+                    continue
+                if _span_glyphs(chain, where, run.start, run.end) >= self.rules.min_digits:
+                    signal = "undercounted"  # a reader that dropped digits ("4111111111")
+                elif len(run.digits) + self.rules.cut_slack >= self.rules.min_digits and any(
+                    chain[k].runs_on for k in lines_of_run
                 ):
-                    hit_lines |= lines_of_run
-                    for poly in _polygons(chain, where, run.start, run.end):
-                        found.append(self._det(Label.CARD_NUMBER, poly, 0.4, ("undercounted",)))
+                    signal = "cut_short"  # the rest of the number is hidden or unreadable
+                else:
+                    continue
+                hit_lines |= lines_of_run
+                for poly in _polygons(chain, where, run.start, run.end):
+                    found.append(self._det(Label.CARD_NUMBER, poly, 0.4, (signal,)))
             hit = bool(hit_lines)
             for span in find_pii(text, self.rules.pii, self.rules.region):
                 for poly in _polygons(chain, where, span.start, span.end):

@@ -26,6 +26,9 @@ class TextLine:
     text: str
     score: float
     positions: tuple[float, ...] = ()  # each character's centre, as a fraction along the line
+    # ink goes on past the line's end where nothing more could be read (a
+    # finger over the rest of a number, a blur): how many digits it held is unknown
+    runs_on: bool = False
 
     @property
     def height(self) -> float:

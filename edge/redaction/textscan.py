@@ -13,14 +13,16 @@
    and recognised (steep lines both ways up).
 4. **Read again, longer**: a line whose digit run reaches its end short of
    ``min_digits`` (the caller's long-number rule) is lengthened and re-read,
-   because the detector often cuts a small or slanted number short.
+   because the detector often cuts a small or slanted number short; where its
+   ink goes on but nothing more reads (a finger over the rest), the line is
+   marked ``runs_on``.
 
 Nothing here decides what is sensitive; ``detectors.py`` applies the rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -166,14 +168,21 @@ def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
 
 
 def small_text_regions(
-    bgr: np.ndarray, contrast: int = 32, min_flat: float = 0.3, mixed: int = 96
+    bgr: np.ndarray,
+    contrast: int = 32,
+    min_flat: float = 0.3,
+    quiet: float = 0.08,
+    mixed: int = 96,
 ) -> tuple[list[Region], np.ndarray]:
     """Regions that may hold text too small for the coarse detector.
 
     Strokes: top-hat/black-hat responses above ``contrast`` (dark-on-light and
     light-on-dark). Carrier: where removing thin strokes leaves a flat surface
-    (a card, paper, a screen), which rules out most of grass, gravel and wood.
-    Strokes on a carrier, closed into blobs of line size, are the candidates.
+    (a card, paper, a screen), which rules out most of grass, gravel and wood;
+    or, around a blob shaped like a line, a ring where under ``quiet`` of the
+    pixels are other strokes (a striped card is not flat, but its stripes are
+    too wide to be strokes). Strokes on a carrier, closed into blobs of line
+    size, are the candidates.
     A blob more than ``mixed`` px thick, or over a quarter of the frame, is
     likely text joined to texture: its strokes on a carrier are judged again.
     """
@@ -192,7 +201,7 @@ def small_text_regions(
     flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
     close = np.ones((5, 5), np.uint8)
     regions, labels, big = _line_blobs(
-        cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat, mixed
+        cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
     )
     if big:
         # On gravel or grass the strokes of a small card's text join the
@@ -202,14 +211,14 @@ def small_text_regions(
         carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
         gated = strokes & carrier & np.isin(labels, big).astype(np.uint8)
         more, _, _ = _line_blobs(
-            cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat, mixed
+            cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
         )
         regions += more
     return regions, strokes
 
 
 def _line_blobs(
-    blobs: np.ndarray, flat: np.ndarray, min_flat: float, mixed: int
+    blobs: np.ndarray, flat: np.ndarray, min_flat: float, quiet: float, mixed: int
 ) -> tuple[list[Region], np.ndarray, list[int]]:
     """The blobs of line size on a carrier (``loose`` where their strokes fill
     under a fifth of their rotated rectangle), the blobs' labels, and the
@@ -223,15 +232,34 @@ def _line_blobs(
     big = [int(k) for k in np.flatnonzero((w * h > blobs.size / 4) | (short > mixed)) if k]
     # On a carrier (a card, paper, a screen) the surroundings of a line are flat
     # once strokes are removed; between blades of grass or on gravel they are not.
-    integral = cv2.integral(flat)
     ring = np.maximum(short, 6)
     fh, fw = flat.shape
-    x0 = np.clip((x - ring) // 2, 0, fw)
-    y0 = np.clip((y - ring) // 2, 0, fh)
-    x1 = np.clip((x + w + ring) // 2, 0, fw)
-    y1 = np.clip((y + h + ring) // 2, 0, fh)
-    total = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
-    keep &= total >= min_flat * np.maximum((x1 - x0) * (y1 - y0), 1)
+    on_flat = (
+        _share(
+            cv2.integral(flat),
+            np.clip((x - ring) // 2, 0, fw),
+            np.clip((y - ring) // 2, 0, fh),
+            np.clip((x + w + ring) // 2, 0, fw),
+            np.clip((y + h + ring) // 2, 0, fh),
+        )
+        >= min_flat
+    )
+    # a striped card is not flat, but around a line on it there are few other
+    # strokes, unlike in grass or gravel
+    bh, bw = blobs.shape
+    quiet_ring = (
+        _share(
+            cv2.integral(blobs),
+            np.clip(x - ring, 0, bw),
+            np.clip(y - ring, 0, bh),
+            np.clip(x + w + ring, 0, bw),
+            np.clip(y + h + ring, 0, bh),
+            less=area,
+        )
+        < quiet
+    )
+    quiet_only = quiet_ring & ~on_flat
+    keep &= on_flat | quiet_ring
     regions = []
     contours, _ = cv2.findContours(blobs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
@@ -240,9 +268,18 @@ def _line_blobs(
             continue
         # a slanted line fills little of its upright rectangle: judge the rotated one
         box = cv2.minAreaRect(contour)
+        if quiet_only[k] and max(box[1]) < 3 * min(box[1]):
+            continue  # off a flat carrier, only a line's shape is evidence of text
         loose = area[k] < 0.2 * box[1][0] * box[1][1]
         regions.append(Region(tuple(int(v) for v in stats[k, :4]), box, loose))
     return regions, labels, big
+
+
+def _share(integral: np.ndarray, x0, y0, x1, y1, less=0) -> np.ndarray:  # noqa: ANN001
+    """The share of set pixels in each window ``[x0, x1) x [y0, y1)`` of a mask
+    (given as its ``cv2.integral``), leaving out ``less`` set pixels of each."""
+    total = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+    return (total - less) / np.maximum((x1 - x0) * (y1 - y0) - less, 1)
 
 
 def _pad(rect: Rect, pad: int, width: int, height: int) -> Rect:
@@ -572,10 +609,15 @@ class TextScanner:
         if not cut:
             return lines
         again = dict(zip(cut, read_each(self.recognizer, bgr, list(cut.values())), strict=True))
-        return [
-            longer if (longer := again.get(k)) and _run(longer.text) > _run(line.text) else line
-            for k, line in enumerate(lines)
-        ]
+        out = []
+        for k, line in enumerate(lines):
+            if k in cut:
+                if (longer := again[k]) and _run(longer.text) > _run(line.text):
+                    line = longer
+                if _run(line.text) < min_digits:
+                    line = replace(line, runs_on=True)
+            out.append(line)
+        return out
 
     def _slanted(self, region: Region) -> bool:
         return self.slant_min <= region.slant <= 90 - self.slant_min

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -80,3 +81,14 @@ def test_a_number_read_short_goes_and_a_dashed_reference_stays():
     assert [d.signals for d in merged] == [("undercounted",)]
     # a reference of 10 digits and a dash, as wide as it reads: nothing to hide
     assert rules.apply([_read("Ref 3060-777307", pitch=11)]) == []
+
+
+def test_a_number_cut_short_by_what_covers_it_goes():
+    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner"), TextRules())
+    visible = _read("43923709745", pitch=9)  # 11 digits, as wide as they read
+    # where the line plainly ends, 11 digits are a short number
+    assert rules.apply([visible]) == []
+    # where its ink goes on unread (a finger over the rest), it may be a card number
+    assert [d.signals for d in rules.apply([replace(visible, runs_on=True)])] == [("cut_short",)]
+    # a reference of 10 digits running into the background stays
+    assert rules.apply([replace(_read("Ref 3060-777307", pitch=11), runs_on=True)]) == []
