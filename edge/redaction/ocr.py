@@ -435,9 +435,26 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
         pj = [float(p @ di) for p in lines[j].quad]
         return max(min(pj) - max(pi), min(pi) - max(pj)) < 4.0 * h
 
+    def span(k: int, d: np.ndarray) -> tuple[float, float]:
+        along = [float(p @ d) for p in lines[k].quad]
+        return min(along), max(along)
+
+    def repeats(k: int, j: int, d: np.ndarray) -> bool:
+        (a0, a1), (b0, b1) = span(k, d), span(j, d)
+        return min(a1, b1) - max(a0, b0) > 0.5 * min(a1 - a0, b1 - b0)
+
     chains = []
     for members in linked_groups(len(lines), linked):
         d = axes[members[0]][0]
-        members.sort(key=lambda k: float(axes[k][1] @ d))
-        chains.append([lines[k] for k in members])
+        # Two reads of the same stretch of a line (both passes found it, offset
+        # too far for ``dedupe``) are not two parts of it: joined, a date would
+        # read as a 16-digit number. The longer read stays; a repeat stands alone.
+        kept: list[int] = []
+        for k in sorted(members, key=lambda k: -len(lines[k].text)):
+            if any(repeats(k, j, d) for j in kept):
+                chains.append([lines[k]])
+            else:
+                kept.append(k)
+        kept.sort(key=lambda k: float(axes[k][1] @ d))
+        chains.append([lines[k] for k in kept])
     return chains

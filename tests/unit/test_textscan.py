@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from edge.redaction.ocr import TextLine, chain_lines
-from edge.redaction.textscan import Region, Tile, dedupe, pack, split_lines, text_slant
+from edge.redaction.textscan import (
+    Region,
+    Tile,
+    dedupe,
+    has_glyph_strokes,
+    pack,
+    split_lines,
+    text_slant,
+)
 
 
 def _card_strokes(angle: float) -> tuple[np.ndarray, np.ndarray]:
@@ -83,6 +91,24 @@ def test_a_fragment_of_the_line_below_never_breaks_a_number_whatever_the_order()
         assert ["3460", "788775", "9652"] in chains
 
 
+def test_a_line_read_twice_is_not_joined_with_itself():
+    # both passes found one date, offset too far for dedupe to drop a repeat:
+    # joined, "02/07/2023 02/07/2023" would read as a 16-digit card number
+    from types import SimpleNamespace
+
+    from edge.redaction.detectors import SensitiveTextDetector, TextRules
+
+    date = TextLine(_quad([300, 200], [420, 200], [420, 222], [300, 222]), "02/07/2023", 0.99)
+    again = TextLine(_quad([330, 210], [450, 210], [450, 232], [330, 232]), "02/07/2023", 0.98)
+    after = TextLine(_quad([465, 201], [535, 201], [535, 223], [465, 223]), "paid", 0.97)
+    assert len(dedupe([date.quad, again.quad])) == 2
+    for order in itertools.permutations([date, again, after]):
+        chains = chain_lines(list(order))
+        assert sorted(len(chain) for chain in chains) == [1, 2]
+    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner"), TextRules())
+    assert rules.apply([date, again, after]) == []
+
+
 def test_packed_tiles_never_overlap_and_fit_the_width():
     rng = np.random.default_rng(1)
     shift = np.float32([[1, 0, 0], [0, 1, 0]])
@@ -98,3 +124,20 @@ def test_packed_tiles_never_overlap_and_fit_the_width():
     assert all(t.at[1] + t.size[1] <= height for t in placed)
     # the skyline fills the mosaic far better than one row per height
     assert sum(t.size[0] * t.size[1] for t in tiles) >= 0.6 * width * height
+
+
+@pytest.mark.parametrize("contrast", [32, 120])
+def test_a_line_of_digits_has_glyph_strokes_and_a_streak_has_none(contrast):
+    # crops as the fine pass cuts them: turned level, 8-9 px digits, blurred
+    rng = np.random.default_rng(0)
+    digits = np.full((24, 150, 3), 120, np.uint8)
+    cv2.putText(
+        digits, "6205 3826 8255", (4, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.35, 120 + contrast, 1
+    )
+    streak = np.full((24, 150, 3), 120, np.uint8)  # a stone's edge, lit along its length
+    cv2.line(streak, (0, 11), (149, 13), 120 + contrast, 2, cv2.LINE_AA)
+    for crop in (digits, streak):
+        crop[:] = cv2.GaussianBlur(crop, (3, 3), 0.8)
+        crop[:] = np.clip(crop + rng.normal(0, 3, crop.shape), 0, 255).astype(np.uint8)
+    assert has_glyph_strokes(digits)
+    assert not has_glyph_strokes(streak)
