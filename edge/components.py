@@ -29,7 +29,8 @@ def onnx_model(role: Role, models: ModelsConfig, config: RedactionConfig) -> Pat
     if role.value not in config.int8:
         return source
     tensors, input_name = calibration.inputs(role, config.face_input_width)
-    return int8_model(source, role.value, models.cache_dir, tensors, input_name)
+    size = f"{config.face_input_width} px wide" if role is Role.FACE else ""
+    return int8_model(source, role.value, models.cache_dir, tensors, input_name, size)
 
 
 def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:

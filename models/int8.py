@@ -7,8 +7,8 @@ CenterFace run 1.5-2x faster at the same recall (``bench/redaction.py``
 compares). The caller supplies the calibration tensors; the edge draws its
 own (``edge/redaction/calibration.py``), so building needs no download.
 
-The built file is named after the SHA-256 of the source, the recipe and the
-ONNX Runtime version, so any change gets a new copy. It is written to a
+The built file is named after the SHA-256 of the source, the recipe, the
+calibration and the ONNX Runtime version, so any change gets a new copy. It is written to a
 temporary name and renamed: two processes building at once each end with a
 whole file.
 """
@@ -41,14 +41,17 @@ def int8_model(
     cache_dir: Path,
     inputs: Callable[[], Iterator[np.ndarray]],
     input_name: str,
+    calibration: str = "",
 ) -> Path:
     """The cached int8 copy of the serialised model ``source``, built if missing.
 
-    ``inputs`` yields the model's own input tensors for calibration.
+    ``inputs`` yields the model's own input tensors for calibration;
+    ``calibration`` names what decides them (an input size), so that a copy
+    calibrated otherwise is not taken for this one.
     """
     import onnxruntime as ort
 
-    recipe = f"{RECIPE} onnxruntime {ort.__version__}".encode()
+    recipe = f"{RECIPE} onnxruntime {ort.__version__} calibrated {calibration}".encode()
     digest = hashlib.sha256(recipe + source).hexdigest()[:16]
     target = Path(cache_dir).expanduser() / "int8" / f"{name}-{digest}.onnx"
     if target.exists():

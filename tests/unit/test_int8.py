@@ -23,6 +23,12 @@ def test_the_copy_is_built_once_and_named_after_its_source(models_config):
     assert [p.name for p in path.parent.iterdir() if not p.name.endswith(".onnx")] == []
 
 
+def test_a_copy_calibrated_at_another_input_size_is_another_copy(models_config):
+    default = _int8(Role.FACE, models_config)
+    narrow = RedactionConfig(int8=[Role.FACE.value], face_input_width=640)
+    assert onnx_model(Role.FACE, models_config, narrow) != default
+
+
 def test_int8_models_find_and_read_the_card_number_like_the_float_ones(models_config):
     frame = card_scene(TEST_CARD)
     fp32 = TextDetector(resolve_file(Role.OCR_DET)), TextRecognizer(resolve_file(Role.OCR_REC))
