@@ -105,6 +105,34 @@ _ERASE_LEDGER = (
 _STOP = object()
 
 
+def stale_tables(db: Any, error: type[Exception]) -> list[str]:
+    """What an existing store's tables lack of the columns this version
+    writes (a store from an older version); empty for a current or new store.
+    ``error`` is the driver's error, raised here for a table not yet made."""
+    stale = []
+    for table, columns in (("samples", _SAMPLE_COLUMNS), ("consent_ledger", _LEDGER_COLUMNS)):
+        try:
+            have = {d[0] for d in db.execute(f"SELECT * FROM {table} WHERE 1=0").description}
+        except error:
+            continue  # a new store: the schema makes it
+        missing = [c for c in columns.split(", ") if c not in have]
+        if missing:
+            stale.append(f"{table} has no {', '.join(missing)}")
+    return stale
+
+
+def refuse_stale(db: Any, stale: list[str], where: str, instead: str) -> None:
+    """Refuse (and close) a store an older version wrote, saying why and what to do."""
+    if stale:
+        db.close()
+        raise StoreError(
+            f"the sample store in {where} was written by an older version of "
+            f"glasses-runtime ({'; '.join(stale)}). Its samples carry no per-user "
+            f"consent record, so they cannot be carried over; it is left as it is. "
+            f"Move it aside, or point {instead}."
+        )
+
+
 @dataclass
 class _Pending:
     row: tuple

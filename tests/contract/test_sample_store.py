@@ -134,3 +134,53 @@ def test_a_blob_left_by_a_crash_is_collected(store):
     orphan = store.blobs.put(b"written, then the process died before its row committed")
     assert store.collect_garbage(min_age_s=0) == 1
     assert not store.blobs.exists(orphan) and store.get("u-1").frame_jpeg == b"kept"
+
+
+_OLD_SCHEMA = (  # the first one: no user, no training consent per sample
+    "CREATE TABLE samples (sample_id TEXT PRIMARY KEY, created_at_ns BIGINT NOT NULL, "
+    "device_id TEXT NOT NULL, query_text TEXT NOT NULL)",
+    "INSERT INTO samples VALUES ('s1', 1, 'glasses-1', 'what is this table made of?')",
+)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_store_from_an_older_version_is_refused_clearly_and_left_as_it_is(
+    kind, tmp_path, request
+):
+    # its rows cannot be carried over, and must not be dropped or half-migrated
+    import sqlite3
+    from contextlib import closing
+
+    import psycopg
+
+    from server.store import PostgresSampleStore, SqliteSampleStore
+
+    if kind == "sqlite":
+        (tmp_path / "store").mkdir()
+
+        def connect():
+            return closing(sqlite3.connect(tmp_path / "store" / "samples.db", isolation_level=None))
+
+        def open_store():
+            return SqliteSampleStore(tmp_path / "store")
+
+        setting = "server.store.path"
+    else:
+        dsn = request.getfixturevalue("fresh_pg")
+
+        def connect():
+            return psycopg.connect(dsn, autocommit=True)
+
+        def open_store():
+            return PostgresSampleStore(dsn, tmp_path / "blobs")
+
+        setting = "server.store.dsn"
+    with connect() as db:
+        for sql in _OLD_SCHEMA:
+            db.execute(sql)
+    with pytest.raises(StoreError, match=f"older version.*samples has no user_id.*{setting}"):
+        open_store()
+    with connect() as db:
+        assert db.execute("SELECT sample_id, query_text FROM samples").fetchall() == [
+            ("s1", "what is this table made of?")
+        ]
