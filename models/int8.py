@@ -8,9 +8,9 @@ compares). The caller supplies the calibration tensors; the edge draws its
 own (``edge/redaction/calibration.py``), so building needs no download.
 
 The built file is named after the SHA-256 of the source, the recipe, the
-calibration and the ONNX Runtime version, so any change gets a new copy. It is written to a
-temporary name and renamed: two processes building at once each end with a
-whole file.
+calibration and the ONNX Runtime version, so any change gets a new copy. It
+is written to a temporary name and renamed: two processes building at once
+each end with a whole file.
 """
 
 from __future__ import annotations

@@ -127,9 +127,9 @@ def refuse_stale(db: Any, stale: list[str], where: str, instead: str) -> None:
         db.close()
         raise StoreError(
             f"the sample store in {where} was written by an older version of "
-            f"glasses-runtime ({'; '.join(stale)}). Its samples carry no per-user "
-            f"consent record, so they cannot be carried over; it is left as it is. "
-            f"Move it aside, or point {instead}."
+            f"glasses-runtime ({'; '.join(stale)}), and this version does not carry "
+            f"older stores over (their samples have no per-user consent record). It is "
+            f"left as it is: move it aside, or point {instead}."
         )
 
 
