@@ -79,6 +79,10 @@ class Region:
     def length(self) -> float:
         return float(max(self.box[1]))
 
+    def elongated(self, ratio: float) -> bool:
+        """Whether it is at least ``ratio`` times as long as it is thick (a line)."""
+        return self.length >= ratio * self.thickness
+
     @property
     def direction(self) -> np.ndarray:
         """Unit vector along the long side, pointing right."""
@@ -268,14 +272,23 @@ def _line_blobs(
             continue
         # a slanted line fills little of its upright rectangle: judge the rotated one
         box = cv2.minAreaRect(contour)
-        if quiet_only[k] and max(box[1]) < 3 * min(box[1]):
+        region = Region(
+            tuple(int(v) for v in stats[k, :4]), box, loose=area[k] < 0.2 * box[1][0] * box[1][1]
+        )
+        if quiet_only[k] and not region.elongated(3.0):
             continue  # off a flat carrier, only a line's shape is evidence of text
-        loose = area[k] < 0.2 * box[1][0] * box[1][1]
-        regions.append(Region(tuple(int(v) for v in stats[k, :4]), box, loose))
+        regions.append(region)
     return regions, labels, big
 
 
-def _share(integral: np.ndarray, x0, y0, x1, y1, less=0) -> np.ndarray:  # noqa: ANN001
+def _share(
+    integral: np.ndarray,
+    x0: np.ndarray,
+    y0: np.ndarray,
+    x1: np.ndarray,
+    y1: np.ndarray,
+    less: np.ndarray | int = 0,
+) -> np.ndarray:
     """The share of set pixels in each window ``[x0, x1) x [y0, y1)`` of a mask
     (given as its ``cv2.integral``), leaving out ``less`` set pixels of each."""
     total = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
@@ -638,13 +651,13 @@ class TextScanner:
         return self.slant_min <= region.slant <= 90 - self.slant_min
 
     def _small_line(self, region: Region) -> bool:
-        thick = region.thickness
-        return thick < self.small_text and region.length >= 2.5 * thick
+        return region.thickness < self.small_text and region.elongated(2.5)
 
     def _slanted_line(self, region: Region) -> bool:
-        thick = region.thickness
         return (
-            self._slanted(region) and thick <= 2 * self.small_text and region.length >= 2.5 * thick
+            self._slanted(region)
+            and region.thickness <= 2 * self.small_text
+            and region.elongated(2.5)
         )
 
     def _fine(

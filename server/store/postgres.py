@@ -7,7 +7,7 @@ from pathlib import Path
 
 from edge.errors import StoreError
 from server.store.blobs import BlobFolder, BlobStore
-from server.store.sql import SCHEMA, SqlSampleStore, refuse_stale, stale_tables
+from server.store.sql import SCHEMA, SqlSampleStore, refuse_older
 
 
 class PostgresSampleStore(SqlSampleStore):
@@ -20,15 +20,13 @@ class PostgresSampleStore(SqlSampleStore):
         self.unique_violation = psycopg.errors.UniqueViolation
         try:
             db = psycopg.connect(dsn, autocommit=True)  # each statement commits (durable)
-            stale = stale_tables(db, psycopg.Error)
-            if not stale:
-                db.execute(SCHEMA.format(bytes_type=self.bytes_type))
+            refuse_older(db, psycopg.Error, "PostgreSQL", "server.store.dsn at a new database")
+            db.execute(SCHEMA.format(bytes_type=self.bytes_type))
         except psycopg.Error as exc:
             raise StoreError(
                 f"cannot open the PostgreSQL sample store: {exc}. Check server.store.dsn "
                 "(e.g. postgresql://user@host/db) and that the server is running."
             ) from exc
-        refuse_stale(db, stale, "PostgreSQL", "server.store.dsn at a new database")
         if isinstance(blobs, Path):
             blobs = BlobFolder(blobs)
         super().__init__(db, blobs, where="PostgreSQL")

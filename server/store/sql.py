@@ -105,10 +105,10 @@ _ERASE_LEDGER = (
 _STOP = object()
 
 
-def stale_tables(db: Any, error: type[Exception]) -> list[str]:
-    """What an existing store's tables lack of the columns this version
-    writes (a store from an older version); empty for a current or new store.
-    ``error`` is the driver's error, raised here for a table not yet made."""
+def refuse_older(db: Any, error: type[Exception], where: str, instead: str) -> None:
+    """Refuse (and close) a store an older version wrote: one whose tables lack
+    columns this version writes, saying what and what to do. A new store (no
+    tables yet: the driver raises ``error``) or a current one passes."""
     stale = []
     for table, columns in (("samples", _SAMPLE_COLUMNS), ("consent_ledger", _LEDGER_COLUMNS)):
         try:
@@ -118,11 +118,6 @@ def stale_tables(db: Any, error: type[Exception]) -> list[str]:
         missing = [c for c in columns.split(", ") if c not in have]
         if missing:
             stale.append(f"{table} has no {', '.join(missing)}")
-    return stale
-
-
-def refuse_stale(db: Any, stale: list[str], where: str, instead: str) -> None:
-    """Refuse (and close) a store an older version wrote, saying why and what to do."""
     if stale:
         db.close()
         raise StoreError(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from edge.errors import StoreError
 from server.store.blobs import BlobFolder
-from server.store.sql import SCHEMA, SqlSampleStore, refuse_stale, stale_tables
+from server.store.sql import SCHEMA, SqlSampleStore, refuse_older
 
 
 class SqliteSampleStore(SqlSampleStore):
@@ -25,13 +25,11 @@ class SqliteSampleStore(SqlSampleStore):
             )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-            stale = stale_tables(db, sqlite3.Error)
-            if not stale:
-                db.executescript(SCHEMA.format(bytes_type=self.bytes_type))
+            refuse_older(db, sqlite3.Error, f"'{self.folder}'", "server.store.path at a new folder")
+            db.executescript(SCHEMA.format(bytes_type=self.bytes_type))
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the sample store in '{self.folder}': {exc}. "
                 "Check that the folder is writable (server.store.path)."
             ) from exc
-        refuse_stale(db, stale, f"'{self.folder}'", "server.store.path at a new folder")
         super().__init__(db, blobs, where=f"'{self.folder}'")
