@@ -8,6 +8,7 @@ through as captured. Depending on ``on_failure`` the frame is withheld
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -102,8 +103,11 @@ class Redactor:
         almost free while the text is read. Any detector's error is raised.
         """
         start = time.perf_counter()
+        given_up = threading.Event()
 
         def timed(detector: Detector) -> tuple[list[Detection], float]:
+            if given_up.is_set():  # the frame was already withheld: skip stale work
+                return [], 0.0
             t0 = time.perf_counter()
             found = detector.detect(bgr)
             return found, (time.perf_counter() - t0) * 1e3
@@ -116,6 +120,12 @@ class Redactor:
             try:
                 found, ms = future.result(timeout=max(left, 0.0) / 1e3)
             except FutureTimeout:
+                # What has not started never will; what runs finishes this one
+                # frame's work. Later frames then wait for no more than that,
+                # instead of behind a queue of withheld frames' detections.
+                given_up.set()
+                for other in futures:
+                    other.cancel()
                 raise RedactionError(
                     f"redaction overran its budget ({self.policy.time_budget_ms:.0f} ms); "
                     "frame withheld"

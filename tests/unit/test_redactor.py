@@ -1,5 +1,7 @@
 """The redactor on real PP-OCR weights: what a user would notice."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -103,6 +105,33 @@ def test_mask_policy_sends_a_fully_masked_frame_instead():
 def test_a_budget_overrun_fails_closed():
     with pytest.raises(RedactionError, match="budget"):
         Redactor([_Slow()], RedactionPolicy(time_budget_ms=10)).redact(raw(card_scene()))
+
+
+class _StuckOnce:
+    """Hangs on its first frame until released; answers at once after that."""
+
+    name, version = "stuck_once", "0"
+
+    def __init__(self) -> None:
+        self.release, self.calls = threading.Event(), 0
+
+    def detect(self, bgr):
+        self.calls += 1
+        if self.calls == 1:
+            self.release.wait(10)
+        return []
+
+
+def test_after_an_overrun_the_next_frames_are_served_and_withheld_ones_never_run():
+    stuck = _StuckOnce()
+    redactor = Redactor([stuck], RedactionPolicy(time_budget_ms=100))
+    for seq in (1, 2):  # the first hangs; the second waits behind it past its budget
+        with pytest.raises(RedactionError, match="budget"):
+            redactor.redact(raw(card_scene(), seq))
+    stuck.release.set()
+    out = redactor.redact(raw(card_scene(), 3))
+    assert out.seq == 3 and not out.report.fully_masked
+    assert stuck.calls == 2  # frames 1 and 3: the withheld frame 2 was never scanned
 
 
 def test_a_frame_that_is_not_bgr_is_refused_not_passed():
