@@ -194,7 +194,9 @@ def glyph_height(gray: np.ndarray) -> float:
         ink = 1 - ink
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height = gray.shape[0]
-    sizes = [h for _, _, _, h, area in stats[1:] if area >= 4 and 0.15 * height < h < 0.95 * height]
+    # glyphs from 4 px up (not specks, dots or dashes), short of the whole crop
+    # (the surface around the text when the quad holds more than the text)
+    sizes = [h for _, _, _, h, area in stats[1:] if area >= 4 and 4 <= h < 0.95 * height]
     return float(np.median(sizes)) if sizes else float(height)
 
 

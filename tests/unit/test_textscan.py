@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from edge.redaction.ocr import TextLine, chain_lines
+from edge.redaction.ocr import TextLine, chain_lines, tighten
 from edge.redaction.textscan import (
     Region,
     Tile,
@@ -141,3 +141,25 @@ def test_a_line_of_digits_has_glyph_strokes_and_a_streak_has_none(contrast):
         crop[:] = np.clip(crop + rng.normal(0, 3, crop.shape), 0, 255).astype(np.uint8)
     assert has_glyph_strokes(digits)
     assert not has_glyph_strokes(streak)
+
+
+def test_a_slanted_paragraph_merged_into_one_quad_is_a_block_not_a_line():
+    # the coarse detector merged four slanted lines into one quad that runs
+    # past the paper: no row between the lines is blank, so only the height
+    # of the glyphs against the quad's tells it is not one line (which would
+    # be read as nothing, number included)
+    scene = np.full((400, 600, 3), (40, 90, 150), np.uint8)  # a brown table
+    paper = np.full((130, 380, 3), 235, np.uint8)
+    for k, text in enumerate(["Ref 1803-252998", "Card no. 6211 5060 6174 5432", "Order 870530"]):
+        cv2.putText(paper, text, (10, 30 + 30 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (30, 30, 30), 1)
+    turn = cv2.getRotationMatrix2D((190, 65), -15, 1.0)
+    turn[:, 2] += (110, 130)
+    mask = cv2.warpAffine(np.ones((130, 380), np.uint8), turn, (600, 400))
+    turned = cv2.warpAffine(paper, turn, (600, 400))
+    scene[mask > 0] = turned[mask > 0]
+    ys, xs = np.nonzero(mask)
+    quad = np.float32(
+        [[xs.min(), ys.min()], [xs.max(), ys.min()], [xs.max(), ys.max()], [xs.min(), ys.max()]]
+    )
+    lines, blocks = tighten(scene, quad)
+    assert lines == [] and len(blocks) >= 1
