@@ -539,24 +539,35 @@ def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
     )
 
 
-def _ink(bgr: np.ndarray, quad: np.ndarray) -> float:
-    """Mean horizontal-gradient energy of a quad's upright crop (glyph strokes)."""
-    gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
+def _ink(crop: np.ndarray) -> float:
+    """Mean horizontal-gradient energy of an upright crop (glyph strokes)."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     return float(np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).mean())
 
 
-def _goes_on(bgr: np.ndarray, line: np.ndarray, longer: np.ndarray, share: float = 0.25) -> bool:
-    """Whether a line's lengthened quad has ink past the line's ends (at least
-    ``share`` of the line's own): where the carrier is blank the text ended,
-    and reading it again cannot find more."""
+def _goes_on(
+    bgr: np.ndarray, line: np.ndarray, longer: np.ndarray, share: float = 0.25, unlike: int = 48
+) -> bool:
+    """Whether a line's lengthened quad goes on past the line's ends: with ink
+    (at least ``share`` of the line's own), or under something that is not the
+    line's carrier over most of it (a finger: smooth, but no card's surface).
+    Where the carrier is blank the text ended, and reading it again cannot
+    find more."""
     tl, tr, br, bl = line.astype(np.float32)
     ltl, ltr, lbr, lbl = longer.astype(np.float32)
     added = [
         np.stack([ltl, tl, bl, lbl]) if np.linalg.norm(tl - ltl) >= 2 else None,
         np.stack([tr, ltr, lbr, br]) if np.linalg.norm(ltr - tr) >= 2 else None,
     ]
-    own = _ink(bgr, line)
-    return any(part is not None and _ink(bgr, part) >= share * own for part in added)
+    crop = crop_line(bgr, line)
+    own, carrier = _ink(crop), np.median(crop.reshape(-1, 3), axis=0)
+
+    def past(part: np.ndarray) -> bool:
+        there = crop_line(bgr, part)
+        off_carrier = np.abs(there.reshape(-1, 3) - carrier).max(axis=1) > unlike
+        return _ink(there) >= share * own or float(off_carrier.mean()) > 0.5
+
+    return any(part is not None and past(part) for part in added)
 
 
 def _extended(chain: list[TextLine], min_digits: int) -> dict[int, np.ndarray]:
