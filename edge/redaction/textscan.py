@@ -265,8 +265,11 @@ def _line_blobs(
     quiet_only = quiet_ring & ~on_flat
     keep &= on_flat | quiet_ring
     regions = []
-    contours, _ = cv2.findContours(blobs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    for contour in contours:
+    # every blob's outer boundary, also of blobs inside another's hole (a line on
+    # a card that the texture around it rings): a hole's boundary has a parent
+    contours, hierarchy = cv2.findContours(blobs, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    outer = [c for c, h in zip(contours, hierarchy[0] if contours else (), strict=True) if h[3] < 0]
+    for contour in outer:
         k = labels[contour[0, 0, 1], contour[0, 0, 0]]
         if not keep[k]:
             continue

@@ -14,6 +14,7 @@ from edge.redaction.textscan import (
     dedupe,
     has_glyph_strokes,
     pack,
+    small_text_regions,
     split_lines,
     text_slant,
 )
@@ -163,3 +164,16 @@ def test_a_slanted_paragraph_merged_into_one_quad_is_a_block_not_a_line():
     )
     lines, blocks = tighten(scene, quad)
     assert lines == [] and len(blocks) >= 1
+
+
+def test_a_line_inside_a_ring_of_strokes_is_still_a_candidate():
+    # a card whose outline the texture around it closes into one ring of
+    # strokes: the line of digits on the card lies in that ring's hole
+    frame = np.full((360, 640, 3), 200, np.uint8)
+    cv2.rectangle(frame, (170, 90), (470, 280), (40, 40, 40), 3)
+    cv2.putText(
+        frame, "4111 1111 1111 1111", (200, 190), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (30, 30, 30), 1
+    )
+    regions, _ = small_text_regions(frame)
+    lines = [r for r in regions if r.thickness < 20]  # the ring itself is a region too
+    assert any(170 < r.box[0][0] < 470 and 170 < r.box[0][1] < 195 for r in lines)
