@@ -8,14 +8,16 @@
    blob with its chip or the card's edge) is split into lines along the
    text's own slant; they are packed into one mosaic (a slanted line turned
    level, and a small line zoomed 2x) and the detector runs on it at full
-   resolution, once.
+   resolution, once. A line that looks like text (glyph strokes, quiet
+   above and below) but yields nothing there is read whole: blurred 7-10 px
+   digits at a slant are missed by the detector even turned level and zoomed.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
    and recognised (steep lines both ways up).
 4. **Read again, longer**: a line whose digit run reaches its end short of
    ``min_digits`` (the caller's long-number rule) is lengthened and re-read,
-   because the detector often cuts a small or slanted number short; where its
-   ink goes on but nothing more reads (a finger over the rest), the line is
-   marked ``runs_on``.
+   because the detector often cuts a small or slanted number short; where the
+   line goes on (more ink, or a finger over the rest) but nothing more reads,
+   it is marked ``runs_on``.
 
 Nothing here decides what is sensitive; ``detectors.py`` applies the rules.
 """
@@ -174,6 +176,7 @@ def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
 def small_text_regions(
     bgr: np.ndarray,
     contrast: int = 32,
+    faint: int = 20,
     min_flat: float = 0.3,
     quiet: float = 0.08,
     mixed: int = 96,
@@ -181,7 +184,9 @@ def small_text_regions(
     """Regions that may hold text too small for the coarse detector.
 
     Strokes: top-hat/black-hat responses above ``contrast`` (dark-on-light and
-    light-on-dark). Carrier: where removing thin strokes leaves a flat surface
+    light-on-dark); where that finds no line, responses above ``faint`` on a
+    flat carrier, where texture cannot make them (low-contrast print: grey on
+    a gradient, pale green on green). Carrier: where removing thin strokes leaves a flat surface
     (a card, paper, a screen), which rules out most of grass, gravel and wood;
     or, around a blob shaped like a line, a ring where under ``quiet`` of the
     pixels are other strokes (a striped card is not flat, but its stripes are
@@ -197,22 +202,37 @@ def small_text_regions(
         cv2.morphologyEx(bgr, cv2.MORPH_BLACKHAT, kernel),
     )
     blue, green, red = cv2.split(strokes)  # numpy's max over channels is 20x slower
-    strokes = (cv2.max(cv2.max(blue, green), red) > contrast).astype(np.uint8)
+    response = cv2.max(cv2.max(blue, green), red)
+    strokes = (response > contrast).astype(np.uint8)
     half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     k5 = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
     flat_dark = _local_std(cv2.morphologyEx(half, cv2.MORPH_CLOSE, k5), 9)
     flat_light = _local_std(cv2.morphologyEx(half, cv2.MORPH_OPEN, k5), 9)
     flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
+    carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     close = np.ones((5, 5), np.uint8)
     regions, labels, big = _line_blobs(
         cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
     )
+    # Faint print on a flat carrier makes lines of its own where the strokes
+    # above found none (mostly not, so that the lines found keep their shape).
+    faint_strokes = (response > faint).astype(np.uint8) & carrier
+    found = np.zeros_like(strokes)
+    for x, y, w, h in (r.rect for r in regions):
+        found[y : y + h, x : x + w] = 1
+    faint_lines, _, _ = _line_blobs(
+        cv2.morphologyEx(faint_strokes, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
+    )
+    for line in faint_lines:
+        x, y, w, h = line.rect
+        if found[y : y + h, x : x + w].mean() < 0.5:
+            regions.append(line)
+            strokes[y : y + h, x : x + w] |= faint_strokes[y : y + h, x : x + w]
     if big:
         # On gravel or grass the strokes of a small card's text join the
         # texture's into one blob the size of the frame; on wood grain, into
         # one far thicker than a line. Their strokes on a flat carrier, apart
         # from the texture, are judged again on their own.
-        carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
         gated = strokes & carrier & np.isin(labels, big).astype(np.uint8)
         more, _, _ = _line_blobs(
             cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
@@ -447,7 +467,7 @@ def quiet_margins(level: np.ndarray, ratio: float = 1.8) -> bool:
     quiet above and below it, as a line of text on a card or paper is; a streak
     in gravel or grass has texture all round it. Compared: the mean gradient of
     the middle fifth of the rows and of the outer fifths."""
-    gray = cv2.cvtColor(level, cv2.COLOR_BGR2GRAY) if level.ndim == 3 else level
+    gray = cv2.cvtColor(level, cv2.COLOR_BGR2GRAY)
     busy = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1))
     rows = busy.mean(axis=1)
     edge = max(1, len(rows) // 5)
