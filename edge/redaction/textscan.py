@@ -176,7 +176,6 @@ def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
 def small_text_regions(
     bgr: np.ndarray,
     contrast: int = 32,
-    faint: int = 20,
     min_flat: float = 0.3,
     quiet: float = 0.08,
     mixed: int = 96,
@@ -184,9 +183,7 @@ def small_text_regions(
     """Regions that may hold text too small for the coarse detector.
 
     Strokes: top-hat/black-hat responses above ``contrast`` (dark-on-light and
-    light-on-dark); where that finds no line, responses above ``faint`` on a
-    flat carrier, where texture cannot make them (low-contrast print: grey on
-    a gradient, pale green on green). Carrier: where removing thin strokes leaves a flat surface
+    light-on-dark). Carrier: where removing thin strokes leaves a flat surface
     (a card, paper, a screen), which rules out most of grass, gravel and wood;
     or, around a blob shaped like a line, a ring where under ``quiet`` of the
     pixels are other strokes (a striped card is not flat, but its stripes are
@@ -202,37 +199,22 @@ def small_text_regions(
         cv2.morphologyEx(bgr, cv2.MORPH_BLACKHAT, kernel),
     )
     blue, green, red = cv2.split(strokes)  # numpy's max over channels is 20x slower
-    response = cv2.max(cv2.max(blue, green), red)
-    strokes = (response > contrast).astype(np.uint8)
+    strokes = (cv2.max(cv2.max(blue, green), red) > contrast).astype(np.uint8)
     half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     k5 = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
     flat_dark = _local_std(cv2.morphologyEx(half, cv2.MORPH_CLOSE, k5), 9)
     flat_light = _local_std(cv2.morphologyEx(half, cv2.MORPH_OPEN, k5), 9)
     flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
-    carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     close = np.ones((5, 5), np.uint8)
     regions, labels, big = _line_blobs(
         cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
     )
-    # Faint print on a flat carrier makes lines of its own where the strokes
-    # above found none (mostly not, so that the lines found keep their shape).
-    faint_strokes = (response > faint).astype(np.uint8) & carrier
-    found = np.zeros_like(strokes)
-    for x, y, w, h in (r.rect for r in regions):
-        found[y : y + h, x : x + w] = 1
-    faint_lines, _, _ = _line_blobs(
-        cv2.morphologyEx(faint_strokes, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
-    )
-    for line in faint_lines:
-        x, y, w, h = line.rect
-        if found[y : y + h, x : x + w].mean() < 0.5:
-            regions.append(line)
-            strokes[y : y + h, x : x + w] |= faint_strokes[y : y + h, x : x + w]
     if big:
         # On gravel or grass the strokes of a small card's text join the
         # texture's into one blob the size of the frame; on wood grain, into
         # one far thicker than a line. Their strokes on a flat carrier, apart
         # from the texture, are judged again on their own.
+        carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
         gated = strokes & carrier & np.isin(labels, big).astype(np.uint8)
         more, _, _ = _line_blobs(
             cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed

@@ -177,20 +177,3 @@ def test_a_line_inside_a_ring_of_strokes_is_still_a_candidate():
     regions, _ = small_text_regions(frame)
     lines = [r for r in regions if r.thickness < 20]  # the ring itself is a region too
     assert any(170 < r.box[0][0] < 470 and 170 < r.box[0][1] < 195 for r in lines)
-
-
-def test_faint_print_on_a_flat_card_is_a_candidate_but_faint_texture_is_not():
-    # grey digits 24 levels off a pale card: under the contrast that texture
-    # needs, but the card around them is flat
-    frame = np.full((360, 640, 3), 170, np.uint8)
-    cv2.putText(
-        frame, "4111 1111 1111 1111", (200, 190), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (146, 146, 146), 1
-    )
-    rng = np.random.default_rng(0)
-    noise = cv2.resize(
-        rng.normal(0, 14, (45, 80)).astype(np.float32), (640, 360), interpolation=cv2.INTER_CUBIC
-    )
-    frame[:, :100] = np.clip(170 + noise[:, :100, None], 0, 255).astype(np.uint8)  # a faint texture
-    regions, _ = small_text_regions(frame)
-    assert any(200 < r.box[0][0] < 330 and 175 < r.box[0][1] < 195 for r in regions)
-    assert not any(r.box[0][0] < 100 for r in regions)
