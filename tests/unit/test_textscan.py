@@ -145,7 +145,7 @@ def test_a_line_of_digits_has_glyph_strokes_and_a_streak_has_none(contrast):
 
 
 def test_a_slanted_paragraph_merged_into_one_quad_is_a_block_not_a_line():
-    # the coarse detector merged four slanted lines into one quad that runs
+    # the coarse detector merged three slanted lines into one quad that runs
     # past the paper: no row between the lines is blank, so only the height
     # of the glyphs against the quad's tells it is not one line (which would
     # be read as nothing, number included)
