@@ -419,6 +419,7 @@ def linked_groups(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]
 def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     """Group fragments of one printed line (split by wide gaps or a finger) in reading order."""
     axes = [_axis(line) for line in lines]
+    longer = [line.length >= 3 * line.height for line in lines]
 
     def linked(i: int, j: int) -> bool:
         di, ci, hi = axes[i]
@@ -428,8 +429,14 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
         h = max(hi, hj)
         offset = cj - ci
         # off the line measured from both fragments' axes: from only one, the
-        # answer would depend on which of the two is asked first
-        across = max(off_line(offset, di), off_line(offset, dj))
+        # answer would depend on which of the two is asked first. But a group
+        # of a few digits says little about the line's direction (its quad
+        # may sit level on a slanted line): where only one of the two is three
+        # heights long, its axis alone decides
+        if longer[i] != longer[j]:
+            across = off_line(offset, di if longer[i] else dj)
+        else:
+            across = max(off_line(offset, di), off_line(offset, dj))
         if across > 0.6 * h:
             return False
         # gap between the two fragments along the line
@@ -450,9 +457,11 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
         d = axes[members[0]][0]
         # Two reads of the same stretch of a line (both passes found it, offset
         # too far for ``dedupe``) are not two parts of it: joined, a date would
-        # read as a 16-digit number. The longer read stays; a repeat stands alone.
+        # read as a 16-digit number. The longer read stays (before reading, the
+        # longer fragment: a short one below it must not take its place); a
+        # repeat stands alone.
         kept: list[int] = []
-        for k in sorted(members, key=lambda k: -len(lines[k].text)):
+        for k in sorted(members, key=lambda k: (-len(lines[k].text), -lines[k].length)):
             if any(repeats(k, j, d) for j in kept):
                 chains.append([lines[k]])
             else:

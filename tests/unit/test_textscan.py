@@ -2,11 +2,14 @@
 chaining fragments of one printed line, and packing the mosaic."""
 
 import itertools
+from dataclasses import replace
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
 import pytest
 
+from edge.redaction.detectors import SensitiveTextDetector, TextRules
 from edge.redaction.ocr import TextLine, chain_lines, tighten
 from edge.redaction.textscan import (
     Region,
@@ -92,13 +95,30 @@ def test_a_fragment_of_the_line_below_never_breaks_a_number_whatever_the_order()
         assert ["3460", "788775", "9652"] in chains
 
 
+def test_a_number_split_by_a_finger_is_one_chain_though_a_short_group_sits_level():
+    # seen in a fresh scene: a small number at 8 degrees, its left part read
+    # as one slanted fragment, the digits right of a finger as a short quad
+    # that sits level, and a word of the line below under the left part.
+    # Measured off the level quad's axis the right part seemed off the line,
+    # and the word below, listed first, took the left part's place in the chain
+    left = TextLine(_quad([298, 182], [339, 188], [337, 201], [296, 195]), "35287326", 0.85)
+    below = TextLine(_quad([301, 200], [317, 200], [317, 211], [301, 211]), "", 0.0)
+    right = TextLine(_quad([356, 195], [388, 195], [388, 210], [356, 210]), "92559", 0.92)
+    for lines in ([left, below, right], [replace(x, text="") for x in (left, below, right)]):
+        for order in itertools.permutations(lines):
+            chains = [[line.quad.tobytes() for line in chain] for chain in chain_lines(order)]
+            assert [lines[0].quad.tobytes(), lines[2].quad.tobytes()] in chains
+    # read, the two parts are one 13-digit run, and both go
+    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner"), TextRules())
+    covers = [d.polygon for d in rules.apply([below, right, left])]
+    for part in (left, right):
+        centre = tuple(float(v) for v in part.quad.mean(axis=0))
+        assert any(cv2.pointPolygonTest(p, centre, False) >= 0 for p in covers)
+
+
 def test_a_line_read_twice_is_not_joined_with_itself():
     # both passes found one date, offset too far for dedupe to drop a repeat:
     # joined, "02/07/2023 02/07/2023" would read as a 16-digit card number
-    from types import SimpleNamespace
-
-    from edge.redaction.detectors import SensitiveTextDetector, TextRules
-
     date = TextLine(_quad([300, 200], [420, 200], [420, 222], [300, 222]), "02/07/2023", 0.99)
     again = TextLine(_quad([330, 210], [450, 210], [450, 232], [330, 232]), "02/07/2023", 0.98)
     after = TextLine(_quad([465, 201], [535, 201], [535, 223], [465, 223]), "paid", 0.97)
