@@ -190,7 +190,9 @@ def small_text_regions(
     too wide to be strokes). Strokes on a carrier, closed into blobs of line
     size, are the candidates.
     A blob more than ``mixed`` px thick, or over a quarter of the frame, is
-    likely text joined to texture: its strokes on a carrier are judged again.
+    likely text joined to texture: its strokes on a carrier are judged again,
+    on a flat one, then on a calm one (few strokes in a patch of card size:
+    a striped card lying in grass).
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
@@ -212,15 +214,38 @@ def small_text_regions(
     if big:
         # On gravel or grass the strokes of a small card's text join the
         # texture's into one blob the size of the frame; on wood grain, into
-        # one far thicker than a line. Their strokes on a flat carrier, apart
-        # from the texture, are judged again on their own.
-        carrier = cv2.resize(flat, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
-        gated = strokes & carrier & np.isin(labels, big).astype(np.uint8)
-        more, _, _ = _line_blobs(
-            cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
-        )
-        regions += more
+        # one far thicker than a line. Their strokes on a carrier, apart from
+        # the texture, are judged again on their own: first on a flat one, then
+        # on a calm one that is not flat (a striped card: its stripes are too
+        # wide to be strokes, and the number's line has few strokes around it,
+        # unlike a blade of grass)
+        full = (gray.shape[1], gray.shape[0])
+        texture = np.isin(labels, big).astype(np.uint8)
+        for carrier in (flat, _calm(strokes, half.shape) & (1 - flat)):
+            gated = strokes & texture & cv2.resize(carrier, full, interpolation=cv2.INTER_NEAREST)
+            more, _, _ = _line_blobs(
+                cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close),
+                carrier | flat,
+                min_flat,
+                quiet,
+                mixed,
+            )
+            regions += more
     return regions, strokes
+
+
+def _calm(strokes: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A calm carrier at half resolution (``shape``): where under 5 % of a 7 px
+    square is strokes, in patches of at least 1,000 px (a card's face, not the
+    inside of a pebble or a gap between blades of grass), widened by 7 px
+    each way to take in a line of text whose rows above or below are calm."""
+    share = cv2.resize(
+        strokes.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_AREA
+    )
+    calm = (cv2.boxFilter(share, -1, (7, 7)) < 0.05).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(calm, connectivity=4)
+    calm &= (stats[:, cv2.CC_STAT_AREA] >= 1000)[labels].astype(np.uint8)
+    return cv2.dilate(calm, np.ones((15, 15), np.uint8))
 
 
 def _line_blobs(

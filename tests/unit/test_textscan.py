@@ -197,3 +197,26 @@ def test_a_line_inside_a_ring_of_strokes_is_still_a_candidate():
     regions, _ = small_text_regions(frame)
     lines = [r for r in regions if r.thickness < 20]  # the ring itself is a region too
     assert any(170 < r.box[0][0] < 470 and 170 < r.box[0][1] < 195 for r in lines)
+
+
+def test_a_number_on_a_striped_card_lying_in_grass_is_a_candidate():
+    # grass: thin strokes everywhere, which join the card's text into one blob
+    # the size of the frame. The card's stripes are too wide to be strokes but
+    # leave it no flat carrier; around its number (starting at the card's
+    # edge, where the grass joins it) the rows are calm
+    rng = np.random.default_rng(3)
+    frame = np.full((360, 640, 3), 120, np.uint8)
+    for _ in range(3000):
+        x, y = int(rng.integers(0, 640)), int(rng.integers(0, 360))
+        dx, dy = rng.integers(-12, 13, size=2)
+        shade = int(rng.integers(160, 255))
+        cv2.line(frame, (x, y), (x + int(dx), y + int(dy)), (shade,) * 3, 1)
+    card = np.full((190, 300, 3), (90, 35, 30), np.uint8)  # navy, BGR
+    for x in range(0, 300, 24):
+        card[:, x : x + 12] = (140, 90, 85)  # lighter stripes, 12 px wide
+    cv2.putText(card, "4366-8541-8507-2238", (2, 120), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255,) * 3, 1)
+    frame[90:280, 170:470] = card
+    regions, _ = small_text_regions(frame)
+    assert any(
+        r.thickness < 24 and 200 < r.box[0][0] < 300 and 195 < r.box[0][1] < 215 for r in regions
+    )
