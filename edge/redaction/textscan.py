@@ -223,7 +223,7 @@ def small_text_regions(
         texture = np.isin(labels, big).astype(np.uint8)
         for carrier in (flat, _calm(strokes, half.shape) & (1 - flat)):
             gated = strokes & texture & cv2.resize(carrier, full, interpolation=cv2.INTER_NEAREST)
-            more, _, _ = _line_blobs(
+            more, _, _ = _line_blobs(  # the ring around a blob may lie on either carrier
                 cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close),
                 carrier | flat,
                 min_flat,
@@ -235,10 +235,11 @@ def small_text_regions(
 
 
 def _calm(strokes: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """A calm carrier at half resolution (``shape``): where under 5 % of a 7 px
-    square is strokes, in patches of at least 1,000 px (a card's face, not the
-    inside of a pebble or a gap between blades of grass), widened by 7 px
-    each way to take in a line of text whose rows above or below are calm."""
+    """A calm carrier, at half resolution (``shape``; sizes here in its pixels):
+    where under 5 % of a 7 px square is strokes, in patches of at least
+    1,000 px (a card's face, not the inside of a pebble or a gap between
+    blades of grass), widened by 7 px each way to take in a line of text
+    whose rows above or below are calm."""
     share = cv2.resize(
         strokes.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_AREA
     )
