@@ -461,13 +461,13 @@ def _gradients(gray: np.ndarray) -> tuple[float, float]:
     return gx, gy
 
 
-def has_glyph_strokes(level: np.ndarray, share: float = 0.4) -> bool:
-    """Whether a region turned level (its line running across) has strokes
-    across the line as well as along it: glyphs give horizontal gradients at
-    least ``share`` of the vertical ones (0.8 and more on benchmark numbers),
-    a lone edge or streak (a stone's, the wood grain's) far less."""
+def glyph_strokes(level: np.ndarray) -> float:
+    """How much a region turned level (its line running across) has strokes
+    across the line as well as along it: its horizontal gradients over its
+    vertical ones. Glyphs give 0.8 and more on benchmark numbers; a lone edge
+    or streak (a stone's, the wood grain's) far less."""
     gx, gy = _gradients(cv2.cvtColor(level, cv2.COLOR_BGR2GRAY))
-    return gx >= share * gy
+    return gx / gy if gy > 0 else float("inf")
 
 
 def quiet_margins(level: np.ndarray, ratio: float = 1.8) -> bool:
@@ -780,8 +780,9 @@ class TextScanner:
         for box, thick in join_lines(along):
             tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
             level = tile.cut(bgr)
-            if has_glyph_strokes(level):
-                line = has_glyph_strokes(level, 0.5) and quiet_margins(level)
+            across = glyph_strokes(level)
+            if across >= 0.4:
+                line = across >= 0.5 and quiet_margins(level)
                 tile = replace(tile, line=line)
                 tiles.append(tile.zoomed(2.0) if thick < self.small_text else tile)
         rects = merge_rects(rects)

@@ -15,7 +15,7 @@ from edge.redaction.textscan import (
     Region,
     Tile,
     dedupe,
-    has_glyph_strokes,
+    glyph_strokes,
     pack,
     small_text_regions,
     split_lines,
@@ -160,8 +160,7 @@ def test_a_line_of_digits_has_glyph_strokes_and_a_streak_has_none(contrast):
     for crop in (digits, streak):
         crop[:] = cv2.GaussianBlur(crop, (3, 3), 0.8)
         crop[:] = np.clip(crop + rng.normal(0, 3, crop.shape), 0, 255).astype(np.uint8)
-    assert has_glyph_strokes(digits)
-    assert not has_glyph_strokes(streak)
+    assert glyph_strokes(digits) >= 0.4 > glyph_strokes(streak)  # the fine pass's threshold
 
 
 def test_a_slanted_paragraph_merged_into_one_quad_is_a_block_not_a_line():
