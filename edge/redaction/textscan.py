@@ -454,11 +454,18 @@ def runs_vertically(gray: np.ndarray) -> bool:
     return bool(gy > 1.15 * gx)
 
 
+def _sobel(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical gradient magnitude (3x3 Sobel) of ``gray``, per pixel."""
+    return (
+        np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)),
+        np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)),
+    )
+
+
 def _gradients(gray: np.ndarray) -> tuple[float, float]:
-    """Total horizontal and vertical gradient magnitude (Sobel) of ``gray``."""
-    gx = float(np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).sum())
-    gy = float(np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)).sum())
-    return gx, gy
+    """Total horizontal and vertical gradient magnitude of ``gray``."""
+    gx, gy = _sobel(gray)
+    return float(gx.sum()), float(gy.sum())
 
 
 def glyph_strokes(level: np.ndarray) -> float:
@@ -475,9 +482,8 @@ def quiet_margins(level: np.ndarray, ratio: float = 1.8) -> bool:
     quiet above and below it, as a line of text on a card or paper is; a streak
     in gravel or grass has texture all round it. Compared: the mean gradient of
     the middle fifth of the rows and of the outer fifths."""
-    gray = cv2.cvtColor(level, cv2.COLOR_BGR2GRAY)
-    busy = np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1))
-    rows = busy.mean(axis=1)
+    gx, gy = _sobel(cv2.cvtColor(level, cv2.COLOR_BGR2GRAY))
+    rows = (gx + gy).mean(axis=1)
     edge = max(1, len(rows) // 5)
     middle = rows[2 * edge : len(rows) - 2 * edge]
     if not len(middle):
@@ -572,8 +578,7 @@ def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
 
 def _ink(crop: np.ndarray) -> float:
     """Mean horizontal-gradient energy of an upright crop (glyph strokes)."""
-    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    return float(np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)).mean())
+    return float(_sobel(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))[0].mean())
 
 
 def _goes_on(
