@@ -9,6 +9,7 @@ one misread digit fails a Luhn check and would leak the other fifteen.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 MIN_DIGITS = 12
@@ -70,6 +71,10 @@ def _mark_digitish(text: str) -> list[bool]:
     A confusable letter counts when it touches a digit inside its token
     ("4l11"), or when its whole token is confusables and a neighbouring token
     ends in a digit ("4111 IIII 1111"); so words like "call" or "BOSS" stay words.
+    Then one character misread inside a number joins its digits (but is not
+    counted as one): a letter or symbol alone between digits
+    ("3419 L1440480107", "5417 2%52"), touching no other character that does
+    not count.
     """
     n = len(text)
     mark = [c.isdigit() for c in text]
@@ -101,11 +106,46 @@ def _mark_digitish(text: str) -> list[bool]:
             if (left >= 0 and mark[left]) or (right < n and mark[right]):
                 mark[i:j] = [True] * (j - i)
         i = j
+    wedged = [
+        i
+        for i, ch in enumerate(text)
+        if not mark[i]
+        and ch not in SEPARATORS
+        and not ch.isspace()
+        and _neighbour(text, mark, i, -1)
+        and _neighbour(text, mark, i, 1)
+    ]
+    for i in wedged:
+        mark[i] = True
     return mark
+
+
+def _neighbour(text: str, mark: list[bool], i: int, step: int) -> bool:
+    """Whether the next character from ``i`` that is no separator, ``step`` being
+    -1 or 1 and across at most ``MAX_GAP`` separators, counts as a digit, and
+    no character that does not count touches ``i`` that way."""
+    j = i + step
+    if 0 <= j < len(text) and text[j] not in SEPARATORS and not mark[j]:
+        return False
+    while 0 <= j < len(text) and text[j] in SEPARATORS and abs(j - i) <= MAX_GAP:
+        j += step
+    return 0 <= j < len(text) and mark[j]
+
+
+def _plain(text: str) -> str:
+    """``text`` with each character in its compatibility form where that is one
+    character: full-width digits and punctuation ("１２／３４", which a reader
+    trained on Chinese emits) become ASCII. Positions are kept."""
+    out = []
+    for ch in text:
+        plain = unicodedata.normalize("NFKC", ch)
+        out.append(plain if len(plain) == 1 else ch)
+    return "".join(out)
 
 
 def find_digit_runs(text: str, min_digits: int = MIN_DIGITS) -> list[DigitRun]:
     """All runs of ``min_digits``+ digits, joined across short separators."""
+    text = _plain(text)
     n = len(text)
     digitish = _mark_digitish(text)
     runs: list[DigitRun] = []
@@ -119,7 +159,9 @@ def find_digit_runs(text: str, min_digits: int = MIN_DIGITS) -> list[DigitRun]:
         j = i
         while j < n:
             if digitish[j]:
-                digits.append(text[j].translate(CONFUSABLE))
+                digit = text[j].translate(CONFUSABLE)
+                if digit.isdigit():  # a character misread alone joins, but is not counted
+                    digits.append(digit)
                 end = j = j + 1
                 continue
             gap = j
