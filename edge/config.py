@@ -21,7 +21,9 @@ class RedactionConfig(BaseModel):
     min_digits: int = Field(12, ge=8, le=19, description="digit runs this long are redacted")
     card_groups: bool = Field(True, description="also redact 8+ digits printed in groups of four")
     unreadable_band: bool = Field(
-        True, description="mask a digit-dense line near card context even when it cannot be read"
+        True,
+        description="mask a digit-dense line near card context, and the number band of a "
+        "card found by its chip, even when they cannot be read",
     )
     pii: list[Literal["email", "phone", "national_id", "iban"]] = Field(
         ["email", "phone", "national_id", "iban"], description="other personal text to redact"

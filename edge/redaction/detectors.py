@@ -7,7 +7,9 @@ report may say about it); ``redactor.py`` fills them.
   the rules: every run of 12+ digits on a line (fragments of one line joined),
   8+ digits printed in card groups of four, a run one digit short whose line
   goes on unread (under a finger), a digit-dense line that cannot be read on
-  something card-like, and the personal-text kinds the policy selects.
+  something card-like, a card whose number was not found, looked at again
+  by its chip (what reads there, or the band if it cannot be read), and the
+  personal-text kinds the policy selects.
 - :class:`FaceDetector` runs CenterFace (a stream holds its boxes across frames).
 """
 
@@ -91,7 +93,9 @@ class TextRules:
     # judged as a number up to this many digits longer than it reads
     cut_slack: int = 1
     card_groups: bool = True  # 8+ digits printed as groups of four ("4111 1111")
-    unreadable_band: bool = True  # digit-dense line that cannot be read, near card context
+    # a digit-dense line that cannot be read near card context, and a card found
+    # by its chip whose number band cannot be read, are masked
+    unreadable_band: bool = True
     pii: frozenset[PiiKind] = field(default_factory=lambda: ALL_PII)
     region: str = "US"
 
@@ -152,6 +156,14 @@ def _digit_neighbours(chain: Sequence[TextLine], hits: set[int]) -> list[TextLin
     return out
 
 
+def _words(lines: Sequence[TextLine]) -> bool:
+    """Whether lines read clearly as words (a name, "VALID THRU", the bank's),
+    not as a number: mostly letters, read with confidence."""
+    text = "".join(line.text for line in lines)
+    letters, digits = sum(c.isalpha() for c in text), sum(c.isdigit() for c in text)
+    return letters >= 4 and letters > 2 * digits and min(line.score for line in lines) >= 0.8
+
+
 def _card_groups(text: str) -> list[tuple[int, int]]:
     """8+ digits where at least two groups are exactly four digits."""
     out = []
@@ -173,7 +185,27 @@ class SensitiveTextDetector:
         self.version = f"text-rules/2+{scanner.version}"
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
-        return self.apply(self.scanner.scan(bgr, self.rules.min_digits))
+        found = self.apply(self.scanner.scan(bgr, self.rules.min_digits))
+        return found + self.unread_cards(bgr, found)
+
+    def unread_cards(self, bgr: np.ndarray, found: list[Detection]) -> list[Detection]:
+        """Cards whose number was not found, by their chips: each band where a
+        number could be, looked at closer. What reads there goes through the
+        rules; a band with text that reads as no number and not as words
+        (blurred, faint or half-hidden digits) is masked whole, if the policy
+        masks what cannot be read (``unreadable_band``)."""
+        done = [d.polygon for d in found if d.label == Label.CARD_NUMBER]
+        out = []
+        for band, lines in self.scanner.read_card_bands(bgr, done):
+            more = self.apply(lines)
+            out += more
+            if (
+                self.rules.unreadable_band
+                and not any(d.label == Label.CARD_NUMBER for d in more)
+                and not _words(lines)
+            ):
+                out.append(self._det(Label.CARD_NUMBER, band, 0.3, ("unread_card_band",)))
+        return out
 
     def apply(self, lines: Sequence[TextLine]) -> list[Detection]:
         found: list[Detection] = []

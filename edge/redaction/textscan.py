@@ -18,6 +18,10 @@
    because the detector often cuts a small or slanted number short; where the
    line goes on (more ink, or a finger over the rest) but nothing more reads,
    it is marked ``runs_on``.
+5. **Cards by their chips** (``read_card_bands``, called by the rules once
+   they know which numbers were found): where a card's gold chip shows but
+   no number was found beside it, the four bands where its number must lie
+   are cut level, zoomed and detected again, and what is found there is read.
 
 Nothing here decides what is sensitive; ``detectors.py`` applies the rules.
 """
@@ -30,6 +34,7 @@ import cv2
 import numpy as np
 
 from edge.redaction.cards import MIN_DIGITS, SEPARATORS, find_digit_runs
+from edge.redaction.chips import find_chips
 from edge.redaction.ocr import (
     TextDetector,
     TextLine,
@@ -404,6 +409,15 @@ class Tile:
             (width, height),
         )
 
+    @classmethod
+    def onto(cls, quad: np.ndarray, scale: float) -> Tile:
+        """A rectangle given by its corners (tl, tr, br, bl in reading order),
+        turned level and scaled by ``scale``."""
+        width = int(np.ceil(np.linalg.norm(quad[1] - quad[0]) * scale))
+        height = int(np.ceil(np.linalg.norm(quad[3] - quad[0]) * scale))
+        target = np.float32([[0, 0], [width, 0], [width, height]])
+        return cls(cv2.getAffineTransform(np.float32(quad[:3]), target), (width, height))
+
     def zoomed(self, scale: float) -> Tile:
         w, h = self.size
         return replace(
@@ -719,6 +733,32 @@ class TextScanner:
             out.append(line)
         return out
 
+    def read_card_bands(
+        self, bgr: np.ndarray, done: list[np.ndarray], chip_px: float = 36.0
+    ) -> list[tuple[np.ndarray, list[TextLine]]]:
+        """A closer look where a card's number must be: for each chip in the frame
+        whose bands hold none of ``done`` (polygons of numbers already found),
+        its four bands are cut level, zoomed so the chip is ``chip_px`` across
+        them, and detected in one mosaic; the lines found are read. Returns
+        each band where text was found (its quad in the frame) with the lines
+        read there (maybe none: text that cannot be read)."""
+        bands = [
+            band
+            for chip in find_chips(bgr)
+            if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in chip.bands())
+            for band in chip.bands()
+        ]
+        tiles, found = self.detect_tiles(
+            bgr, [Tile.onto(q, chip_px / across) for q, across in bands]
+        )
+        quads: dict[int, list[np.ndarray]] = {}
+        for k, quad in found:
+            quads.setdefault(k, []).extend(b for part in tighten(bgr, quad) for b in part)
+        return [
+            (bands[k][0], read_lines(self.recognizer, bgr, dedupe(qs)))
+            for k, qs in sorted(quads.items())
+        ]
+
     def _slanted(self, region: Region) -> bool:
         return self.slant_min <= region.slant <= 90 - self.slant_min
 
@@ -798,8 +838,22 @@ class TextScanner:
             Tile.upright(r, runs_vertically(gray[r[1] : r[1] + r[3], r[0] : r[0] + r[2]]))
             for r in rects
         ]
+        tiles, found = self.detect_tiles(bgr, tiles)
+        yielded = {k for k, _ in found}
+        # Blurred 7-10 px digits at a slant are missed even turned level and
+        # zoomed; a line that looks like text and yields nothing is read whole.
+        return [q for _, q in found] + [
+            t.outline() for k, t in enumerate(tiles) if t.line and k not in yielded
+        ]
+
+    def detect_tiles(
+        self, bgr: np.ndarray, tiles: list[Tile]
+    ) -> tuple[list[Tile], list[tuple[int, np.ndarray]]]:
+        """The tiles packed into one mosaic, detected at its full resolution in
+        one run; returns the tiles (placed) and the quads found, in frame
+        coordinates, each with the index of its tile."""
         if not tiles:
-            return []
+            return [], []
         tiles, mw, mh = pack(tiles, self.mosaic_width)
         # whole multiples of 32, the network's stride: any other size is resized,
         # and a resize by 0.99 is enough to lose small text
@@ -807,12 +861,9 @@ class TextScanner:
         for t in tiles:
             (ax, ay), (tw, th) = t.at, t.size
             mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr)
-        found, yielded = [], set()
+        found = []
         for quad in self.detector.detect(mosaic, max(mosaic.shape[:2])):
             owner = next((k for k, t in enumerate(tiles) if t.holds(*quad.mean(axis=0))), None)
             if owner is not None:
-                found.append(tiles[owner].to_frame(quad))
-                yielded.add(owner)
-        # Blurred 7-10 px digits at a slant are missed even turned level and
-        # zoomed; a line that looks like text and yields nothing is read whole.
-        return found + [t.outline() for k, t in enumerate(tiles) if t.line and k not in yielded]
+                found.append((owner, tiles[owner].to_frame(quad)))
+        return tiles, found

@@ -1,0 +1,106 @@
+"""Payment-card chips, and where a card's number lies relative to its chip.
+
+A card whose number the text cascade could not read (small, blurred, faint,
+on stripes or half under a finger) still shows its chip: a gold rectangle of
+contact pads about 12 x 9 mm, set in the card's face, which is another
+colour. On an ID-1 card the embossed or printed number runs just below the
+chip, starting about a chip's width left of its centre and running most of
+the card's length. From a chip found in the frame, the scanner looks again,
+closer, at the four places the number could be (the chip alone does not say
+which way up the card is), and ``detectors.py`` masks a band whose text
+cannot be read.
+
+Silver chips are not found (their colour is the card's grey); a gold card
+hides its own chip. Both then rely on the cascade alone, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# Gold in OpenCV's HSV (hue 0-180): the pads' colour under blur, JPEG and noise.
+GOLD_LOW, GOLD_HIGH = (17, 80, 110), (32, 230, 255)
+
+# The number's band in chip units, from the chip's centre: along the card's
+# length (the chip's side that way) and across it, downwards.
+ALONG = (-1.0, 6.3)
+ACROSS = (0.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Chip:
+    centre: np.ndarray  # (2,) float32, frame coordinates
+    axes: tuple[np.ndarray, np.ndarray]  # unit vectors along each pair of sides
+    sides: tuple[float, float]  # the chip's extent along each axis, px
+
+    def bands(self) -> list[tuple[np.ndarray, float]]:
+        """The four places the number could be: (quad tl, tr, br, bl in reading
+        order, the chip's extent across the band), one per way up."""
+        (u, v), (su, sv) = self.axes, self.sides
+        out = []
+        for along, down, sa, sd in (
+            (u, v, su, sv),
+            (-u, -v, su, sv),
+            (v, -u, sv, su),
+            (-v, u, sv, su),
+        ):
+            corners = [
+                self.centre + along * a * sa + down * d * sd
+                for a, d in (
+                    (ALONG[0], ACROSS[0]),
+                    (ALONG[1], ACROSS[0]),
+                    (ALONG[1], ACROSS[1]),
+                    (ALONG[0], ACROSS[1]),
+                )
+            ]
+            out.append((np.float32(corners), sd))
+        return out
+
+
+def find_chips(
+    bgr: np.ndarray, min_side: int = 8, max_side: int = 200, contrast: float = 20.0
+) -> list[Chip]:
+    """Gold rectangles of chip proportions that stand out from what is around them.
+
+    A component of gold pixels is a chip when it fills at least 70 % of its
+    rotated bounding box, is at most 1.9 times as long as wide, ``min_side`` to
+    ``max_side`` px, and differs in colour (CIE Lab distance ``contrast``) from
+    a ring around it: the card's face. Gold patches in wood grain, skin or
+    hair have their own colour all round them.
+    """
+    gold = cv2.inRange(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV), GOLD_LOW, GOLD_HIGH)
+    contours, _ = cv2.findContours(gold, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    height, width = gold.shape
+    chips = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if min(w, h) < min_side or max(w, h) > max_side:
+            continue
+        centre, (rw, rh), angle = cv2.minAreaRect(contour)
+        rw, rh = rw + 1, rh + 1
+        if max(rw, rh) > 1.9 * min(rw, rh) or min(rw, rh) < min_side:
+            continue
+        # the ring: the chip's box grown by 30 % and 2 px each side, less the chip
+        pad = int(0.3 * max(rw, rh)) + 3
+        x0, y0 = max(x - pad, 0), max(y - pad, 0)
+        x1, y1 = min(x + w + pad, width), min(y + h + pad, height)
+        inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x0, -y0))
+        inside = (inside > 0) & (gold[y0:y1, x0:x1] > 0)
+        if inside.sum() < 0.7 * rw * rh:
+            continue
+        ring = np.zeros(inside.shape, np.uint8)
+        box = cv2.boxPoints((centre, (rw * 1.6 + 4, rh * 1.6 + 4), angle)) - np.float32([x0, y0])
+        cv2.fillPoly(ring, [np.round(box).astype(np.int32)], 1)
+        ring[inside] = 0
+        lab = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2LAB).astype(np.float32)
+        if not ring.any() or np.linalg.norm(lab[inside].mean(0) - lab[ring > 0].mean(0)) < contrast:
+            continue
+        t = np.deg2rad(angle)
+        u = np.float32([np.cos(t), np.sin(t)])
+        v = np.float32([-np.sin(t), np.cos(t)])
+        chips.append(Chip(np.float32(centre), (u, v), (float(rw), float(rh))))
+    return chips
