@@ -71,10 +71,10 @@ def _mark_digitish(text: str) -> list[bool]:
     A confusable letter counts when it touches a digit inside its token
     ("4l11"), or when its whole token is confusables and a neighbouring token
     ends in a digit ("4111 IIII 1111"); so words like "call" or "BOSS" stay words.
-    Then one character misread inside a number joins its digits (but is not
-    counted as one): a letter or symbol alone between digits
-    ("3419 L1440480107", "5417 2%52"), touching no other character that does
-    not count.
+    Then one letter misread inside a number joins its digits (but is not
+    counted as one): a letter alone between digits ("3419 L1440480107"),
+    touching no other character that does not count. Brackets and plus signs
+    are not misread digits but a phone number's ("+1 (328) 555-3775").
     """
     n = len(text)
     mark = [c.isdigit() for c in text]
@@ -110,8 +110,7 @@ def _mark_digitish(text: str) -> list[bool]:
         i
         for i, ch in enumerate(text)
         if not mark[i]
-        and ch not in SEPARATORS
-        and not ch.isspace()
+        and ch.isalpha()
         and _neighbour(text, mark, i, -1)
         and _neighbour(text, mark, i, 1)
     ]

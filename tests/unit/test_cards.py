@@ -39,7 +39,7 @@ def test_a_misread_digit_still_redacts():
     "text",
     [
         "3419 L1440480107",  # a digit misread as a letter the confusables do not list
-        "3419 11440480%07",  # ... or as a symbol
+        "3419 11440480欢07",  # ... or as a Chinese character
         "4111 1111 K 1111 1111",  # a lone letter between groups
         "４１１１ １１１１ １１１１ １１１１",  # full-width forms, from a reader trained on Chinese
         "4111／1111／1111／1111",
@@ -55,6 +55,7 @@ def test_one_character_misread_inside_a_number_does_not_split_it(text):
     [
         "order 123456 on 12/05/2026",
         "Ref 4197-497796 x 2",  # a lone letter joins digits but is not counted
+        "+1 (328) 555-3775 / 12",  # brackets are no misread digits
         "Flight LH 400 at 10:45, gate B 12",
         "total $1,234.56",
         "call 555-123-4567",
