@@ -7,10 +7,12 @@
    proposes regions; a blob of several lines (a small number closed into one
    blob with its chip or the card's edge) is split into lines along the
    text's own slant; they are packed into one mosaic (a slanted line turned
-   level, and a small line zoomed 2x) and the detector runs on it at full
-   resolution, once. A line that looks like text (glyph strokes, quiet
-   above and below) but yields nothing there is read whole: blurred 7-10 px
-   digits at a slant are missed by the detector even turned level and zoomed.
+   level, a small line zoomed 2x, a paragraph at 30-60 degrees turned level:
+   upright, the detector finds only pieces of its lines) and the detector
+   runs on it at full resolution, once. A line that looks like text (glyph
+   strokes, quiet above and below) but yields nothing there is read whole:
+   blurred 7-10 px digits at a slant are missed by the detector even turned
+   level and zoomed.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
    and recognised (steep lines both ways up).
 4. **Read again, longer**: a line whose digit run reaches its end short of
@@ -154,6 +156,23 @@ def split_lines(
             if inside.sum() >= min_fill * (box[1][0] + 1) * (box[1][1] + 1):
                 out.append(Region(cv2.boundingRect(points), box))
     return out
+
+
+def level_quad(strokes: np.ndarray, region: Region, pad: float) -> tuple[np.ndarray, float]:
+    """The rectangle around a blob's strokes whose sides run along and across
+    its lines (``text_slant``), grown by ``pad``: corners tl, tr, br, bl in
+    reading order, and the lines' direction (degrees, y down)."""
+    x, y, w, h = region.rect
+    ys, xs = np.nonzero(strokes[y : y + h, x : x + w])
+    every = max(1, len(xs) // 2000)
+    degrees = text_slant(xs[::every], ys[::every]) if len(xs) >= 16 else 0.0
+    t = np.radians(degrees)
+    u, v = np.float32([np.cos(t), np.sin(t)]), np.float32([-np.sin(t), np.cos(t)])
+    points = np.float32(np.c_[xs + x, ys + y]) if len(xs) else np.float32([[x, y]])
+    a, b = points @ u, points @ v
+    a0, a1, b0, b1 = a.min() - pad, a.max() + pad, b.min() - pad, b.max() + pad
+    quad = np.stack([u * a0 + v * b0, u * a1 + v * b0, u * a1 + v * b1, u * a0 + v * b1])
+    return quad.astype(np.float32), degrees
 
 
 def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
@@ -762,6 +781,13 @@ class TextScanner:
     def _slanted(self, region: Region) -> bool:
         return self.slant_min <= region.slant <= 90 - self.slant_min
 
+    def _steep(self, region: Region) -> bool:
+        """A blob of several lines (thicker than two small ones) at 25-65 degrees."""
+        return (
+            25 <= region.slant <= 65
+            and 2 * self.small_text < region.thickness <= 20 * self.small_text
+        )
+
     def _small_line(self, region: Region) -> bool:
         return region.thickness < self.small_text and region.elongated(2.5)
 
@@ -792,6 +818,7 @@ class TextScanner:
             _pad(cv2.boundingRect(np.round(b).astype(np.int32)), 8, width, height) for b in blocks
         ]
         along = []  # lines cut out along their own direction
+        level = []  # paragraphs at a steep slant, turned level
         candidates, strokes = small_text_regions(bgr)
         for region in candidates:
             x, y, w, h = region.rect
@@ -818,10 +845,17 @@ class TextScanner:
             if self._slanted_line(region):
                 along.append(region)
                 continue
+            if self._steep(region):
+                # a paragraph at 30-60 degrees: the detector finds only pieces
+                # of its lines upright, but whole lines turned level
+                quad, degrees = level_quad(strokes, region, self.small_text)
+                if 30 <= abs(degrees) <= 60:
+                    level.append(Tile.onto(quad, 1.0))
+                    continue
             # padded by its thickness for context, but no more than a line's
             pad = int(min(max(8, min(w, h)), 2 * self.small_text))
             rects.append(_pad(region.rect, pad, width, height))
-        tiles = []
+        tiles = level
         for box, thick in join_lines(along):
             tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
             level = tile.cut(bgr)

@@ -76,9 +76,10 @@ def test_a_small_slanted_card_on_gravel_is_redacted(redactor, strong_reader):
 
 
 def leaks_from_bench_scene(redactor, strong_reader, seed: int, index: int) -> list[str]:
-    """What the strong reader still reads on a benchmark scene's card after
-    redaction, reading the card 2x upscaled as the benchmark's judge does
-    (and asserting it reads the number before)."""
+    """What the strong reader still reads of a benchmark scene's number after
+    redaction (runs holding 8 of its digits in a row, as the benchmark counts
+    a leak), reading its card or paper 2x upscaled as the benchmark's judge
+    does (and asserting it reads the number before)."""
     scene = make_scene(seed)
     card = scene.numbers[index]
     x0, y0 = np.maximum(card.object_quad.min(axis=0).astype(int) - 10, 0)
@@ -87,11 +88,14 @@ def leaks_from_bench_scene(redactor, strong_reader, seed: int, index: int) -> li
     def closer(frame):
         return cv2.resize(frame[y0:y1, x0:x1], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
 
-    before = readable_digit_runs(strong_reader, closer(scene.image))
+    def of_the_number(runs):
+        eights = [card.digits[k : k + 8] for k in range(len(card.digits) - 7)]
+        return [run for run in runs if any(eight in run for eight in eights)]
+
     # legible as the benchmark counts it: 8 consecutive digits of the number
-    assert any(card.digits[k : k + 8] in run for run in before for k in range(len(card.digits) - 7))
+    assert of_the_number(readable_digit_runs(strong_reader, closer(scene.image)))
     out = redactor.redact(raw(scene.image))
-    return readable_digit_runs(strong_reader, closer(decode(out.jpeg)))
+    return of_the_number(readable_digit_runs(strong_reader, closer(decode(out.jpeg))))
 
 
 # Benchmark scenes (seed, number) that leaked once, each for its own reason.
@@ -142,6 +146,10 @@ LEAKED = [
     pytest.param(2150, 1, id="unread-number-found-by-its-chip-2150"),
     pytest.param(2340, 1, id="unread-number-found-by-its-chip-2340"),
     pytest.param(2387, 1, id="unread-number-found-by-its-chip-2387"),
+    # a receipt at 40-45 degrees: upright, the detector finds only pieces of
+    # its lines ('0-0426-' of '4809-0426-7613-4486'); turned level, whole lines
+    pytest.param(2005, 1, id="paragraph-at-45-degrees-2005"),
+    pytest.param(2209, 1, id="paragraph-at-45-degrees-2209"),
 ]
 
 

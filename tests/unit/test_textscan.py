@@ -16,6 +16,7 @@ from edge.redaction.textscan import (
     Tile,
     dedupe,
     glyph_strokes,
+    level_quad,
     pack,
     small_text_regions,
     split_lines,
@@ -219,3 +220,20 @@ def test_a_number_on_a_striped_card_lying_in_grass_is_a_candidate():
     assert any(
         r.thickness < 24 and 200 < r.box[0][0] < 300 and 195 < r.box[0][1] < 215 for r in regions
     )
+
+
+@pytest.mark.parametrize("angle", [35, -45, 55])
+def test_a_steep_paragraphs_level_quad_runs_along_its_lines_and_holds_them(angle):
+    # a receipt at 30-60 degrees goes into the mosaic turned level: the
+    # rectangle is taken along its lines, whatever the blob's own outline
+    mask = np.zeros((500, 500), np.uint8)
+    for k, text in enumerate(["23:53", "Order 3978751127326", "Paid with 4809-0426-7613-4486"]):
+        cv2.putText(mask, text, (90, 200 + 30 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 1, 1)
+    turn = cv2.getRotationMatrix2D((250, 250), angle, 1.0)
+    strokes = cv2.warpAffine(mask, turn, (500, 500), flags=cv2.INTER_NEAREST)
+    quad, degrees = level_quad(strokes, _blob(strokes), pad=16)
+    assert abs(degrees + angle) < 3  # y down: anticlockwise on screen is negative
+    along = quad[1] - quad[0]
+    assert abs(np.degrees(np.arctan2(along[1], along[0])) + angle) < 3
+    points = cv2.findNonZero(strokes).reshape(-1, 2)
+    assert all(cv2.pointPolygonTest(quad, (float(x), float(y)), False) > 0 for x, y in points)
