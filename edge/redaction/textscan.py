@@ -794,11 +794,9 @@ class TextScanner:
         return self.slant_min <= region.slant <= 90 - self.slant_min
 
     def _steep(self, region: Region) -> bool:
-        """A blob of several lines (thicker than two small ones) at 25-65 degrees."""
-        return (
-            25 <= region.slant <= 65
-            and 2 * self.small_text < region.thickness <= 20 * self.small_text
-        )
+        """A blob at 25-65 degrees that is no slanted line: a paragraph, or a
+        short line (a date, a word) that upright runs into its neighbours."""
+        return 25 <= region.slant <= 65 and region.thickness <= 20 * self.small_text
 
     def _small_line(self, region: Region) -> bool:
         return region.thickness < self.small_text and region.elongated(2.5)
@@ -858,8 +856,8 @@ class TextScanner:
                 along.append(region)
                 continue
             if self._steep(region):
-                # a paragraph at 30-60 degrees: the detector finds only pieces
-                # of its lines upright, but whole lines turned level
+                # text at 30-60 degrees: upright, the detector finds only pieces
+                # of a paragraph's lines, but whole lines turned level
                 quad, degrees = level_quad(strokes, region, self.small_text)
                 if 30 <= abs(degrees) <= 60:
                     level.append(Tile.onto(quad, 1.0))
