@@ -773,12 +773,11 @@ class TextScanner:
         them, and detected in one mosaic; the lines found are read. Returns
         each band where text was found (its quad in the frame) with the lines
         read there (maybe none: text that cannot be read)."""
-        bands = [
-            band
-            for chip in find_chips(bgr)
-            if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in chip.bands())
-            for band in chip.bands()
-        ]
+        bands = []
+        for chip in find_chips(bgr):
+            four = chip.bands()
+            if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in four):
+                bands += four
         tiles, found = self.detect_tiles(
             bgr, [Tile.onto(q, chip_px / across) for q, across in bands]
         )
@@ -828,7 +827,7 @@ class TextScanner:
             _pad(cv2.boundingRect(np.round(b).astype(np.int32)), 8, width, height) for b in blocks
         ]
         along = []  # lines cut out along their own direction
-        level = []  # paragraphs at a steep slant, turned level
+        level = []  # text at 30-60 degrees, turned level
         candidates, strokes = small_text_regions(bgr)
         for region in candidates:
             x, y, w, h = region.rect
