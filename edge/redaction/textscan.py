@@ -129,6 +129,17 @@ def text_slant(xs: np.ndarray, ys: np.ndarray, step: float = 4.0) -> float:
     return best(np.arange(coarse - step + 1, coarse + step))
 
 
+def _blob_slant(strokes: np.ndarray, region: Region) -> tuple[np.ndarray, np.ndarray, float]:
+    """A blob's stroke points (relative to its rectangle's corner) and the
+    direction of its lines (``text_slant``; 0 with fewer than 16 points)."""
+    x, y, w, h = region.rect
+    ys, xs = np.nonzero(strokes[y : y + h, x : x + w])
+    if len(xs) < 16:
+        return xs, ys, 0.0
+    every = max(1, len(xs) // 2000)  # the direction from a sample is as good
+    return xs, ys, text_slant(xs[::every], ys[::every])
+
+
 def split_lines(
     strokes: np.ndarray, region: Region, level: float = 0.3, min_fill: float = 0.35
 ) -> list[Region]:
@@ -137,12 +148,11 @@ def split_lines(
     (``text_slant``), bands of rows whose stroke count is at least ``level`` of
     the busiest row's, whose strokes fill ``min_fill`` of their rotated
     rectangle (digits fill 0.5-0.8 of theirs; wood grain and gravel mostly less)."""
-    x, y, w, h = region.rect
-    ys, xs = np.nonzero(strokes[y : y + h, x : x + w])
+    x, y = region.rect[:2]
+    xs, ys, degrees = _blob_slant(strokes, region)
     if len(xs) < 16:
         return []
-    every = max(1, len(xs) // 2000)  # the direction from a sample is as good
-    rows = _rows(xs, ys, text_slant(xs[::every], ys[::every]))[0]
+    rows = _rows(xs, ys, degrees)[0]
     # smoothed over a few rows: a straight edge (a chip's, a stripe's) is
     # dense but thin, a line of text less dense but thicker
     counts = np.convolve(np.bincount(rows), np.ones(5), mode="same")
@@ -162,10 +172,8 @@ def level_quad(strokes: np.ndarray, region: Region, pad: float) -> tuple[np.ndar
     """The rectangle around a blob's strokes whose sides run along and across
     its lines (``text_slant``), grown by ``pad``: corners tl, tr, br, bl in
     reading order, and the lines' direction (degrees, y down)."""
-    x, y, w, h = region.rect
-    ys, xs = np.nonzero(strokes[y : y + h, x : x + w])
-    every = max(1, len(xs) // 2000)
-    degrees = text_slant(xs[::every], ys[::every]) if len(xs) >= 16 else 0.0
+    x, y = region.rect[:2]
+    xs, ys, degrees = _blob_slant(strokes, region)
     t = np.radians(degrees)
     u, v = np.float32([np.cos(t), np.sin(t)]), np.float32([-np.sin(t), np.cos(t)])
     points = np.float32(np.c_[xs + x, ys + y]) if len(xs) else np.float32([[x, y]])
@@ -173,6 +181,11 @@ def level_quad(strokes: np.ndarray, region: Region, pad: float) -> tuple[np.ndar
     a0, a1, b0, b1 = a.min() - pad, a.max() + pad, b.min() - pad, b.max() + pad
     quad = np.stack([u * a0 + v * b0, u * a1 + v * b0, u * a1 + v * b1, u * a0 + v * b1])
     return quad.astype(np.float32), degrees
+
+
+def _tightened(bgr: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
+    """Each quad shrunk to its ink bands (``tighten``): its lines, or its blocks."""
+    return [band for quad in quads for part in tighten(bgr, quad) for band in part]
 
 
 def join_lines(regions: list[Region]) -> list[tuple[tuple, float]]:
@@ -708,9 +721,7 @@ class TextScanner:
         fine = self._fine(bgr, lines, blocks)
         # a block the fine pass split into lines is replaced by them; else kept whole
         kept = [b for b in blocks if not any(_inside(q.mean(axis=0), b) for q in fine)]
-        return dedupe(
-            lines + kept + [band for q in fine for part in tighten(bgr, q) for band in part]
-        )
+        return dedupe(lines + kept + _tightened(bgr, fine))
 
     def scan(self, bgr: np.ndarray, min_digits: int = MIN_DIGITS) -> list[TextLine]:
         """Read the lines that could hold something sensitive.
@@ -783,9 +794,9 @@ class TextScanner:
         )
         quads: dict[int, list[np.ndarray]] = {}
         for k, quad in found:
-            quads.setdefault(k, []).extend(b for part in tighten(bgr, quad) for b in part)
+            quads.setdefault(k, []).append(quad)
         return [
-            (bands[k][0], read_lines(self.recognizer, bgr, dedupe(qs)))
+            (bands[k][0], read_lines(self.recognizer, bgr, dedupe(_tightened(bgr, qs))))
             for k, qs in sorted(quads.items())
         ]
 
@@ -827,7 +838,7 @@ class TextScanner:
             _pad(cv2.boundingRect(np.round(b).astype(np.int32)), 8, width, height) for b in blocks
         ]
         along = []  # lines cut out along their own direction
-        level = []  # text at 30-60 degrees, turned level
+        steep = []  # text at 30-60 degrees, turned level
         candidates, strokes = small_text_regions(bgr)
         for region in candidates:
             x, y, w, h = region.rect
@@ -859,12 +870,12 @@ class TextScanner:
                 # of a paragraph's lines, but whole lines turned level
                 quad, degrees = level_quad(strokes, region, self.small_text)
                 if 30 <= abs(degrees) <= 60:
-                    level.append(Tile.onto(quad, 1.0))
+                    steep.append(Tile.onto(quad, 1.0))
                     continue
             # padded by its thickness for context, but no more than a line's
             pad = int(min(max(8, min(w, h)), 2 * self.small_text))
             rects.append(_pad(region.rect, pad, width, height))
-        tiles = level
+        tiles = steep
         for box, thick in join_lines(along):
             tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
             level = tile.cut(bgr)
