@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 from edge.frames import Label
@@ -197,7 +198,8 @@ class SensitiveTextDetector:
         done = [d.polygon for d in found if d.label == Label.CARD_NUMBER]
         out = []
         for band, lines in self.scanner.read_card_bands(bgr, done):
-            more = self.apply(lines)
+            # the band's lines may be some the first pass read: report each finding once
+            more = [d for d in self.apply(lines) if not _reported(d, found)]
             out += more
             if (
                 self.rules.unreadable_band
@@ -293,6 +295,21 @@ class SensitiveTextDetector:
 
     def _det(self, label: Label, poly: np.ndarray, conf: float, signals) -> Detection:  # noqa: ANN001
         return Detection(label, poly, round(float(min(conf, 1.0)), 3), tuple(signals), self.version)
+
+
+def _reported(det: Detection, found: Sequence[Detection], share: float = 0.9) -> bool:
+    """Whether ``det`` is personal text already found: ``share`` of its polygon
+    under a finding of its kind. A card number is never dropped: the fills
+    differ by a little, and that little may hold a digit."""
+    if det.label == Label.CARD_NUMBER:
+        return False
+    mine = det.polygon.astype(np.float32)
+    area = abs(cv2.contourArea(mine))
+    return any(
+        d.label == det.label
+        and cv2.intersectConvexConvex(mine, d.polygon.astype(np.float32))[0] >= share * area
+        for d in found
+    )
 
 
 # --- faces -----------------------------------------------------------------------------

@@ -131,6 +131,24 @@ def test_a_line_read_twice_is_not_joined_with_itself():
     assert rules.apply([date, again, after]) == []
 
 
+def test_a_line_read_again_beside_a_chip_is_reported_once():
+    # the chip's band held an e-mail line the first pass had read: one finding,
+    # not two; a card number read there is always kept
+    mail = TextLine(_quad([300, 200], [520, 200], [520, 222], [300, 222]), "jo@example.org", 0.95)
+    again = replace(mail, quad=mail.quad + np.float32([1, 1]))
+    card = TextLine(
+        _quad([300, 300], [560, 300], [560, 324], [300, 324]), "4111 1111 1111 1111", 0.9
+    )
+    band = _quad([290, 190], [600, 190], [600, 330], [290, 330])
+    scanner = SimpleNamespace(
+        version="fixed-reads",
+        scan=lambda bgr, min_digits: [mail],
+        read_card_bands=lambda bgr, done: [(band, [again, card])],
+    )
+    found = SensitiveTextDetector(scanner, TextRules()).detect(np.zeros((720, 1280, 3), np.uint8))
+    assert sorted(d.label.value for d in found) == ["card_number", "email"]
+
+
 def test_packed_tiles_never_overlap_and_fit_the_width():
     rng = np.random.default_rng(1)
     shift = np.float32([[1, 0, 0], [0, 1, 0]])
