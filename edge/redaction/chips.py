@@ -25,9 +25,13 @@ import numpy as np
 GOLD_LOW, GOLD_HIGH = (17, 80, 110), (32, 230, 255)
 
 # The number's band in chip units, from the chip's centre: along the card's
-# length (the chip's side that way) and across it, downwards.
+# length (the chip's side that way) and across it, downwards. On an ID-1 card
+# the embossed number lies about 0.9-1.4 chip heights below the chip's centre;
+# printed ones sit higher, their top row level with the chip's lower edge. The
+# band reaches past both with a margin: the detector misses text at the edge
+# of what it is shown.
 ALONG = (-1.0, 6.3)
-ACROSS = (0.5, 2.0)
+ACROSS = (0.2, 2.3)
 
 
 @dataclass(frozen=True)

@@ -551,7 +551,10 @@ def quiet_margins(level: np.ndarray, ratio: float = 1.8) -> bool:
     )
 
 
-def pack(tiles: list[Tile], width: int, gap: int = 8) -> tuple[list[Tile], int, int]:
+_GAP = 8  # px of grey between tiles in a mosaic, and round its edge
+
+
+def pack(tiles: list[Tile], width: int, gap: int = _GAP) -> tuple[list[Tile], int, int]:
     """Pack tiles into a mosaic ``width`` px wide, tallest first, each where its
     top edge ends lowest (skyline, bottom-left): the detector's time goes with
     the mosaic's area, filler included. Tiles are ``gap`` px apart."""
@@ -776,25 +779,28 @@ class TextScanner:
         return out
 
     def read_card_bands(
-        self, bgr: np.ndarray, done: list[np.ndarray], chip_px: float = 36.0
+        self, bgr: np.ndarray, done: list[np.ndarray], chip_px: tuple[float, ...] = (36.0, 54.0)
     ) -> list[tuple[np.ndarray, list[TextLine]]]:
         """A closer look where a card's number must be: for each chip in the frame
         whose bands hold none of ``done`` (polygons of numbers already found),
-        its four bands are cut level, zoomed so the chip is ``chip_px`` across
-        them, and detected in one mosaic; the lines found are read. Returns
-        each band where text was found (its quad in the frame) with the lines
-        read there (maybe none: text that cannot be read)."""
+        its four bands are cut level, zoomed so the chip is each of ``chip_px``
+        across them, and detected in one mosaic; the lines found in a band at
+        any zoom are read. Returns each band where text was found (its quad in
+        the frame) with the lines read there (maybe none: text that cannot be
+        read). The detector finds small blurred digits at one zoom and not at
+        a neighbouring one, which differs from card to card: two zooms miss
+        fewer than either."""
         bands = []
         for chip in find_chips(bgr):
             four = chip.bands()
             if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in four):
                 bands += four
         tiles, found = self.detect_tiles(
-            bgr, [Tile.onto(q, chip_px / across) for q, across in bands]
+            bgr, [Tile.onto(q, px / across) for q, across in bands for px in chip_px]
         )
         quads: dict[int, list[np.ndarray]] = {}
         for k, quad in found:
-            quads.setdefault(k, []).append(quad)
+            quads.setdefault(k // len(chip_px), []).append(quad)
         return [
             (bands[k][0], read_lines(self.recognizer, bgr, dedupe(_tightened(bgr, qs))))
             for k, qs in sorted(quads.items())
@@ -908,10 +914,15 @@ class TextScanner:
         coordinates, each with the index of its tile."""
         if not tiles:
             return [], []
-        tiles, mw, mh = pack(tiles, self.mosaic_width)
+        tiles, mw, mh = pack(tiles, self.mosaic_width, _GAP)
+        # a margin all round, as between tiles: text touching the image's edge
+        # is often not found at all (a card's number cut level, its top row
+        # at the tile's edge: probability 0.00 at the mosaic's edge, 1.00 inset)
+        tiles = [t.placed((t.at[0] + _GAP, t.at[1] + _GAP)) for t in tiles]
         # whole multiples of 32, the network's stride: any other size is resized,
         # and a resize by 0.99 is enough to lose small text
-        mosaic = np.full((-(-mh // 32) * 32, -(-mw // 32) * 32, 3), 127, np.uint8)
+        mh, mw = -(-(mh + 2 * _GAP) // 32) * 32, -(-(mw + 2 * _GAP) // 32) * 32
+        mosaic = np.full((mh, mw, 3), 127, np.uint8)
         for t in tiles:
             (ax, ay), (tw, th) = t.at, t.size
             mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr)

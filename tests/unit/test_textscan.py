@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.scenes import make_scene
 from edge.redaction.detectors import SensitiveTextDetector, TextRules
 from edge.redaction.ocr import TextLine, chain_lines, tighten
 from edge.redaction.textscan import (
@@ -147,6 +148,17 @@ def test_a_line_read_again_beside_a_chip_is_reported_once():
     )
     found = SensitiveTextDetector(scanner, TextRules()).detect(np.zeros((720, 1280, 3), np.uint8))
     assert sorted(d.label.value for d in found) == ["card_number", "email"]
+
+
+@pytest.mark.parametrize(("seed", "index"), [(1017, 1), (1255, 0), (2825, 0)])
+def test_a_number_cut_tight_is_found_in_the_mosaic(redactor, seed, index):
+    # benchmark numbers (small, blurred, faint) cut level with their ink at the
+    # tile's edge: at the mosaic's own edge the detector found none of them
+    scanner = redactor.detectors[0].scanner
+    scene = make_scene(seed)
+    tile = Tile.onto(scene.numbers[index].quad.astype(np.float32), 1.0)
+    _, found = scanner.detect_tiles(scene.image, [tile])
+    assert found
 
 
 def test_packed_tiles_never_overlap_and_fit_the_width():
