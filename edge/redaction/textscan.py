@@ -598,10 +598,13 @@ def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
     )
 
 
-def dedupe(quads: list[np.ndarray], overlap: float = 0.5) -> list[np.ndarray]:
-    """Drop a quad mostly inside a larger one of about its height (the same line
-    found by both passes); reading it twice would join the line with itself
-    into a longer number. A line inside a block of several lines is kept."""
+def dedupe(quads: list[np.ndarray], overlap: float = 0.8) -> list[np.ndarray]:
+    """Drop a quad mostly inside (``overlap`` of its area) a larger one of about
+    its height (the same line found by both passes); reading it twice would
+    join the line with itself into a longer number. A line inside a block of
+    several lines is kept, and so is a thin line that runs on well past a
+    thicker piece of it (a whole number beside its first half, found taller):
+    dropped, the rest of the number would go unread."""
     areas = [abs(cv2.contourArea(q)) for q in quads]
     heights = [min(quad_size(q)) for q in quads]
     order = sorted(range(len(quads)), key=lambda k: -areas[k])

@@ -118,6 +118,19 @@ def test_a_number_split_by_a_finger_is_one_chain_though_a_short_group_sits_level
         assert any(cv2.pointPolygonTest(p, centre, False) >= 0 for p in covers)
 
 
+def test_a_whole_line_beside_a_taller_piece_of_it_is_kept():
+    # benchmark scene 1109: the fine pass found the whole number (97 x 12 px)
+    # and, taller, its first two thirds (72 x 18 px), which is larger; the
+    # whole line was dropped as a repeat, and the rest of the number not read
+    whole = _quad([90, 462], [180, 498], [176, 508], [86, 473])
+    piece = _quad([86, 459], [154, 482], [149, 499], [81, 476])
+    kept = [q.tobytes() for q in dedupe([whole, piece])]
+    assert whole.tobytes() in kept
+    # a repeat of the same stretch is still dropped
+    again = whole + np.float32([1, 1])
+    assert len(dedupe([whole, again])) == 1
+
+
 def test_a_line_read_twice_is_not_joined_with_itself():
     # both passes found one date, offset too far for dedupe to drop a repeat:
     # joined, "02/07/2023 02/07/2023" would read as a 16-digit card number
