@@ -10,7 +10,7 @@ from edge.onnx import create_session
 from edge.redaction import RedactionPolicy, Redactor, calibration
 from edge.redaction.detectors import FaceDetector, SensitiveTextDetector, TextRules
 from edge.redaction.faces import CenterFaceDetector, dynamic_centerface
-from edge.redaction.ocr import TextDetector, TextRecognizer
+from edge.redaction.ocr import TextDetector, TextOrientation, TextRecognizer
 from edge.redaction.pii import PiiKind
 from edge.redaction.textscan import TextScanner
 from edge.runtime import EdgeRuntime
@@ -37,7 +37,13 @@ def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
     """The text cascade on the bundled PP-OCRv4 weights."""
     return TextScanner(
         TextDetector(onnx_model(Role.OCR_DET, models, config), threads=models.threads),
-        TextRecognizer(onnx_model(Role.OCR_REC, models, config), threads=models.threads),
+        TextRecognizer(
+            onnx_model(Role.OCR_REC, models, config),
+            threads=models.threads,
+            orientation=TextOrientation(
+                resolve_file(Role.OCR_CLS, **models.where()), threads=models.threads
+            ),
+        ),
         coarse_side=config.coarse_side,
         fine=config.fine_pass,
     )

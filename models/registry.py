@@ -27,6 +27,7 @@ from edge.errors import ConfigError, ModelMissingError
 class Role(StrEnum):
     OCR_DET = "ocr_det"
     OCR_REC = "ocr_rec"
+    OCR_CLS = "ocr_cls"
     FACE = "face"
     VAD = "vad"
     ASR = "asr"
@@ -92,6 +93,21 @@ _BUNDLED: dict[Role, ModelSpec] = {
             WeightFile(
                 "ch_PP-OCRv4_rec_infer.onnx",
                 "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b",
+            ),
+        ),
+        "pip install --no-deps rapidocr-onnxruntime==1.4.4",
+    ),
+    Role.OCR_CLS: ModelSpec(
+        Role.OCR_CLS,
+        "PP-OCR text direction classifier (mobile v2.0)",
+        "package",
+        "rapidocr_onnxruntime:models",
+        _ORT,
+        "Apache-2.0",
+        (
+            WeightFile(
+                "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+                "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
             ),
         ),
         "pip install --no-deps rapidocr-onnxruntime==1.4.4",

@@ -239,15 +239,66 @@ def _rec_width(crop: np.ndarray, height: int, max_width: int) -> int:
     return min(max_width, max(16, int(math.ceil(height * w / max(h, 1)))))
 
 
+class TextOrientation:
+    """PP-OCR's direction classifier (mobile v2.0, shipped beside the v4
+    models): how likely a line's crop is upside down. A card lying the other
+    way up reads as "TTTT TTTT" at a score of about 0.55; turned round, as
+    its number."""
+
+    version = "ppocr-cls-v2"
+    height, width = 48, 192
+
+    def __init__(self, model: Path | bytes, threads: int = 2, batch: int = 8):
+        self.session = create_session(model, threads=threads)
+        self.input_name = self.session.get_inputs()[0].name
+        self.batch = batch
+
+    @classmethod
+    def tensor(cls, crops: Sequence[np.ndarray]) -> np.ndarray:
+        """Each crop at height 48 and at most 192 wide (its start, when longer),
+        padded with zeros on the right."""
+        batch = np.zeros((len(crops), 3, cls.height, cls.width), np.float32)
+        for row, crop in enumerate(crops):
+            width = _rec_width(crop, cls.height, cls.width)
+            img = cv2.resize(crop, (width, cls.height), interpolation=cv2.INTER_CUBIC)
+            batch[row, :, :, :width] = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(
+                2, 0, 1
+            )
+        return batch
+
+    def upside_down(self, crops: Sequence[np.ndarray]) -> list[float]:
+        """For each crop, the probability that it is turned 180 degrees."""
+        out: list[float] = []
+        for k in range(0, len(crops), self.batch):
+            probs = self.session.run(
+                None, {self.input_name: self.tensor(crops[k : k + self.batch])}
+            )
+            out += [float(p) for p in probs[0][:, 1]]
+        return out
+
+
 class TextRecognizer:
-    """PP-OCRv4 CTC recogniser: crops of lines in, (text, score) out, batched by width."""
+    """PP-OCRv4 CTC recogniser: crops of lines in, (text, score) out, batched by width.
+
+    With an ``orientation`` classifier, ``read_each`` also reads turned round
+    the lines that read poorly and that it takes for upside down."""
 
     version = "ppocrv4-rec"
     height = 48
 
-    def __init__(self, model: Path, threads: int = 2, batch: int = 8, max_width: int = 1600):
+    def __init__(
+        self,
+        model: Path | bytes,
+        threads: int = 2,
+        batch: int = 8,
+        max_width: int = 1600,
+        orientation: TextOrientation | None = None,
+    ):
         self.session = create_session(model, threads=threads)
         self.version = model_version(self.session, self.version)
+        self.orientation = orientation
+        if orientation is not None:
+            self.version += f"+{orientation.version}"
         self.input_name = self.session.get_inputs()[0].name
         meta = self.session.get_modelmeta().custom_metadata_map
         self.charset = ["<blank>", *meta["character"].splitlines(), " "]
@@ -339,22 +390,40 @@ def read_lines(
 
 
 def read_each(
-    recognizer: TextRecognizer, bgr: np.ndarray, quads: Sequence[np.ndarray]
+    recognizer: TextRecognizer,
+    bgr: np.ndarray,
+    quads: Sequence[np.ndarray],
+    poor: float = 0.9,
+    turned: float = 0.5,
 ) -> list[TextLine | None]:
     """Each quad's reading, in order (None where nothing was read). Steep lines
-    are read both ways up and the better read is kept."""
-    crops, owners = [], []
+    are read both ways up and the better read is kept. Any other line that
+    reads with a score under ``poor`` and that the recogniser's orientation
+    classifier, if it has one, takes for upside down (``turned``) is read
+    turned round too, and that read kept if its score is higher."""
+    crops, owners, single = [], [], []
     for k, quad in enumerate(quads):
         crop = crop_line(bgr, quad)
         crops.append(crop)
         owners.append((k, False))
-        if is_tall(quad):  # read a quarter turn round: it may be upside down
+        if is_tall(quad) or runs_steep(quad):  # it may be upside down
             crops.append(np.ascontiguousarray(crop[::-1, ::-1]))
             owners.append((k, True))
+        else:
+            single.append(len(crops) - 1)
     best: dict[int, tuple[Reading, bool]] = {}
     for (k, flipped), reading in zip(owners, recognizer.recognize(crops), strict=True):
         if k not in best or _better(reading, best[k][0]):
             best[k] = (reading, flipped)
+    if recognizer.orientation is not None:
+        poorly = [i for i in single if best[owners[i][0]][0].score < poor]
+        likely = recognizer.orientation.upside_down([crops[i] for i in poorly])
+        again = [i for i, p in zip(poorly, likely, strict=True) if p >= turned]
+        flips = [np.ascontiguousarray(crops[i][::-1, ::-1]) for i in again]
+        for i, reading in zip(again, recognizer.recognize(flips), strict=True):
+            k = owners[i][0]
+            if reading.score > best[k][0].score:  # read with more confidence turned round
+                best[k] = (reading, True)
     out: list[TextLine | None] = [None] * len(quads)
     for k, (reading, flipped) in best.items():
         if reading.text:
@@ -368,11 +437,21 @@ def is_tall(quad: np.ndarray) -> bool:
     return max(int(round(height)), 1) >= 1.5 * max(int(round(width)), 1)
 
 
+def runs_steep(quad: np.ndarray) -> bool:
+    """Whether a quad that is not tall still runs more than 45 degrees off level
+    from its first corner to its second: a line at 60-85 degrees, longer than
+    tall, whose corners by x put its start at the bottom. It reads one way up
+    as well as the other."""
+    dx, dy = quad[1] - quad[0]
+    return abs(float(dy)) > abs(float(dx))
+
+
 def reading_order(quad: np.ndarray, flipped: bool = False) -> np.ndarray:
     """A detector quad's corners in reading order. A tall quad is read a quarter
-    turn round: down its right edge, or up its left edge when ``flipped``."""
+    turn round: down its right edge, or up its left edge when ``flipped``; any
+    other, from its first corner, or from its third when ``flipped``."""
     if not is_tall(quad):
-        return quad
+        return quad[[2, 3, 0, 1]] if flipped else quad
     return quad[[3, 0, 1, 2]] if flipped else quad[[1, 2, 3, 0]]
 
 

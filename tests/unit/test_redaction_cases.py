@@ -33,6 +33,26 @@ def test_a_card_turned_a_quarter_turn_is_redacted(redactor, strong_reader):
     assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
 
 
+@pytest.mark.parametrize("angle", [180, 150, 115])
+def test_a_receipt_the_other_way_up_is_redacted(redactor, strong_reader, angle):
+    # read as it lies, its card number is "TTTT TTTT ..." at a score of about
+    # 0.55; a line that reads poorly and looks upside down is read turned round
+    # too, and the better reading kept (a card has its chip to go by; a
+    # receipt has nothing else)
+    upright = _paper(["Paid with 4111 1111 1111 1111", "Total $45.99"])
+    turn = cv2.getRotationMatrix2D((640, 360), angle, 1.0)
+    back = cv2.getRotationMatrix2D((640, 360), -angle, 1.0)
+    scene = cv2.warpAffine(upright, turn, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    # the judge reads the way up it knows: turned back
+    assert "4111111111111111" in readable_digit_runs(
+        strong_reader, cv2.warpAffine(scene, back, (1280, 720))
+    )
+    out = redactor.redact(raw(scene))
+    assert out.report.count(Label.CARD_NUMBER) >= 1
+    sent = cv2.warpAffine(decode(out.jpeg), back, (1280, 720))
+    assert readable_digit_runs(strong_reader, sent) == []
+
+
 def test_a_small_card_is_redacted(redactor, strong_reader):
     scene = table()
     draw_card(scene, 600, 400, 190, "4111111111111111")
@@ -157,6 +177,9 @@ LEAKED = [
     pytest.param(2732, 0, id="number-at-the-mosaic-edge-2732"),
     pytest.param(2778, 0, id="number-at-the-mosaic-edge-2778"),
     pytest.param(2825, 0, id="number-at-the-mosaic-edge-2825"),
+    # a paper at 84 degrees whose line's corners put its start at the bottom:
+    # read one way only, upside down
+    pytest.param(2660, 1, id="steep-line-read-upside-down-2660"),
     # a receipt at 40-45 degrees: upright, the detector finds only pieces of
     # its lines ('0-0426-' of '4809-0426-7613-4486'); turned level, whole lines
     pytest.param(2005, 1, id="paragraph-at-45-degrees-2005"),
