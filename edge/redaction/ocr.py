@@ -439,7 +439,7 @@ def is_tall(quad: np.ndarray) -> bool:
 
 def runs_steep(quad: np.ndarray) -> bool:
     """Whether a quad that is not tall still runs more than 45 degrees off level
-    from its first corner to its second: a line at 60-85 degrees, longer than
+    from its first corner to its second: a line at 45-90 degrees, longer than
     tall, whose corners by x put its start at the bottom. It reads one way up
     as well as the other."""
     dx, dy = quad[1] - quad[0]

@@ -917,7 +917,7 @@ class TextScanner:
         coordinates, each with the index of its tile."""
         if not tiles:
             return [], []
-        tiles, mw, mh = pack(tiles, self.mosaic_width, _GAP)
+        tiles, mw, mh = pack(tiles, self.mosaic_width)
         # a margin all round, as between tiles: text touching the image's edge
         # is often not found at all (a card's number cut level, its top row
         # at the tile's edge: probability 0.00 at the mosaic's edge, 1.00 inset)
