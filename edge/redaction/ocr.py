@@ -396,17 +396,22 @@ def read_each(
     poor: float = 0.9,
     turned: float = 0.5,
 ) -> list[TextLine | None]:
-    """Each quad's reading, in order (None where nothing was read). Steep lines
-    are read both ways up and the better read is kept. Any other line that
-    reads with a score under ``poor`` and that the recogniser's orientation
-    classifier, if it has one, takes for upside down (``turned``) is read
-    turned round too, and that read kept if its score is higher."""
+    """Each quad's reading, in order (None where nothing was read). Tall lines,
+    and steep ones where the recogniser has no orientation classifier, are
+    read both ways up and the better read is kept. Any other line that reads
+    with a score under ``poor`` and that the classifier takes for upside down
+    (``turned``) is read turned round too, and that read kept if its score is
+    higher: a receipt lying the other way up, or a steep line whose corners
+    by x put its start at the bottom."""
     crops, owners, single = [], [], []
     for k, quad in enumerate(quads):
         crop = crop_line(bgr, quad)
         crops.append(crop)
         owners.append((k, False))
-        if is_tall(quad) or runs_steep(quad):  # it may be upside down
+        # a tall line may be either way round; so may a steep one, which the
+        # direction classifier decides where there is one (read twice, the
+        # steep lines cost 5 % more recognition)
+        if is_tall(quad) or (runs_steep(quad) and recognizer.orientation is None):
             crops.append(np.ascontiguousarray(crop[::-1, ::-1]))
             owners.append((k, True))
         else:
