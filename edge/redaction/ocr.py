@@ -239,6 +239,20 @@ def _rec_width(crop: np.ndarray, height: int, max_width: int) -> int:
     return min(max_width, max(16, int(math.ceil(height * w / max(h, 1)))))
 
 
+def _line_batch(
+    crops: Sequence[np.ndarray], height: int, max_width: int, pad_to: int | None = None
+) -> np.ndarray:
+    """Crops of lines as one network input: each resized to ``height`` (its
+    width in proportion, at most ``max_width``), scaled to [-1, 1], and padded
+    with zeros on the right to the widest, or to ``pad_to``."""
+    widths = [_rec_width(c, height, max_width) for c in crops]
+    batch = np.zeros((len(crops), 3, height, pad_to or max(widths)), np.float32)
+    for row, (crop, width) in enumerate(zip(crops, widths, strict=True)):
+        img = cv2.resize(crop, (width, height), interpolation=cv2.INTER_CUBIC)
+        batch[row, :, :, :width] = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)
+    return batch
+
+
 class TextOrientation:
     """PP-OCR's direction classifier (mobile v2.0, shipped beside the v4
     models): how likely a line's crop is upside down. A card lying the other
@@ -255,16 +269,8 @@ class TextOrientation:
 
     @classmethod
     def tensor(cls, crops: Sequence[np.ndarray]) -> np.ndarray:
-        """Each crop at height 48 and at most 192 wide (its start, when longer),
-        padded with zeros on the right."""
-        batch = np.zeros((len(crops), 3, cls.height, cls.width), np.float32)
-        for row, crop in enumerate(crops):
-            width = _rec_width(crop, cls.height, cls.width)
-            img = cv2.resize(crop, (width, cls.height), interpolation=cv2.INTER_CUBIC)
-            batch[row, :, :, :width] = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(
-                2, 0, 1
-            )
-        return batch
+        """Each crop at height 48, squeezed to at most 192 wide, padded to 192."""
+        return _line_batch(crops, cls.height, cls.width, pad_to=cls.width)
 
     def upside_down(self, crops: Sequence[np.ndarray]) -> list[float]:
         """For each crop, the probability that it is turned 180 degrees."""
@@ -311,14 +317,7 @@ class TextRecognizer:
     @classmethod
     def tensor(cls, crops: Sequence[np.ndarray], max_width: int = 1600) -> np.ndarray:
         """One batch for the network: each crop at height 48, padded to the widest."""
-        widths = [_rec_width(c, cls.height, max_width) for c in crops]
-        batch = np.zeros((len(crops), 3, cls.height, max(widths)), np.float32)
-        for row, (crop, width) in enumerate(zip(crops, widths, strict=True)):
-            img = cv2.resize(crop, (width, cls.height), interpolation=cv2.INTER_CUBIC)
-            batch[row, :, :, :width] = (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(
-                2, 0, 1
-            )
-        return batch
+        return _line_batch(crops, cls.height, max_width)
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
         all_widths = [self._width(crop) for crop in crops]

@@ -14,7 +14,8 @@
    blurred 7-10 px digits at a slant are missed by the detector even turned
    level and zoomed.
 3. **Read**: each line is cropped from the full-resolution frame, rectified
-   and recognised (steep lines both ways up).
+   and recognised (tall lines both ways up; a line that reads poorly and
+   looks upside down to the direction classifier turned round too).
 4. **Read again, longer**: a line whose digit run reaches its end short of
    ``min_digits`` (the caller's long-number rule) is lengthened and re-read,
    because the detector often cuts a small or slanted number short; where the
