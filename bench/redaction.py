@@ -279,6 +279,7 @@ def run_video(redactor, judge: Judge, args: argparse.Namespace) -> dict:  # noqa
         "p95_ms": pct(times, 95),
         "first_frame_ms": times[0],
         "full_checks": stream.full_checks,
+        "partial_checks": stream.partial_checks,
         "numbers_checked": checked,
         "leaks": leaks,
     }

@@ -28,7 +28,7 @@ from edge.redaction.cards import find_digit_runs
 from edge.redaction.faces import CenterFaceDetector, FaceBox
 from edge.redaction.ocr import TextLine, chain_lines
 from edge.redaction.pii import ALL_PII, PiiKind, find_pii
-from edge.redaction.textscan import TextScanner
+from edge.redaction.textscan import Rect, TextScanner
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,7 +46,9 @@ class Detector(Protocol):
     name: str
     version: str
 
-    def detect(self, bgr: np.ndarray) -> list[Detection]: ...
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        """What is in ``bgr``; with ``windows``, at least everything that touches them."""
+        ...
 
 
 # --- geometry --------------------------------------------------------------------------
@@ -186,11 +188,13 @@ class SensitiveTextDetector:
         self.rules = rules or TextRules()
         self.version = f"text-rules/2+{scanner.version}"
 
-    def detect(self, bgr: np.ndarray) -> list[Detection]:
-        found = self.apply(self.scanner.scan(bgr, self.rules.min_digits))
-        return found + self.unread_cards(bgr, found)
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        found = self.apply(self.scanner.scan(bgr, self.rules.min_digits, windows))
+        return found + self.unread_cards(bgr, found, windows)
 
-    def unread_cards(self, bgr: np.ndarray, found: list[Detection]) -> list[Detection]:
+    def unread_cards(
+        self, bgr: np.ndarray, found: list[Detection], windows: list[Rect] | None = None
+    ) -> list[Detection]:
         """Cards whose number was not found, by their chips: each band where a
         number could be, looked at closer. What reads there goes through the
         rules; a band with text that reads as no number and not as words
@@ -198,7 +202,7 @@ class SensitiveTextDetector:
         masks what cannot be read (``unreadable_band``)."""
         done = [d.polygon for d in found if d.label == Label.CARD_NUMBER]
         out = []
-        for band, lines in self.scanner.read_card_bands(bgr, done):
+        for band, lines in self.scanner.read_card_bands(bgr, done, windows=windows):
             # the band's lines may be some the first pass read: report each finding once
             more = [d for d in self.apply(lines) if not _reported(d, found)]
             out += more
@@ -326,7 +330,8 @@ class FaceDetector:
         self.model, self.margin = model, margin
         self.version = f"{model.version}@{model.input_width}"
 
-    def detect(self, bgr: np.ndarray) -> list[Detection]:
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        """Faces in the whole frame, whatever the windows: one may be as large as it."""
         h, w = bgr.shape[:2]
         return [self._det(b, w, h) for b in self.model.detect(bgr)]
 

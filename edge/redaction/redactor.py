@@ -22,6 +22,7 @@ import numpy as np
 from edge.errors import RedactionError
 from edge.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
 from edge.redaction.detectors import Detection, Detector
+from edge.redaction.textscan import Rect
 
 if TYPE_CHECKING:
     from edge.redaction.stream import RedactionStream
@@ -95,8 +96,11 @@ class Redactor:
         # threads start on first use
         self._pool = ThreadPoolExecutor(max(len(self.detectors), 1), thread_name_prefix="detect")
 
-    def find(self, bgr: np.ndarray) -> tuple[list[Detection], dict[str, float]]:
-        """Every detection in ``bgr`` and each detector's time, within the budget.
+    def find(
+        self, bgr: np.ndarray, windows: list[Rect] | None = None
+    ) -> tuple[list[Detection], dict[str, float]]:
+        """Every detection in ``bgr`` (with ``windows``, at least every one that
+        touches them) and each detector's time, within the budget.
 
         The detectors run side by side: their runtimes use two cores poorly one
         at a time (single-threaded steps, small convolutions), so the faces come
@@ -109,7 +113,7 @@ class Redactor:
             if given_up.is_set():  # the frame was already withheld: skip stale work
                 return [], 0.0
             t0 = time.perf_counter()
-            found = detector.detect(bgr)
+            found = detector.detect(bgr, windows)
             return found, (time.perf_counter() - t0) * 1e3
 
         futures = [self._pool.submit(timed, d) for d in self.detectors]

@@ -1,8 +1,8 @@
-"""Consecutive frames of one camera: reuse the last full check while the view only pans.
+"""Consecutive frames of one camera: reuse the last check while the view only pans.
 
 A full check (every detector on the whole frame) is what :meth:`Redactor.redact`
 does for one image. Between full checks of a slowly changing view, a frame is
-compared with the last fully checked one (the *reference*):
+compared with the last checked one (the *reference*):
 
 1. the camera's shift is estimated by phase correlation on small grey images;
 2. the reference, moved by that shift, is compared cell by cell with the frame;
@@ -10,9 +10,13 @@ compared with the last fully checked one (the *reference*):
    the shift could not be estimated, the frame is fully checked;
 3. otherwise the reference's detections are moved by the shift (and grown a
    little) and reused, and the strip that came into view since the reference,
-   which nothing has checked, is masked until the next full check;
-4. a full check is forced when that strip is wider than ``max_exposed_px``,
-   and every ``full_every`` frames in any case.
+   which nothing has checked, is masked until it is checked;
+4. once that strip is wider than ``max_exposed_px``, the frame gets a partial
+   check: the text detector looks only at what touches the strip, each line
+   of text whole (a number that crosses into the strip is read from end to
+   end), faces are looked for in the whole frame (one may be as large as it),
+   and the reference's detections are moved; the frame becomes the reference;
+5. every ``full_every`` frames a full check is made in any case.
 
 Faces are held: a face that a check misses is still masked for ``face_hold``
 more frames (a face the model misses for a frame or two).
@@ -30,6 +34,7 @@ import numpy as np
 
 from edge.frames import Box, Label, RawImage, RedactedImage
 from edge.redaction.detectors import Detection
+from edge.redaction.textscan import Rect
 
 if TYPE_CHECKING:
     from edge.redaction.redactor import Redactor
@@ -68,7 +73,7 @@ class RedactionStream:
         self._text: list[Detection] = []  # the reference's non-face detections (its coordinates)
         self._faces: list[_Held] = []
         self._since_full = 0
-        self.full_checks = 0
+        self.full_checks = self.partial_checks = 0
 
     def redact(self, raw: RawImage, focus: Box | None = None) -> RedactedImage:
         try:
@@ -80,10 +85,12 @@ class RedactionStream:
             if self._ref is not None and key == self._ref_key:
                 shift = _phase_shift(self._ref, small, self.min_response)
             scale = region.w / _SMALL_WIDTH
-            if shift is not None and self._reusable(small, shift, shift * scale):
+            if shift is None or not self._unchanged(small, shift):
+                detections, timings = self._full_check(pixels, small, key, shift, scale)
+            elif float(np.abs(shift * scale).max()) <= self.max_exposed_px:
                 detections, timings = self._reuse(pixels, shift * scale, start)
             else:
-                detections, timings = self._full_check(pixels, small, key, shift, scale)
+                detections, timings = self._partial_check(pixels, small, shift * scale)
             return self.redactor.render(raw, region, pixels, detections, timings, start)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything
             self._ref = None  # the next frame is checked afresh
@@ -91,12 +98,11 @@ class RedactionStream:
 
     # --- the change test ----------------------------------------------------------------
 
-    def _reusable(self, small: np.ndarray, shift: np.ndarray, shift_px: np.ndarray) -> bool:
-        """Whether the frame is the reference moved by ``shift`` and nothing else."""
+    def _unchanged(self, small: np.ndarray, shift: np.ndarray) -> bool:
+        """Whether the frame is the reference moved by ``shift`` and nothing else
+        (and a full check is not due)."""
         if self._since_full + 1 >= self.full_every:
             return False
-        if float(np.abs(shift_px).max()) > self.max_exposed_px:
-            return False  # the unchecked strip is getting wide: check it all
         moved = cv2.warpAffine(
             self._ref,
             np.float32([[1, 0, shift[0]], [0, 1, shift[1]]]),
@@ -135,6 +141,27 @@ class RedactionStream:
         self.full_checks += 1
         return self._text + self._held_faces(self._camera), timings
 
+    def _partial_check(
+        self, pixels: np.ndarray, small: np.ndarray, shift: np.ndarray
+    ) -> tuple[list[Detection], dict[str, float]]:
+        """The strip that came into view is wider than ``max_exposed_px``: check
+        what touches it, each line of text whole, and faces in the whole frame;
+        what the reference found elsewhere is moved."""
+        height, width = pixels.shape[:2]
+        windows = _windows(shift, width, height, self.grow_px)
+        detections, timings = self.redactor.find(pixels, windows)
+        self._since_full += 1
+        self._camera = self._camera + shift
+        old = [replace(d, polygon=d.polygon + shift) for d in self._text]
+        old = [d for d in old if _in_view(d.polygon, width, height)]
+        new = [d for d in detections if d.label != Label.FACE]
+        self._text = old + new
+        self._hold_faces([d for d in detections if d.label == Label.FACE])
+        self._ref = small
+        self.partial_checks += 1
+        reused = [self._moved(d, np.zeros(2, np.float32)) for d in old]
+        return reused + new + self._held_faces(self._camera), timings
+
     def _reuse(
         self, pixels: np.ndarray, shift: np.ndarray, start: float
     ) -> tuple[list[Detection], dict[str, float]]:
@@ -153,7 +180,8 @@ class RedactionStream:
 
     def _moved(self, d: Detection, shift: np.ndarray) -> Detection:
         polygon = _grow(d.polygon + shift, self.grow_px)
-        return replace(d, polygon=polygon, signals=(*d.signals, "reused"))
+        signals = d.signals if "reused" in d.signals else (*d.signals, "reused")
+        return replace(d, polygon=polygon, signals=signals)
 
     # --- faces ----------------------------------------------------------------------------
 
@@ -211,6 +239,29 @@ def _unexposed(shift: np.ndarray, shape: tuple, margin: int) -> tuple[int, int, 
 
 def _exposed_strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[Detection]:
     """The strips that came into view since the reference: not checked, so masked."""
+    return [
+        Detection(
+            Label.UNCHECKED,
+            np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]),
+            1.0,
+            ("came_into_view",),
+            "stream",
+        )
+        for x0, y0, x1, y1 in _strips(shift, width, height, grow)
+    ]
+
+
+def _windows(shift: np.ndarray, width: int, height: int, grow: float) -> list[Rect]:
+    """Where a partial check looks: each strip that came into view (as masked)."""
+    out = []
+    for x0, y0, x1, y1 in _strips(shift, width, height, grow):
+        x0, y0 = max(int(x0), 0), max(int(y0), 0)
+        out.append((x0, y0, min(int(np.ceil(x1)), width) - x0, min(int(np.ceil(y1)), height) - y0))
+    return out
+
+
+def _strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[tuple]:
+    """(x0, y0, x1, y1) of each strip that came into view, ``grow`` px wider."""
     dx, dy = float(shift[0]), float(shift[1])
     rects = []
     if abs(dx) < 0.5:
@@ -225,16 +276,12 @@ def _exposed_strips(shift: np.ndarray, width: int, height: int, grow: float) -> 
         rects.append((0, 0, width, dy + grow))
     elif dy < 0:
         rects.append((0, height + dy - grow, width, height))
-    return [
-        Detection(
-            Label.UNCHECKED,
-            np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]),
-            1.0,
-            ("came_into_view",),
-            "stream",
-        )
-        for x0, y0, x1, y1 in rects
-    ]
+    return rects
+
+
+def _in_view(polygon: np.ndarray, width: int, height: int) -> bool:
+    (x0, y0), (x1, y1) = polygon.min(axis=0), polygon.max(axis=0)
+    return bool(x1 > 0 and y1 > 0 and x0 < width and y0 < height)
 
 
 def _grow(polygon: np.ndarray, px: float) -> np.ndarray:

@@ -599,6 +599,42 @@ def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
     )
 
 
+def _union(a: Rect, b: Rect, pad_b: int = 0) -> Rect:
+    """The rectangle round ``a`` and ``b`` grown by ``pad_b``."""
+    x0, y0 = min(a[0], b[0] - pad_b), min(a[1], b[1] - pad_b)
+    x1, y1 = max(a[0] + a[2], b[0] + b[2] + pad_b), max(a[1] + a[3], b[1] + b[3] + pad_b)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _meets(quad: np.ndarray, rect: Rect) -> bool:
+    """Whether a quad's bounding box meets a rectangle."""
+    x, y, w, h = rect
+    (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+    return bool(x0 <= x + w and x1 >= x and y0 <= y + h and y1 >= y)
+
+
+def reach(window: Rect, quads: list[np.ndarray]) -> Rect:
+    """``window`` grown until every quad that meets it, padded by its height
+    (the gap to the next piece of its line), lies inside it: a line that
+    crosses the window's edge is looked at whole."""
+    x0, y0, x1, y1 = window[0], window[1], window[0] + window[2], window[1] + window[3]
+    boxes = []
+    for quad in quads:
+        pad = min(quad_size(quad))
+        (a, b), (c, d) = quad.min(axis=0) - pad, quad.max(axis=0) + pad
+        boxes.append((a, b, c, d))
+    grown = True
+    while grown:
+        grown = False
+        for a, b, c, d in boxes:
+            meets = a <= x1 and c >= x0 and b <= y1 and d >= y0
+            if meets and (a < x0 or b < y0 or c > x1 or d > y1):
+                x0, y0, x1, y1 = min(x0, a), min(y0, b), max(x1, c), max(y1, d)
+                grown = True
+    x0, y0 = max(int(np.floor(x0)), 0), max(int(np.floor(y0)), 0)
+    return x0, y0, int(np.ceil(x1)) - x0, int(np.ceil(y1)) - y0
+
+
 def dedupe(quads: list[np.ndarray], overlap: float = 0.8) -> list[np.ndarray]:
     """Drop a quad mostly inside (``overlap`` of its area) a larger one of about
     its height (the same line found by both passes); reading it twice would
@@ -705,8 +741,9 @@ class TextScanner:
         min_glyphs: int = 7,
         small_text: float = 16.0,
         slant_min: float = 12.0,
+        margin: int = 256,
     ) -> None:
-        self.min_glyphs = min_glyphs
+        self.min_glyphs, self.margin = min_glyphs, margin
         # a slanted line (``slant_min`` to 90 - ``slant_min`` degrees, a blob at
         # most twice ``small_text`` px thick) is turned level in the mosaic, and
         # zoomed 2x when thinner than ``small_text`` px: the detector misses
@@ -716,28 +753,58 @@ class TextScanner:
         self.coarse_side, self.fine, self.mosaic_width = coarse_side, fine, mosaic_width
         self.version = f"{detector.version}@{coarse_side}+fine+{recognizer.version}"
 
-    def find(self, bgr: np.ndarray) -> list[np.ndarray]:
-        """Quads of all text lines, from the coarse pass and the fine pass."""
+    def find(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[np.ndarray]:
+        """Quads of all text lines, from the coarse pass and the fine pass.
+
+        With ``windows`` (new parts of a view whose rest was read before),
+        only the lines that touch them, each whole: the coarse pass runs on
+        the whole frame and a line it finds across a window's edge is looked
+        at whole (``reach``); the fine pass looks ``margin`` px round each
+        window, at what touches it: longer than that, a line is text the
+        coarse pass finds.
+        """
+        coarse = self.detector.detect(bgr, self.coarse_side)
+        if windows is None:
+            return self._lines(bgr, coarse)
+        height, width = bgr.shape[:2]
+        out = []
+        for window in windows:
+            lines = reach(window, coarse)
+            x, y, w, h = _pad(_union(lines, window, self.margin), 0, width, height)
+            at = np.float32([x, y])
+            mine = [q - at for q in coarse if _meets(q, lines)]
+            focus = (window[0] - x, window[1] - y, window[2], window[3])
+            out += [q + at for q in self._lines(bgr[y : y + h, x : x + w], mine, focus)]
+        return dedupe(out)
+
+    def _lines(
+        self, bgr: np.ndarray, coarse: list[np.ndarray], focus: Rect | None = None
+    ) -> list[np.ndarray]:
+        """The coarse pass's quads tightened to lines, and the fine pass's (only
+        what touches ``focus``, if given)."""
         lines, blocks = [], []
-        for quad in self.detector.detect(bgr, self.coarse_side):
+        for quad in coarse:
             found, merged = tighten(bgr, quad)
             lines += found
             blocks += merged
         if not self.fine:
             return lines + blocks
-        fine = self._fine(bgr, lines, blocks)
+        fine = self._fine(bgr, lines, blocks, focus)
         # a block the fine pass split into lines is replaced by them; else kept whole
         kept = [b for b in blocks if not any(_inside(q.mean(axis=0), b) for q in fine)]
         return dedupe(lines + kept + _tightened(bgr, fine))
 
-    def scan(self, bgr: np.ndarray, min_digits: int = MIN_DIGITS) -> list[TextLine]:
-        """Read the lines that could hold something sensitive.
+    def scan(
+        self, bgr: np.ndarray, min_digits: int = MIN_DIGITS, windows: list[Rect] | None = None
+    ) -> list[TextLine]:
+        """Read the lines that could hold something sensitive (those touching
+        ``windows``, if given: see :meth:`find`).
 
         Fragments are first chained by geometry alone; a chain too short to
         hold ``min_glyphs`` characters (a lone word, "12/29") is not read,
         which is where most recognition time would go.
         """
-        quads = self.find(bgr)
+        quads = self.find(bgr, windows)
         shapes = [TextLine(reading_order(q), "", 0.0) for q in quads]
         index = {id(s): k for k, s in enumerate(shapes)}
         keep = []
@@ -783,7 +850,11 @@ class TextScanner:
         return out
 
     def read_card_bands(
-        self, bgr: np.ndarray, done: list[np.ndarray], chip_px: tuple[float, ...] = (36.0, 54.0)
+        self,
+        bgr: np.ndarray,
+        done: list[np.ndarray],
+        chip_px: tuple[float, ...] = (36.0, 54.0),
+        windows: list[Rect] | None = None,
     ) -> list[tuple[np.ndarray, list[TextLine]]]:
         """A closer look where a card's number must be: for each chip in the frame
         whose bands hold none of ``done`` (polygons of numbers already found),
@@ -793,9 +864,13 @@ class TextScanner:
         the frame) with the lines read there (maybe none: text that cannot be
         read). The detector finds small blurred digits at one zoom and not at
         a neighbouring one, which differs from card to card: two zooms miss
-        fewer than either."""
+        fewer than either. With ``windows``, only chips that touch one (their
+        bands whole); one elsewhere was seen whole by the check they complete."""
         bands = []
         for chip in find_chips(bgr):
+            extent = chip.centre + np.float32([[-1, -1], [1, 1]]) * max(chip.sides)
+            if windows is not None and not any(_meets(extent, w) for w in windows):
+                continue
             four = chip.bands()
             if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in four):
                 bands += four
@@ -829,10 +904,15 @@ class TextScanner:
         )
 
     def _fine(
-        self, bgr: np.ndarray, coarse: list[np.ndarray], blocks: list[np.ndarray]
+        self,
+        bgr: np.ndarray,
+        coarse: list[np.ndarray],
+        blocks: list[np.ndarray],
+        focus: Rect | None = None,
     ) -> list[np.ndarray]:
         """Text the coarse pass missed or merged, detected at full resolution on a
-        mosaic of the regions that need it (``blocks`` always do).
+        mosaic of the regions that need it (``blocks`` always do; with a
+        ``focus``, only regions that touch it).
 
         A slanted line of small text goes into the mosaic turned level and
         zoomed: the detector misses 8-10 px digits at 30 degrees, even at full
@@ -852,6 +932,8 @@ class TextScanner:
         candidates, strokes = small_text_regions(bgr)
         for region in candidates:
             x, y, w, h = region.rect
+            if focus is not None and not _meets(np.float32([[x, y], [x + w, y + h]]), focus):
+                continue
             ink = strokes[y : y + h, x : x + w]
             if (ink & covered[y : y + h, x : x + w]).sum() > 0.85 * ink.sum():
                 continue  # the coarse pass already has (almost) all of this text

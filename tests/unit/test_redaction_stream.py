@@ -2,11 +2,14 @@
 pans, anything that changes is checked again, faces are held - and no frame
 ever goes out with a legible card number."""
 
+import cv2
 import numpy as np
 import pytest
 
 from edge.errors import RedactionError
 from edge.frames import Label, RawImage, Stamp
+from edge.redaction.stream import RedactionStream
+from glasses.assets.make import wood_table
 from tests.conftest import card_scene, decode, readable_digit_runs
 from tests.unit.test_redaction_cases import _face_scene, table
 
@@ -88,3 +91,30 @@ def test_the_same_engine_keeps_no_state_between_unrelated_images(redactor):
     scene, _ = _face_scene()
     assert redactor.redact(frame(scene, 0)).report.count(Label.FACE) == 1
     assert redactor.redact(frame(table(), 1)).report.count(Label.FACE) == 0
+
+
+def test_a_number_coming_into_view_is_read_whole_and_never_shows(redactor, strong_reader):
+    # the view pans over a receipt that starts out of sight on the right; each
+    # time the strip that came into view is wider than the stream masks, only
+    # what touches it is checked. The number is small print, which only the
+    # fine pass finds: it crosses into the strip a few digits at a time and
+    # must be read from end to end, not as pieces of fewer than 12 digits
+    # either side of the strip's edge (a card would be caught by its chip
+    # too; a receipt has nothing else)
+    wide = wood_table(np.random.default_rng(5), 2400, 720)
+    cv2.rectangle(wide, (1350, 250), (2150, 450), (235, 235, 235), -1)
+    text, font = "Paid with 4111 1111 1111 1111", cv2.FONT_HERSHEY_SIMPLEX
+    cv2.putText(wide, text, (1390, 360), font, 0.4, (20, 20, 20), 1, cv2.LINE_AA)
+    assert readable_digit_runs(strong_reader, wide[:, 1100:2380]) == ["4111111111111111"]
+    number_end = 1390 + cv2.getTextSize(text, font, 0.4, 1)[0][0]
+    stream = RedactionStream(redactor, full_every=100)  # no full check but the first
+    rng = np.random.default_rng(0)
+    judged = 0
+    for k, x in enumerate(range(0, 601, 24)):
+        view = wide[:, x : x + 1280].astype(np.float32) + rng.normal(0, 2, (720, 1280, 3))
+        out = stream.redact(frame(np.clip(view, 0, 255).astype(np.uint8), k))
+        if number_end < x + 1280 and k % 3 == 0:
+            judged += 1
+            assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+    assert judged >= 4
+    assert stream.full_checks == 1 and stream.partial_checks >= 10

@@ -78,14 +78,14 @@ def test_output_carries_no_metadata(redactor):
 class _Exploding:
     name, version = "exploding", "0"
 
-    def detect(self, bgr):
+    def detect(self, bgr, windows=None):
         raise RuntimeError("model crashed")
 
 
 class _Slow:
     name, version = "slow", "0"
 
-    def detect(self, bgr):
+    def detect(self, bgr, windows=None):
         import time
 
         time.sleep(0.05)
@@ -115,7 +115,7 @@ class _StuckOnce:
     def __init__(self) -> None:
         self.release, self.calls = threading.Event(), 0
 
-    def detect(self, bgr):
+    def detect(self, bgr, windows=None):
         self.calls += 1
         if self.calls == 1:
             self.release.wait(10)

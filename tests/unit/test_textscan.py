@@ -19,6 +19,7 @@ from edge.redaction.textscan import (
     glyph_strokes,
     level_quad,
     pack,
+    reach,
     small_text_regions,
     split_lines,
     text_slant,
@@ -145,6 +146,19 @@ def test_a_line_read_twice_is_not_joined_with_itself():
     assert rules.apply([date, again, after]) == []
 
 
+def test_a_window_reaches_along_every_line_that_crosses_into_it():
+    # a partial check looks at the strip that came into view; a number that
+    # crosses its edge is taken whole, with the next piece of its line (one
+    # line height on), and a line beyond, apart from it, is left alone
+    strip = (1240, 0, 40, 720)
+    number = _quad([900, 300], [1260, 300], [1260, 330], [900, 330])
+    its_start = _quad([820, 300], [880, 300], [880, 330], [820, 330])
+    apart = _quad([600, 300], [700, 300], [700, 330], [600, 330])
+    x, y, w, h = reach(strip, [apart, its_start, number])
+    assert x <= 820 - 30 and x > 700 and x + w >= 1280 and y <= 300 - 30
+    assert reach(strip, [apart]) == strip
+
+
 def test_a_line_read_again_beside_a_chip_is_reported_once():
     # the chip's band held an e-mail line the first pass had read: one finding,
     # not two; a card number read there is always kept
@@ -156,8 +170,8 @@ def test_a_line_read_again_beside_a_chip_is_reported_once():
     band = _quad([290, 190], [600, 190], [600, 330], [290, 330])
     scanner = SimpleNamespace(
         version="fixed-reads",
-        scan=lambda bgr, min_digits: [mail],
-        read_card_bands=lambda bgr, done: [(band, [again, card])],
+        scan=lambda bgr, min_digits, windows: [mail],
+        read_card_bands=lambda bgr, done, windows: [(band, [again, card])],
     )
     found = SensitiveTextDetector(scanner, TextRules()).detect(np.zeros((720, 1280, 3), np.uint8))
     assert sorted(d.label.value for d in found) == ["card_number", "email"]
