@@ -558,10 +558,12 @@ _GAP = 8  # px of grey between tiles in a mosaic, and round its edge
 def pack(tiles: list[Tile], width: int, gap: int = _GAP) -> tuple[list[Tile], int, int]:
     """Pack tiles into a mosaic ``width`` px wide, tallest first, each where its
     top edge ends lowest (skyline, bottom-left): the detector's time goes with
-    the mosaic's area, filler included. Tiles are ``gap`` px apart."""
-    placed: list[Tile] = []
+    the mosaic's area, filler included. Tiles are ``gap`` px apart. Returns
+    them placed, in the order given."""
+    placed: dict[int, Tile] = {}
     skyline = [(0, 0, width + gap)]  # (x, y, w): the filled height over [x, x + w)
-    for t in sorted(tiles, key=lambda t: (-t.size[1], -t.size[0])):
+    for n in sorted(range(len(tiles)), key=lambda n: (-tiles[n].size[1], -tiles[n].size[0])):
+        t = tiles[n]
         w, h = t.size[0] + gap, t.size[1] + gap
         best = None  # (top, x)
         for i, (x, _, _) in enumerate(skyline):
@@ -578,7 +580,7 @@ def pack(tiles: list[Tile], width: int, gap: int = _GAP) -> tuple[list[Tile], in
         if best is None:  # wider than the mosaic: a row of its own
             best = (max(y for _, y, _ in skyline), 0)
         top, x = best
-        placed.append(t.placed((x, top)))
+        placed[n] = t.placed((x, top))
         right = x + w
         kept = [seg for seg in skyline if seg[0] + seg[2] <= x or seg[0] >= right]
         for sx, sy, sw in skyline:  # segments partly under the new tile keep their ends
@@ -587,9 +589,10 @@ def pack(tiles: list[Tile], width: int, gap: int = _GAP) -> tuple[list[Tile], in
             if sx < right < sx + sw:
                 kept.append((right, sy, sx + sw - right))
         skyline = sorted([*kept, (x, top + h, w)])
-    used_w = max((t.at[0] + t.size[0] for t in placed), default=0)
-    used_h = max((t.at[1] + t.size[1] for t in placed), default=0)
-    return placed, used_w, used_h
+    out = [placed[n] for n in range(len(tiles))]
+    used_w = max((t.at[0] + t.size[0] for t in out), default=0)
+    used_h = max((t.at[1] + t.size[1] for t in out), default=0)
+    return out, used_w, used_h
 
 
 def _inside(point: np.ndarray, quad: np.ndarray) -> bool:

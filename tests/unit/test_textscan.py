@@ -188,7 +188,7 @@ def test_a_number_cut_tight_is_found_in_the_mosaic(redactor, seed, index):
     assert found
 
 
-def test_packed_tiles_never_overlap_and_fit_the_width():
+def test_packed_tiles_never_overlap_fit_the_width_and_keep_their_order():
     rng = np.random.default_rng(1)
     shift = np.float32([[1, 0, 0], [0, 1, 0]])
     tiles = [
@@ -196,6 +196,9 @@ def test_packed_tiles_never_overlap_and_fit_the_width():
     ]
     placed, width, height = pack(tiles, 1280, gap=8)
     assert width <= 1280 and len(placed) == len(tiles)
+    # in the order given: what is found in a tile is told by its index (a
+    # chip's band masked where another band's text was found leaked a number)
+    assert [t.size for t in placed] == [t.size for t in tiles]
     for a, b in itertools.combinations(placed, 2):
         apart_x = a.at[0] + a.size[0] + 8 <= b.at[0] or b.at[0] + b.size[0] + 8 <= a.at[0]
         apart_y = a.at[1] + a.size[1] + 8 <= b.at[1] or b.at[1] + b.size[1] + 8 <= a.at[1]
