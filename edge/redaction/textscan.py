@@ -426,6 +426,7 @@ class Tile:
     size: tuple[int, int]  # w, h
     at: tuple[int, int] = (0, 0)  # where it sits in the mosaic
     line: bool = False  # a line of text by its looks: read whole if nothing is found on it
+    stretched: bool = False  # its contrast stretched (``stretch``): a card's number band
 
     @classmethod
     def upright(cls, rect: Rect, turned: bool) -> Tile:
@@ -478,9 +479,10 @@ class Tile:
         return ax <= x < ax + tw and ay <= y < ay + th
 
     def cut(self, bgr: np.ndarray) -> np.ndarray:
-        return cv2.warpAffine(
+        tile = cv2.warpAffine(
             bgr, self.matrix, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
+        return stretch(tile) if self.stretched else tile
 
     def outline(self) -> np.ndarray:
         """The whole tile, in frame coordinates."""
@@ -496,6 +498,20 @@ class Tile:
         points = local @ inverse[:, :2].T + inverse[:, 2]
         rect = cv2.boxPoints(cv2.minAreaRect(points.astype(np.float32)))  # clipping skews
         return order_quad(rect)
+
+
+def stretch(bgr: np.ndarray, low: float = 2, high: float = 98, gain: float = 4.0) -> np.ndarray:
+    """Lightness stretched so its ``low``-``high`` percentiles span black to white
+    (at most ``gain`` times): faint digits on a card's face (light on a light
+    stripe, blurred) give the detector nothing as they are, and a clear line
+    once stretched."""
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
+    light = lab[..., 0].astype(np.float32)
+    lo, hi = np.percentile(light, (low, high))
+    scale = min(255.0 / max(hi - lo, 1.0), gain)
+    mid = (lo + hi) / 2
+    lab[..., 0] = np.clip((light - mid) * scale + 127.5, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2BGR)
 
 
 def runs_vertically(gray: np.ndarray) -> bool:
@@ -878,7 +894,12 @@ class TextScanner:
             if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in four):
                 bands += four
         tiles, found = self.detect_tiles(
-            bgr, [Tile.onto(q, px / across) for q, across in bands for px in chip_px]
+            bgr,
+            [
+                replace(Tile.onto(q, px / across), stretched=True)
+                for q, across in bands
+                for px in chip_px
+            ],
         )
         quads: dict[int, list[np.ndarray]] = {}
         for k, quad in found:
