@@ -154,7 +154,7 @@ class RedactionStream:
         self._camera = self._camera + shift
         old = [replace(d, polygon=d.polygon + shift) for d in self._text]
         old = [d for d in old if _in_view(d.polygon, width, height)]
-        new = [d for d in detections if d.label != Label.FACE]
+        old, new = _merged(old, [d for d in detections if d.label != Label.FACE])
         self._text = old + new
         self._hold_faces([d for d in detections if d.label == Label.FACE])
         self._ref = small
@@ -277,6 +277,22 @@ def _strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[tup
     elif dy < 0:
         rects.append((0, height + dy - grow, width, height))
     return rects
+
+
+def _merged(old: list[Detection], new: list[Detection]) -> tuple[list[Detection], list[Detection]]:
+    """An old detection that a new one of its label overlaps (the same line,
+    read again) is folded into it: one finding, over both polygons (nothing
+    that either covered is uncovered). The old ones left, and the new ones."""
+    new, left = list(new), []
+    for d in old:
+        same = [k for k, n in enumerate(new) if n.label == d.label]
+        k = next((k for k in same if _overlap(d.polygon, new[k].polygon) >= 0.5), None)
+        if k is None:
+            left.append(d)
+        else:
+            both = np.concatenate([new[k].polygon, d.polygon]).astype(np.float32)
+            new[k] = replace(new[k], polygon=cv2.convexHull(both).reshape(-1, 2))
+    return left, new
 
 
 def _in_view(polygon: np.ndarray, width: int, height: int) -> bool:

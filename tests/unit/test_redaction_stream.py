@@ -93,28 +93,52 @@ def test_the_same_engine_keeps_no_state_between_unrelated_images(redactor):
     assert redactor.redact(frame(table(), 1)).report.count(Label.FACE) == 0
 
 
-def test_a_number_coming_into_view_is_read_whole_and_never_shows(redactor, strong_reader):
-    # the view pans over a receipt that starts out of sight on the right; each
-    # time the strip that came into view is wider than the stream masks, only
-    # what touches it is checked. The number is small print, which only the
-    # fine pass finds: it crosses into the strip a few digits at a time and
-    # must be read from end to end, not as pieces of fewer than 12 digits
-    # either side of the strip's edge (a card would be caught by its chip
-    # too; a receipt has nothing else)
-    wide = wood_table(np.random.default_rng(5), 2400, 720)
-    cv2.rectangle(wide, (1350, 250), (2150, 450), (235, 235, 235), -1)
+def _receipt(height: int, top: int) -> tuple[np.ndarray, int]:
+    """A wide table with a receipt off to the right; its card number is small
+    print (about 9 px), which only the fine pass finds. Returns it and where
+    the number ends."""
+    wide = wood_table(np.random.default_rng(5), 2400, height)
+    cv2.rectangle(wide, (1350, top), (2150, top + 200), (235, 235, 235), -1)
     text, font = "Paid with 4111 1111 1111 1111", cv2.FONT_HERSHEY_SIMPLEX
-    cv2.putText(wide, text, (1390, 360), font, 0.4, (20, 20, 20), 1, cv2.LINE_AA)
+    cv2.putText(wide, text, (1390, top + 110), font, 0.4, (20, 20, 20), 1, cv2.LINE_AA)
+    return wide, 1390 + cv2.getTextSize(text, font, 0.4, 1)[0][0]
+
+
+def _panned(wide: np.ndarray, x: int, y: int, rng) -> np.ndarray:
+    view = wide[y : y + 720, x : x + 1280].astype(np.float32)
+    return np.clip(view + rng.normal(0, 2, view.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_number_coming_into_view_is_read_whole_and_never_shows(redactor, strong_reader):
+    # the view pans right over a receipt that starts out of sight; each time
+    # the strip that came into view is wider than the stream masks, only what
+    # touches it is checked. The number crosses into the strip a few digits at
+    # a time and must be read from end to end, not as pieces of fewer than 12
+    # digits either side of the strip's edge (a card would be caught by its
+    # chip too; a receipt has nothing else)
+    wide, number_end = _receipt(720, 250)
     assert readable_digit_runs(strong_reader, wide[:, 1100:2380]) == ["4111111111111111"]
-    number_end = 1390 + cv2.getTextSize(text, font, 0.4, 1)[0][0]
     stream = RedactionStream(redactor, full_every=100)  # no full check but the first
     rng = np.random.default_rng(0)
     judged = 0
     for k, x in enumerate(range(0, 601, 24)):
-        view = wide[:, x : x + 1280].astype(np.float32) + rng.normal(0, 2, (720, 1280, 3))
-        out = stream.redact(frame(np.clip(view, 0, 255).astype(np.uint8), k))
+        out = stream.redact(frame(_panned(wide, x, 0, rng), k))
         if number_end < x + 1280 and k % 3 == 0:
             judged += 1
             assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
     assert judged >= 4
     assert stream.full_checks == 1 and stream.partial_checks >= 10
+
+
+def test_a_number_read_at_each_partial_check_is_reported_once(redactor, strong_reader):
+    # panning down and right, the receipt comes in through both strips; each
+    # check that touches the number reads it again, and the report still says
+    # one number, under every fill made for it
+    wide, _ = _receipt(1100, 650)
+    stream = RedactionStream(redactor, full_every=100)
+    rng = np.random.default_rng(0)
+    for k in range(26):
+        out = stream.redact(frame(_panned(wide, 24 * k, 12 * k, rng), k))
+    assert stream.full_checks == 1 and stream.partial_checks >= 10
+    assert readable_digit_runs(strong_reader, decode(out.jpeg)) == []
+    assert out.report.count(Label.CARD_NUMBER) == 1
