@@ -40,6 +40,10 @@ class Chip:
     axes: tuple[np.ndarray, np.ndarray]  # unit vectors along each pair of sides
     sides: tuple[float, float]  # the chip's extent along each axis, px
 
+    def extent(self) -> np.ndarray:
+        """Corners (top left, bottom right) of a square that holds the chip."""
+        return self.centre + np.float32([[-1, -1], [1, 1]]) * max(self.sides)
+
     def bands(self) -> list[tuple[np.ndarray, float]]:
         """The four places the number could be: (quad tl, tr, br, bl in reading
         order, the chip's extent across the band), one per way up."""

@@ -159,7 +159,7 @@ class RedactionStream:
         self._hold_faces([d for d in detections if d.label == Label.FACE])
         self._ref = small
         self.partial_checks += 1
-        reused = [self._moved(d, np.zeros(2, np.float32)) for d in old]
+        reused = [self._reused(d) for d in old]
         return reused + new + self._held_faces(self._camera), timings
 
     def _reuse(
@@ -167,7 +167,7 @@ class RedactionStream:
     ) -> tuple[list[Detection], dict[str, float]]:
         self._since_full += 1
         height, width = pixels.shape[:2]
-        moved = [self._moved(d, shift) for d in self._text]
+        moved = [self._reused(replace(d, polygon=d.polygon + shift)) for d in self._text]
         # a face the last check missed was missed here too (nothing changed): it ages
         self._faces = [
             _Held(h.detection, h.misses + 1) if h.misses else h
@@ -178,8 +178,9 @@ class RedactionStream:
         moved += _exposed_strips(shift, width, height, self.grow_px)
         return moved, {"reuse": (time.perf_counter() - start) * 1e3}
 
-    def _moved(self, d: Detection, shift: np.ndarray) -> Detection:
-        polygon = _grow(d.polygon + shift, self.grow_px)
+    def _reused(self, d: Detection) -> Detection:
+        """A detection sent again: grown a little (the shift's error), marked reused."""
+        polygon = _grow(d.polygon, self.grow_px)
         signals = d.signals if "reused" in d.signals else (*d.signals, "reused")
         return replace(d, polygon=polygon, signals=signals)
 
@@ -285,8 +286,14 @@ def _merged(old: list[Detection], new: list[Detection]) -> tuple[list[Detection]
     that either covered is uncovered). The old ones left, and the new ones."""
     new, left = list(new), []
     for d in old:
-        same = [k for k, n in enumerate(new) if n.label == d.label]
-        k = next((k for k in same if _overlap(d.polygon, new[k].polygon) >= 0.5), None)
+        k = next(
+            (
+                k
+                for k, n in enumerate(new)
+                if n.label == d.label and _overlap(d.polygon, n.polygon) >= 0.5
+            ),
+            None,
+        )
         if k is None:
             left.append(d)
         else:

@@ -887,8 +887,7 @@ class TextScanner:
         bands whole); one elsewhere was seen whole by the check they complete."""
         bands = []
         for chip in find_chips(bgr):
-            extent = chip.centre + np.float32([[-1, -1], [1, 1]]) * max(chip.sides)
-            if windows is not None and not any(_meets(extent, w) for w in windows):
+            if windows is not None and not any(_meets(chip.extent(), w) for w in windows):
                 continue
             four = chip.bands()
             if not any(_inside(p.mean(axis=0), quad) for p in done for quad, _ in four):
