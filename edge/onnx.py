@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import onnxruntime as ort
 
 INT8_TAG = "glasses.int8"  # metadata key that models/int8.py writes into its copies
@@ -28,3 +29,18 @@ def create_session(model: Path | bytes, threads: int = 2) -> ort.InferenceSessio
 def model_version(session: ort.InferenceSession, base: str) -> str:
     """``base``, marked ``-int8`` when the session runs an int8 copy."""
     return f"{base}-int8" if INT8_TAG in session.get_modelmeta().custom_metadata_map else base
+
+
+def planar(image: np.ndarray, scale: float = 1.0, shift: float = 0.0) -> np.ndarray:
+    """An HxWxC uint8 image as a model's 1xCxHxW float32 input, ``image * scale +
+    shift``, written plane by plane into one contiguous array. The transposed
+    view that ``astype(...).transpose(...)`` gives is copied again by ONNX
+    Runtime, and for a 1280x704 mosaic cost four times as long (values alike
+    to the bit)."""
+    height, width, channels = image.shape
+    out = np.empty((1, channels, height, width), np.float32)
+    for c in range(channels):
+        np.multiply(image[:, :, c], np.float32(scale), out=out[0, c], dtype=np.float32)
+        if shift:
+            out[0, c] += np.float32(shift)
+    return out

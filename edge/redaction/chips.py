@@ -78,37 +78,105 @@ def find_chips(
     ``max_side`` px, and differs in colour (CIE Lab distance ``contrast``) from
     a ring around it: the card's face. Gold patches in wood grain, skin or
     hair have their own colour all round them.
+
+    A component of no chip's shape is split at its brightness (Otsu on its
+    value), and each part of no chip's shape again, three levels deep: a chip
+    beside a khaki stripe of the card, or on a yellowish table, is gold like
+    them and joins them into one component, but its pads are brighter.
     """
-    gold = cv2.inRange(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV), GOLD_LOW, GOLD_HIGH)
-    contours, _ = cv2.findContours(gold, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    height, width = gold.shape
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    gold = cv2.inRange(hsv, GOLD_LOW, GOLD_HIGH)
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
     chips = []
+    contours, _ = cv2.findContours(gold, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
-        x, y, w, h = cv2.boundingRect(contour)
-        if min(w, h) < min_side or max(w, h) > max_side:
-            continue
-        centre, (rw, rh), angle = cv2.minAreaRect(contour)
-        rw, rh = rw + 1, rh + 1
-        if max(rw, rh) > 1.9 * min(rw, rh) or min(rw, rh) < min_side:
-            continue
-        # the ring: the chip's box grown by 30 % and 2 px each side, less the chip
-        pad = int(0.3 * max(rw, rh)) + 3
-        x0, y0 = max(x - pad, 0), max(y - pad, 0)
-        x1, y1 = min(x + w + pad, width), min(y + h + pad, height)
-        inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x0, -y0))
-        inside = (inside > 0) & (gold[y0:y1, x0:x1] > 0)
-        if inside.sum() < 0.7 * rw * rh:
-            continue
-        ring = np.zeros(inside.shape, np.uint8)
-        box = cv2.boxPoints((centre, (rw * 1.6 + 4, rh * 1.6 + 4), angle)) - np.float32([x0, y0])
-        cv2.fillPoly(ring, [np.round(box).astype(np.int32)], 1)
-        ring[inside] = 0
-        lab = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2LAB).astype(np.float32)
-        if not ring.any() or np.linalg.norm(lab[inside].mean(0) - lab[ring > 0].mean(0)) < contrast:
-            continue
-        t = np.deg2rad(angle)
-        u = np.float32([np.cos(t), np.sin(t)])
-        v = np.float32([-np.sin(t), np.cos(t)])
-        chips.append(Chip(np.float32(centre), (u, v), (float(rw), float(rh))))
+        shaped = _shaped(contour, gold, min_side, max_side)
+        if shaped is None:
+            chips += _split(contour, gold, hsv[..., 2], lab, min_side, max_side, contrast, 3)
+        elif (chip := _standing_out(contour, shaped, gold, lab, contrast)) is not None:
+            chips.append(chip)
     return chips
+
+
+def _shaped(contour: np.ndarray, gold: np.ndarray, min_side: int, max_side: int) -> tuple | None:
+    """The contour's rotated box (grown by a pixel) if the gold it holds has a
+    chip's shape and size, else None."""
+    x, y, w, h = cv2.boundingRect(contour)
+    if min(w, h) < min_side or max(w, h) > max_side:
+        return None
+    centre, (rw, rh), angle = cv2.minAreaRect(contour)
+    rw, rh = rw + 1, rh + 1
+    if max(rw, rh) > 1.9 * min(rw, rh) or min(rw, rh) < min_side:
+        return None
+    inside = np.zeros((h, w), np.uint8)
+    cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x, -y))
+    if ((inside > 0) & (gold[y : y + h, x : x + w] > 0)).sum() < 0.7 * rw * rh:
+        return None
+    return centre, (rw, rh), angle
+
+
+def _standing_out(
+    contour: np.ndarray, box: tuple, gold: np.ndarray, lab: np.ndarray, contrast: float
+) -> Chip | None:
+    """A chip, if its colour differs from a ring around it: the chip's box
+    grown by 60 % and 4 px, less the chip."""
+    centre, (rw, rh), angle = box
+    height, width = gold.shape
+    x, y, w, h = cv2.boundingRect(contour)
+    pad = int(0.3 * max(rw, rh)) + 3
+    x0, y0 = max(x - pad, 0), max(y - pad, 0)
+    x1, y1 = min(x + w + pad, width), min(y + h + pad, height)
+    inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x0, -y0))
+    inside = (inside > 0) & (gold[y0:y1, x0:x1] > 0)
+    ring = np.zeros(inside.shape, np.uint8)
+    grown = cv2.boxPoints((centre, (rw * 1.6 + 4, rh * 1.6 + 4), angle)) - np.float32([x0, y0])
+    cv2.fillPoly(ring, [np.round(grown).astype(np.int32)], 1)
+    ring[inside] = 0
+    colours = lab[y0:y1, x0:x1].astype(np.float32)
+    if (
+        not ring.any()
+        or np.linalg.norm(colours[inside].mean(0) - colours[ring > 0].mean(0)) < contrast
+    ):
+        return None
+    t = np.deg2rad(angle)
+    u = np.float32([np.cos(t), np.sin(t)])
+    v = np.float32([-np.sin(t), np.cos(t)])
+    return Chip(np.float32(centre), (u, v), (float(rw), float(rh)))
+
+
+def _split(
+    contour: np.ndarray,
+    gold: np.ndarray,
+    value: np.ndarray,
+    lab: np.ndarray,
+    min_side: int,
+    max_side: int,
+    contrast: float,
+    depth: int,
+) -> list[Chip]:
+    """Chips among the brighter part of a gold component of no chip's shape
+    (split again, down to ``depth`` levels, where a part has none either).
+    Arrays and ``contour`` share coordinates; the chips are in ``gold``'s."""
+    x, y, w, h = cv2.boundingRect(contour)
+    if min(w, h) < min_side or depth == 0:
+        return []
+    part = np.zeros((h, w), np.uint8)
+    cv2.drawContours(part, [contour], -1, 255, -1, offset=(-x, -y))
+    part &= gold[y : y + h, x : x + w]
+    value, lab = value[y : y + h, x : x + w], lab[y : y + h, x : x + w]
+    level, _ = cv2.threshold(value[part > 0][None], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    part[value <= level] = 0
+    # specks by the thousand on a textured gold surface: only pieces of a chip's size
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
+    sized = (stats[:, cv2.CC_STAT_WIDTH] >= min_side) & (stats[:, cv2.CC_STAT_HEIGHT] >= min_side)
+    sized[0] = False
+    part = sized[labels].astype(np.uint8) * 255
+    chips = []
+    for piece in cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        if (box := _shaped(piece, part, min_side, max_side)) is None:
+            chips += _split(piece, part, value, lab, min_side, max_side, contrast, depth - 1)
+        elif (chip := _standing_out(piece, box, part, lab, contrast)) is not None:
+            chips.append(chip)
+    at = np.float32([x, y])
+    return [Chip(c.centre + at, c.axes, c.sides) for c in chips]

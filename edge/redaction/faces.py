@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from edge.onnx import create_session, model_version
+from edge.onnx import create_session, model_version, planar
 
 INPUT = "input.1"
 OUTPUTS = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
@@ -80,7 +80,7 @@ class CenterFaceDetector:
         nh = max(32, int(np.ceil(h * scale / 32)) * 32)
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
         blob = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA)
-        return blob.astype(np.float32).transpose(2, 0, 1)[None]
+        return planar(blob)
 
     def detect(self, bgr: np.ndarray) -> list[FaceBox]:
         h, w = bgr.shape[:2]

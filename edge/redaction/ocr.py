@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from edge.onnx import create_session, model_version
+from edge.onnx import create_session, model_version, planar
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,10 +90,11 @@ class TextDetector:
         scale = min(1.0, max_side / max(h, w))
         nh = max(32, int(round(h * scale / 32)) * 32)
         nw = max(32, int(round(w * scale / 32)) * 32)
-        img = cv2.resize(
-            bgr, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-        )
-        return (img.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)[None]
+        if (nw, nh) != (w, h):
+            bgr = cv2.resize(
+                bgr, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+            )
+        return planar(bgr, 2 / 255.0, -1.0)
 
     def probability(self, bgr: np.ndarray, max_side: int) -> np.ndarray:
         """The text-probability map, at the network's resolution."""

@@ -42,3 +42,30 @@ def test_a_cards_chip_is_found_and_one_of_its_bands_holds_the_number(width, angl
 def test_gold_in_wood_grain_is_no_chip(seed):
     # the table's grain has gold patches, but each has the same colour all round
     assert find_chips(wood_table(np.random.default_rng(seed), 1280, 720)) == []
+
+
+def _khaki_card(width: int, angle: float):
+    """An olive card on a khaki table, a khaki stripe across it touching the
+    chip's side: surface, stripe and chip are all gold to the colour test, one
+    component; returns the frame and the chip's centre."""
+    rng = np.random.default_rng(11)
+    scene = np.clip(rng.normal(0, 4, (720, 1280, 3)) + (120, 180, 187), 0, 255).astype(np.uint8)
+    height = width / 1.586
+    x, y = int(640 - width / 2), int(360 - height / 2)
+    draw_card(scene, x, y, width, NUMBER, colour=(30, 75, 70))
+    chip_x1 = x + width // 10 + width // 7
+    cv2.rectangle(
+        scene, (chip_x1 + 1, y), (chip_x1 + width // 8, int(y + height)), (80, 130, 135), -1
+    )
+    chip = np.float32([x + width // 10 + width // 14, y + height // 3 + width // 20])
+    turn = cv2.getRotationMatrix2D((640, 360), angle, 1.0)
+    scene = cv2.warpAffine(scene, turn, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    return scene, turn[:, :2] @ chip + turn[:, 2]
+
+
+@pytest.mark.parametrize(("width", "angle"), [(300, 0.0), (130, 25.0), (110, -40.0)])
+def test_a_chip_joined_to_a_gold_surface_and_stripe_is_found(width, angle):
+    # fresh scene 3548 (as OpenCV 5.1 draws it): a small card on a khaki
+    # table, its chip touching a khaki stripe; the chip's pads are brighter
+    scene, chip = _khaki_card(width, angle)
+    assert [c for c in find_chips(scene) if np.linalg.norm(c.centre - chip) < width / 14]
