@@ -952,7 +952,6 @@ class TextScanner:
         ]
         along = []  # lines cut out along their own direction
         steep = []  # text at 30-60 degrees, turned level
-        closed = []  # small blobs of several lines that would not split
         candidates, strokes = small_text_regions(bgr)
         for region in candidates:
             x, y, w, h = region.rect
@@ -976,14 +975,12 @@ class TextScanner:
                     for line in split_lines(strokes, region)
                     if self._slanted_line(line) or self._small_line(line)
                 ]
+                # (where nothing thin enough comes apart, 7-10 px digits
+                # closed into one blob with the lines below them on a striped
+                # card, the blob goes in upright at 1x, where the detector
+                # misses them; the card is found by its chip. Each such blob
+                # turned level and zoomed 2x as well was 28 % of the mosaic)
                 along += lines
-                if not lines and max(thick, region.length) <= 12 * self.small_text:
-                    # nothing thin enough came apart (7-10 px digits closed
-                    # into one blob with the lines below them, on a striped
-                    # card): the small blob itself, turned level along its
-                    # strokes and zoomed 2x; at 1x the detector misses them
-                    quad, _ = level_quad(strokes, region, 8.0)
-                    closed.append(Tile.onto(quad, 2.0))
             if region.loose:
                 continue  # not a line of text itself
             if self._slanted_line(region):
@@ -999,7 +996,7 @@ class TextScanner:
             # padded by its thickness for context, but no more than a line's
             pad = int(min(max(8, min(w, h)), 2 * self.small_text))
             rects.append(_pad(region.rect, pad, width, height))
-        tiles = steep + closed
+        tiles = steep
         for box, thick in join_lines(along):
             tile = Tile.along(box, max(4.0, thick / 2), 2 * thick)
             level = tile.cut(bgr)

@@ -193,12 +193,15 @@ def test_a_benchmark_scene_that_leaked_no_longer_does(redactor, strong_reader, s
     assert leaks_from_bench_scene(redactor, strong_reader, seed, index) == []
 
 
-@pytest.mark.parametrize(("seed", "index"), [(3503, 0), (3548, 0)])
-def test_a_small_number_closed_into_one_blob_with_the_lines_below_is_masked(redactor, seed, index):
-    # fresh scenes: 7-10 px slanted digits on a striped card, whose strokes the
-    # cue closes into one blob with the lines below; no line thin enough comes
-    # apart, and at 1x the detector misses them. The blob goes into the mosaic
-    # turned level and zoomed 2x (asserted on the mask, as the benchmark judges)
+@pytest.mark.parametrize(("seed", "index"), [(3503, 0), (3548, 0), (3543, 0), (3215, 0)])
+def test_a_small_number_on_a_card_whose_chip_joins_the_gold_around_it_is_masked(
+    redactor, seed, index
+):
+    # fresh scenes: 7-10 px slanted digits on a striped card (3543: turned
+    # 80 degrees; 3215: faint, half under a finger), which neither pass finds.
+    # The chip touches a khaki stripe or lies on a yellowish table, gold like
+    # it, and is found only split off by its brightness; its bands are read
+    # (asserted on the mask, as the benchmark judges)
     scene = make_scene(seed)
     found, _ = redactor.find(scene.image)
     masked = mask_of([d for d in found if d.label == Label.CARD_NUMBER], scene.image.shape)
