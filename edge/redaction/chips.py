@@ -87,13 +87,26 @@ def find_chips(
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     gold = cv2.inRange(hsv, GOLD_LOW, GOLD_HIGH)
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
+    return _chips_in(gold, hsv[..., 2], lab, min_side, max_side, contrast, depth=3)
+
+
+def _chips_in(
+    mask: np.ndarray,
+    value: np.ndarray,
+    lab: np.ndarray,
+    min_side: int,
+    max_side: int,
+    contrast: float,
+    depth: int,
+) -> list[Chip]:
+    """The chips among the components of ``mask``: each of a chip's shape that
+    stands out, and those split off by brightness (``depth`` levels deep)
+    from each of no chip's shape."""
     chips = []
-    contours, _ = cv2.findContours(gold, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    for contour in contours:
-        shaped = _shaped(contour, gold, min_side, max_side)
-        if shaped is None:
-            chips += _split(contour, gold, hsv[..., 2], lab, min_side, max_side, contrast, 3)
-        elif (chip := _standing_out(contour, shaped, gold, lab, contrast)) is not None:
+    for contour in cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        if (box := _shaped(contour, mask, min_side, max_side)) is None:
+            chips += _split(contour, mask, value, lab, min_side, max_side, contrast, depth)
+        elif (chip := _standing_out(contour, box, mask, lab, contrast)) is not None:
             chips.append(chip)
     return chips
 
@@ -172,11 +185,6 @@ def _split(
     sized = (stats[:, cv2.CC_STAT_WIDTH] >= min_side) & (stats[:, cv2.CC_STAT_HEIGHT] >= min_side)
     sized[0] = False
     part = sized[labels].astype(np.uint8) * 255
-    chips = []
-    for piece in cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
-        if (box := _shaped(piece, part, min_side, max_side)) is None:
-            chips += _split(piece, part, value, lab, min_side, max_side, contrast, depth - 1)
-        elif (chip := _standing_out(piece, box, part, lab, contrast)) is not None:
-            chips.append(chip)
+    chips = _chips_in(part, value, lab, min_side, max_side, contrast, depth - 1)
     at = np.float32([x, y])
     return [Chip(c.centre + at, c.axes, c.sides) for c in chips]
