@@ -21,8 +21,8 @@ from pathlib import Path
 
 import cv2
 
+from core.frames import RawImage, Stamp
 from edge.components import build_redactor, build_segmenter, build_transcriber
-from edge.frames import RawImage, Stamp
 from edge.sources import WavFileMicrophone
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import load_config

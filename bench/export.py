@@ -23,11 +23,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from core.frames import Scope
 from edge.components import build_redactor
 from edge.config import RedactionConfig
-from edge.frames import Scope
-from glasses.assets.make import table_with_objects
 from models.config import ModelsConfig
+from scenes.objects import table_with_objects
 from server.consent import ConsentLedger
 from server.domain import Sample
 from server.export import Exporter, ExportSpec

@@ -37,14 +37,15 @@ from collections import Counter, defaultdict
 import cv2
 import numpy as np
 
-from bench.scenes import H, Scene, W, make_scene, make_video
+from core.frames import Label, RawImage, Stamp
 from edge.components import build_redactor
 from edge.config import RedactionConfig
-from edge.frames import Label, RawImage, Stamp
 from edge.redaction.cards import CONFUSABLE
 from edge.redaction.ocr import OcrReader, TextDetector, TextRecognizer, crop_line
 from models.config import ModelsConfig
 from models.registry import Role, resolve_file
+from scenes.measure import box_quad, coverage, mask_of
+from scenes.seeded import H, Scene, W, make_scene, make_video
 
 LEAK_DIGITS = 8
 
@@ -116,26 +117,6 @@ def _expand(quad: np.ndarray, fx: float, fy: float) -> np.ndarray:
     tl, tr, br, bl = quad.astype(np.float32)
     dx, dy = (tr - tl) * fx, (bl - tl) * fy
     return np.stack([tl - dx - dy, tr + dx - dy, br + dx + dy, bl - dx + dy])
-
-
-def mask_of(detections, shape, labels=None) -> np.ndarray:  # noqa: ANN001
-    mask = np.zeros(shape[:2], np.uint8)
-    for d in detections:
-        if labels is None or d.label in labels:
-            cv2.fillPoly(mask, [np.round(d.polygon).astype(np.int32)], 1)
-    return mask
-
-
-def coverage(mask: np.ndarray, quad: np.ndarray) -> float:
-    region = np.zeros_like(mask)
-    cv2.fillPoly(region, [np.round(quad).astype(np.int32)], 1)
-    area = region.sum()
-    return float((mask & region).sum() / area) if area else 1.0
-
-
-def box_quad(box) -> np.ndarray:  # noqa: ANN001
-    x0, y0, x1, y1 = box
-    return np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
 
 
 def allowed_mask(scene: Scene, config: RedactionConfig) -> np.ndarray:

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from edge.frames import ConsentSnapshot, Scope
+from core.frames import ConsentSnapshot, Scope
 from server.domain import Sample
 from server.store import SqliteSampleStore
 

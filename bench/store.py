@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from edge.frames import ConsentSnapshot, Scope
+from core.frames import ConsentSnapshot, Scope
 from server.domain import Sample
 from server.store import PostgresSampleStore, SqliteSampleStore
 from server.store.pgtemp import PostgresUnavailable, create_database, temporary_postgres

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.frames import SpeechSegment, Transcript
 from edge.config import AsrConfig
-from edge.frames import SpeechSegment, Transcript
 
 
 class WhisperTranscriber:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
-from edge.onnx import create_session
 from edge.redaction import RedactionPolicy, Redactor, calibration
 from edge.redaction.detectors import FaceDetector, SensitiveTextDetector, TextRules
 from edge.redaction.faces import CenterFaceDetector, dynamic_centerface
@@ -18,6 +17,7 @@ from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig
 from models.fold import fold_graph
 from models.int8 import int8_model
+from models.onnx import create_session
 from models.registry import Role, resolve, resolve_file
 
 

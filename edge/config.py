@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from edge.frames import ConsentSnapshot, Scope
+from core.frames import ConsentSnapshot, Scope
 
 
 class RedactionConfig(BaseModel):

@@ -15,9 +15,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from edge.config import EdgeConfig
-from edge.errors import RedactionError
-from edge.frames import (
+from core.errors import RedactionError
+from core.frames import (
     AnswerDone,
     Hello,
     Query,
@@ -27,6 +26,7 @@ from edge.frames import (
     Stamp,
     Utterance,
 )
+from edge.config import EdgeConfig
 from edge.redaction import Redactor, redact_transcript
 from edge.sources import CameraSource, MicrophoneSource
 from edge.uplink import ConverseSession

@@ -17,8 +17,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from edge.errors import InvalidInputError
-from edge.frames import AudioChunk, ClockDomain, RawImage, Stamp
+from core.errors import InvalidInputError
+from core.frames import AudioChunk, ClockDomain, RawImage, Stamp
 
 SAMPLE_RATE = 16000
 CHUNK = 512

@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator
 
 import grpc
 
+from core.errors import BackendError
+from core.frames import AnswerDelta, AnswerDone, Hello, Query, Ready, RedactedImage, Utterance
 from edge import wire
-from edge.errors import BackendError
-from edge.frames import AnswerDelta, AnswerDone, Hello, Query, Ready, RedactedImage, Utterance
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 

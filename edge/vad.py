@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import numpy as np
 import onnxruntime as ort
 
+from core.frames import AudioChunk, SpeechSegment, Stamp
 from edge.config import VadConfig
-from edge.frames import AudioChunk, SpeechSegment, Stamp
 
 SAMPLE_RATE = 16000
 WINDOW = 512  # new samples per call at 16 kHz

@@ -8,7 +8,7 @@ The shared helpers (stamps, consent, reports) are reused by ``server/wire.py``.
 
 from __future__ import annotations
 
-from edge.frames import (
+from core.frames import (
     AnswerDelta,
     AnswerDone,
     Box,

@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from edge.errors import GlassesError
+from core.errors import GlassesError
 
 PROG = "glasses"
 
@@ -53,8 +53,8 @@ def cmd_server(args: argparse.Namespace) -> int:
 def cmd_edge(args: argparse.Namespace) -> int:
     import grpc
 
+    from core.errors import ConfigError
     from edge.components import build_edge_runtime
-    from edge.errors import ConfigError
     from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
     from edge.uplink import ConverseSession, bearer
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
@@ -173,7 +173,7 @@ def _consent_enrol(args: argparse.Namespace) -> int:
 
 
 def _scopes(names: list[str]):  # noqa: ANN202
-    from edge.frames import Scope
+    from core.frames import Scope
 
     known = {s.name.lower(): s for s in Scope}
     unknown = [n for n in names if n not in known]
@@ -183,7 +183,7 @@ def _scopes(names: list[str]):  # noqa: ANN202
 
 
 def _consent_operator(args: argparse.Namespace) -> int:
-    from edge.frames import scope_names
+    from core.frames import scope_names
     from server.consent import ConsentLedger
 
     config, store = _open_store(args)

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from core.errors import ConfigError
 from edge.config import EdgeConfig
-from edge.errors import ConfigError
 from models.config import ModelsConfig
 from server.config import ServerConfig
 

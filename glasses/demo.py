@@ -20,8 +20,8 @@ from pathlib import Path
 import cv2
 import grpc
 
+from core.frames import Scope, scope_names
 from edge.components import build_edge_runtime
-from edge.frames import Scope, scope_names
 from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession, bearer

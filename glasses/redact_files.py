@@ -8,9 +8,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from core.errors import InvalidInputError, RedactionError
+from core.frames import RawImage, Stamp
 from edge.components import build_redactor
-from edge.errors import InvalidInputError, RedactionError
-from edge.frames import RawImage, Stamp
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 

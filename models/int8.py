@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from edge.onnx import INT8_TAG
+from models.onnx import INT8_TAG
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from edge.errors import ConfigError, ModelMissingError
+from core.errors import ConfigError, ModelMissingError
 
 
 class Role(StrEnum):

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from edge.errors import AuthError, InvalidInputError
+from core.errors import AuthError, InvalidInputError
 from server.store.base import SampleStore
 
 

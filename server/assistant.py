@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from edge.errors import ConsentError, GlassesError, InvalidInputError
-from edge.frames import (
+from core.errors import ConsentError, GlassesError, InvalidInputError
+from core.frames import (
     AnswerDelta,
     AnswerDone,
     ConsentSnapshot,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edge.errors import StoreError
+from core.errors import StoreError
 from models.config import ModelsConfig
 from models.registry import Role, resolve, spec_for
 from server.config import StoreConfig

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from edge.errors import InvalidInputError, StoreError
-from edge.frames import ConsentSnapshot, Scope, scope_names
+from core.errors import InvalidInputError, StoreError
+from core.frames import ConsentSnapshot, Scope, scope_names
 
 GENESIS = "0" * 64
 DEFAULT_SCOPES = frozenset({Scope.ASSIST})

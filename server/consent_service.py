@@ -10,7 +10,7 @@ import asyncio
 import functools
 import logging
 
-from edge.errors import GlassesError, InvalidInputError
+from core.errors import GlassesError, InvalidInputError
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 from server import wire

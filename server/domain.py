@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from edge.frames import ConsentSnapshot, RedactionReport, Stamp
+from core.frames import ConsentSnapshot, RedactionReport, Stamp
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 
-from edge.frames import Scope, scope_names
+from core.frames import Scope, scope_names
 from server.accounts import Caller
 from server.consent import ConsentLedger, LedgerEntry
 from server.store.base import SampleStore

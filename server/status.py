@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grpc
 
-from edge.errors import (
+from core.errors import (
     AuthError,
     BackendError,
     ConfigError,

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
-from edge.errors import BackendError, InvalidInputError
+from core.errors import BackendError, InvalidInputError
 
 
 class VisionLanguageBackend(Protocol):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from edge.errors import ConsentError, InvalidInputError
-from edge.frames import (
+from core.errors import ConsentError, InvalidInputError
+from core.frames import (
     AnswerDelta,
     AnswerDone,
     ClockDomain,

@@ -10,9 +10,9 @@ from edge.components import build_redactor
 from edge.config import RedactionConfig
 from edge.redaction.cards import find_digit_runs
 from edge.redaction.ocr import OcrReader, TextDetector, TextRecognizer
-from glasses.assets.make import draw_card, wood_table
 from models.config import ModelsConfig
 from models.registry import Role, resolve_file
+from scenes.objects import draw_card, wood_table
 
 TEST_CARD = "5500005555555559"  # a Mastercard test number (Luhn-valid)
 

@@ -18,6 +18,7 @@ from edge.redaction.faces import INPUT as FACE_INPUT
 from edge.redaction.faces import CenterFaceDetector
 from edge.redaction.ocr import TextDetector, TextRecognizer
 from models.registry import Role
+from scenes.objects import draw_card, table_with_objects
 
 FONTS = (
     cv2.FONT_HERSHEY_SIMPLEX,
@@ -38,8 +39,6 @@ def _texts(rng: np.random.Generator, count: int) -> list[str]:
 
 def frames(count: int = 10, width: int = 1280, height: int = 720) -> list[np.ndarray]:
     """BGR frames: a table, objects, a card and a sheet of printed lines."""
-    from glasses.assets.make import draw_card, table_with_objects
-
     out = []
     for k in range(count):
         rng = np.random.default_rng(k)

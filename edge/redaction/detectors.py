@@ -23,7 +23,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from edge.frames import Label
+from core.frames import Label
 from edge.redaction.cards import find_digit_runs
 from edge.redaction.faces import CenterFaceDetector, FaceBox
 from edge.redaction.ocr import TextLine, chain_lines

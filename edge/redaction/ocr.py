@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from edge.onnx import create_session, model_version, planar
+from models.onnx import create_session, model_version, planar
 
 
 @dataclass(frozen=True, eq=False)

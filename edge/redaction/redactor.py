@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Literal
 import cv2
 import numpy as np
 
-from edge.errors import RedactionError
-from edge.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
+from core.errors import RedactionError
+from core.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
 from edge.redaction.detectors import Detection, Detector
 from edge.redaction.textscan import Rect
 

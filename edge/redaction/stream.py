@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from edge.frames import Box, Label, RawImage, RedactedImage
+from core.frames import Box, Label, RawImage, RedactedImage
 from edge.redaction.detectors import Detection
 from edge.redaction.textscan import Rect
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from edge.frames import _REDACTION_MINT, Transcript, Utterance
+from core.frames import _REDACTION_MINT, Transcript, Utterance
 from edge.redaction.cards import MIN_DIGITS, find_digit_runs
 from edge.redaction.pii import ALL_PII, PiiKind, find_pii
 

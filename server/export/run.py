@@ -26,8 +26,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from edge.errors import InvalidInputError
-from edge.frames import Scope
+from core.errors import InvalidInputError
+from core.frames import Scope
 from server.consent import ConsentLedger
 from server.export.batch import ImageScan, Outcome, Record, process_batch
 from server.export.dataset import (

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from edge.frames import ConsentSnapshot, Scope, scope_names
+from core.frames import ConsentSnapshot, Scope, scope_names
 from server.consent import LedgerEntry, LedgerTable
 from server.domain import Sample
 from server.store.blobs import BlobStore

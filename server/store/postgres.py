@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edge.errors import StoreError
+from core.errors import StoreError
 from server.store.blobs import BlobFolder, BlobStore
 from server.store.sql import SCHEMA, SqlSampleStore, refuse_older
 

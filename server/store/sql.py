@@ -27,8 +27,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from edge.errors import StoreError
-from edge.frames import ConsentSnapshot, Scope
+from core.errors import StoreError
+from core.frames import ConsentSnapshot, Scope
 from server.consent import LedgerEntry
 from server.domain import Sample
 from server.store.base import SampleHead, entry_from_row, entry_row, scopes_from_text, scopes_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from edge.errors import StoreError
+from core.errors import StoreError
 from server.store.blobs import BlobFolder
 from server.store.sql import SCHEMA, SqlSampleStore, refuse_older
 

@@ -3,7 +3,7 @@ hash chain that exposes any rewrite - on a real store."""
 
 import pytest
 
-from edge.frames import Scope
+from core.frames import Scope
 from server.consent import ConsentChangeError, ConsentLedger, ConsentPolicy, LedgerBrokenError
 from tests.contract.stores import tamper
 

@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 import webdataset as wds
 
-from edge.frames import ConsentSnapshot, Scope
-from glasses.assets.make import table_with_objects
+from core.frames import ConsentSnapshot, Scope
+from scenes.objects import table_with_objects
 from server.consent import ConsentLedger
 from server.domain import Sample
 from server.export import Exporter, ExportSpec

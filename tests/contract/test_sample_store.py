@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from edge.errors import StoreError
-from edge.frames import ConsentSnapshot, Scope
+from core.errors import StoreError
+from core.frames import ConsentSnapshot, Scope
 from server.consent import ConsentLedger
 from server.domain import Sample
 from tests.contract.stores import everything_in

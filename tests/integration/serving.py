@@ -7,7 +7,7 @@ import contextlib
 
 import grpc
 
-from edge.frames import ConsentSnapshot, Scope
+from core.frames import ConsentSnapshot, Scope
 from server.accounts import Accounts
 from server.app import create_server
 from server.config import ServerConfig

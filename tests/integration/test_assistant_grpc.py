@@ -10,8 +10,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from core.frames import Hello, Query, RawImage, Scope, Stamp
 from edge import wire
-from edge.frames import Hello, Query, RawImage, Scope, Stamp
 from edge.uplink import ConverseSession, ServerReportedError, bearer
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc

@@ -11,7 +11,7 @@ import zipfile
 import grpc
 import pytest
 
-from edge.frames import Hello, Query, RawImage, Scope, Stamp
+from core.frames import Hello, Query, RawImage, Scope, Stamp
 from edge.uplink import ConverseSession, bearer
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from edge.redaction.chips import find_chips
-from glasses.assets.make import draw_card, wood_table
+from scenes.objects import draw_card, wood_table
 
 NUMBER = "4111111111111111"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from edge.errors import ConfigError
+from core.errors import ConfigError
 from glasses.config import load_config
 
 

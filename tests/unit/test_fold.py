@@ -5,9 +5,9 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from edge.onnx import create_session
 from edge.redaction.ocr import TextDetector, TextRecognizer, crop_line
 from models.fold import fold_graph
+from models.onnx import create_session
 from models.registry import Role, resolve_file
 from tests.conftest import TEST_CARD, card_scene
 

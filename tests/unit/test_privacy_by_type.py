@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from edge import wire
-from edge.frames import (
+from core.frames import (
     RawImage,
     RedactedImage,
     RedactionReport,
@@ -10,6 +9,7 @@ from edge.frames import (
     Transcript,
     Utterance,
 )
+from edge import wire
 
 
 def test_a_redacted_image_cannot_be_built_outside_the_redactor():

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import skimage.data
 
-from bench.redaction import coverage, mask_of
-from bench.scenes import make_scene
-from edge.frames import Label, RawImage, Stamp
-from glasses.assets.make import draw_card, wood_table
+from core.frames import Label, RawImage, Stamp
+from scenes.measure import coverage, mask_of
+from scenes.objects import draw_card, wood_table
+from scenes.seeded import make_scene
 from tests.conftest import TEST_CARD, decode, readable_digit_runs
 
 ASTRONAUT_FACE = (182, 58, 270, 178)  # x0, y0, x1, y1 in skimage's astronaut photo

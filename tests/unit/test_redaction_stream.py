@@ -6,10 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
-from edge.errors import RedactionError
-from edge.frames import Label, RawImage, Stamp
+from core.errors import RedactionError
+from core.frames import Label, RawImage, Stamp
 from edge.redaction.stream import RedactionStream
-from glasses.assets.make import wood_table
+from scenes.objects import wood_table
 from tests.conftest import card_scene, decode, readable_digit_runs
 from tests.unit.test_redaction_cases import _face_scene, table
 

@@ -5,8 +5,8 @@ import threading
 import numpy as np
 import pytest
 
-from edge.errors import RedactionError
-from edge.frames import Box, Label, RawImage, Stamp
+from core.errors import RedactionError
+from core.frames import Box, Label, RawImage, Stamp
 from edge.redaction import RedactionPolicy, Redactor
 from tests.conftest import TEST_CARD, card_scene, decode, readable_digit_runs
 

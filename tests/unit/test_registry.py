@@ -1,6 +1,6 @@
 import pytest
 
-from edge.errors import ModelMissingError
+from core.errors import ModelMissingError
 from models.registry import Profile, Role, all_specs, resolve, spec_for, verify
 
 

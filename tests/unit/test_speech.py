@@ -4,9 +4,9 @@ import asyncio
 
 import numpy as np
 
+from core.frames import AudioChunk, Stamp
 from edge.components import build_segmenter, build_transcriber
 from edge.config import AsrConfig, VadConfig
-from edge.frames import AudioChunk, Stamp
 from edge.sources import WavFileMicrophone
 from glasses.assets import DEMO_AUDIO
 

@@ -1,4 +1,4 @@
-from edge.frames import Stamp, Transcript
+from core.frames import Stamp, Transcript
 from edge.redaction.text import redact_string, redact_transcript
 
 

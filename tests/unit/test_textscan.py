@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 
-from bench.scenes import make_scene
 from edge.redaction.detectors import SensitiveTextDetector, TextRules
 from edge.redaction.ocr import TextLine, chain_lines, tighten
 from edge.redaction.textscan import (
@@ -24,6 +23,7 @@ from edge.redaction.textscan import (
     split_lines,
     text_slant,
 )
+from scenes.seeded import make_scene
 
 
 def _card_strokes(angle: float) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""A seeded generator of 1280x720 scenes with known ground truth, for the redaction benchmark.
+"""A seeded generator of 1280x720 scenes with known ground truth (redaction benchmark, tests).
 
 Every scene is built from a seed, so a run is reproducible. What a scene may hold:
 
@@ -23,8 +23,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from stdnum.luhn import calc_check_digit
 
-from edge.redaction.cards import luhn_check_digit
+from scenes.objects import wood_table
 
 W, H = 1280, 720
 CARD_W, CARD_H = 856, 540  # canonical card raster, 10 px per mm (ISO ID-1)
@@ -77,7 +78,7 @@ class Scene:
 
 def luhn_complete(prefix: str, length: int, rng: np.random.Generator) -> str:
     body = prefix + "".join(str(d) for d in rng.integers(0, 10, length - len(prefix) - 1))
-    return body + luhn_check_digit(body)
+    return body + calc_check_digit(body)
 
 
 BRANDS = (  # prefix choices, length, grouping
@@ -332,8 +333,6 @@ def _photo(name: str) -> np.ndarray:
 def background(rng: np.random.Generator) -> np.ndarray:
     kind = rng.integers(4)
     if kind == 0:
-        from glasses.assets.make import wood_table
-
         return wood_table(rng, W, H)
     if kind == 1:  # a desk mat: flat colour + noise
         frame = np.empty((H, W, 3), np.uint8)
