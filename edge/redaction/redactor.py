@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import cv2
 import numpy as np
 
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import RedactionError
 from core.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
 from edge.redaction.detectors import Detection, Detector
@@ -90,9 +90,15 @@ class Redactor:
     scanned), detect on the crop at full resolution, fill, downscale, re-encode.
     """
 
-    def __init__(self, detectors: Sequence[Detector], policy: RedactionPolicy | None = None):
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        policy: RedactionPolicy | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ):
         self.detectors = list(detectors)
         self.policy = policy or RedactionPolicy()
+        self.clock = clock
         # threads start on first use
         self._pool = ThreadPoolExecutor(max(len(self.detectors), 1), thread_name_prefix="detect")
 
@@ -106,21 +112,21 @@ class Redactor:
         at a time (single-threaded steps, small convolutions), so the faces come
         almost free while the text is read. Any detector's error is raised.
         """
-        start = time.perf_counter()
+        start = self.clock.monotonic()
         given_up = threading.Event()
 
         def timed(detector: Detector) -> tuple[list[Detection], float]:
             if given_up.is_set():  # the frame was already withheld: skip stale work
                 return [], 0.0
-            t0 = time.perf_counter()
+            t0 = self.clock.monotonic()
             found = detector.detect(bgr, windows)
-            return found, (time.perf_counter() - t0) * 1e3
+            return found, (self.clock.monotonic() - t0) * 1e3
 
         futures = [self._pool.submit(timed, d) for d in self.detectors]
         timings: dict[str, float] = {}
         detections: list[Detection] = []
         for detector, future in zip(self.detectors, futures, strict=True):
-            left = self.policy.time_budget_ms - (time.perf_counter() - start) * 1e3
+            left = self.policy.time_budget_ms - (self.clock.monotonic() - start) * 1e3
             try:
                 found, ms = future.result(timeout=max(left, 0.0) / 1e3)
             except FutureTimeout:
@@ -142,7 +148,7 @@ class Redactor:
         """One frame on its own: everything is detected afresh (no state kept)."""
         try:
             region, pixels = self.crop(raw, focus)
-            start = time.perf_counter()
+            start = self.clock.monotonic()
             detections, timings = self.find(pixels)
             return self.render(raw, region, pixels, detections, timings, start)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything
@@ -187,15 +193,15 @@ class Redactor:
         start: float,
     ) -> RedactedImage:
         """Fill, downscale, re-encode, and report."""
-        t0 = time.perf_counter()
+        t0 = self.clock.monotonic()
         filled = fill_polygons(pixels, detections, self.policy.fill_bgr)
         scale = min(1.0, self.policy.max_side / max(region.w, region.h))
         if scale < 1.0:
             size = (round(region.w * scale), round(region.h * scale))
             filled = cv2.resize(filled, size, interpolation=cv2.INTER_AREA)
         jpeg = encode_jpeg(filled, self.policy.jpeg_quality)
-        timings["fill_encode"] = (time.perf_counter() - t0) * 1e3
-        timings["total"] = (time.perf_counter() - start) * 1e3
+        timings["fill_encode"] = (self.clock.monotonic() - t0) * 1e3
+        timings["total"] = (self.clock.monotonic() - start) * 1e3
         height, width = filled.shape[:2]
         findings = tuple(
             Finding(

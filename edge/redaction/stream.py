@@ -25,7 +25,6 @@ State belongs to one stream; unrelated images go through ``Redactor.redact``.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -78,7 +77,7 @@ class RedactionStream:
     def redact(self, raw: RawImage, focus: Box | None = None) -> RedactedImage:
         try:
             region, pixels = self.redactor.crop(raw, focus)
-            start = time.perf_counter()
+            start = self.redactor.clock.monotonic()
             small = _small(pixels)
             key = (region.x, region.y, region.w, region.h)
             shift = None  # the content's shift since the reference, small-image px
@@ -176,7 +175,7 @@ class RedactionStream:
         ]
         moved += self._held_faces(self._camera + shift)
         moved += _exposed_strips(shift, width, height, self.grow_px)
-        return moved, {"reuse": (time.perf_counter() - start) * 1e3}
+        return moved, {"reuse": (self.redactor.clock.monotonic() - start) * 1e3}
 
     def _reused(self, d: Detection) -> Detection:
         """A detection sent again: grown a little (the shift's error), marked reused."""
