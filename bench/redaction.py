@@ -40,8 +40,10 @@ import numpy as np
 from core.frames import Label, RawImage, Stamp
 from edge.components import build_redactor
 from edge.config import RedactionConfig
-from edge.redaction.cards import CONFUSABLE
-from edge.redaction.ocr import OcrReader, TextDetector, TextRecognizer, crop_line
+from edge.redaction.rules.digits import CONFUSABLE
+from edge.redaction.text.lines import crop_line
+from edge.redaction.text.ppocr import TextDetector, TextRecognizer
+from edge.redaction.text.reading import OcrReader
 from models.config import ModelsConfig
 from models.registry import Role, resolve_file
 from scenes.measure import box_quad, coverage, mask_of

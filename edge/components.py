@@ -9,9 +9,9 @@ from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.redaction import RedactionPolicy, Redactor, calibration
 from edge.redaction.detectors import FaceDetector, SensitiveTextDetector, TextRules
 from edge.redaction.faces import CenterFaceDetector, dynamic_centerface
-from edge.redaction.ocr import TextDetector, TextOrientation, TextRecognizer
-from edge.redaction.pii import PiiKind
-from edge.redaction.textscan import TextScanner
+from edge.redaction.rules.pii import PiiKind
+from edge.redaction.text.ppocr import TextDetector, TextOrientation, TextRecognizer
+from edge.redaction.text.scanner import TextScanner
 from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig

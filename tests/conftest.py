@@ -8,8 +8,9 @@ import pytest
 
 from edge.components import build_redactor
 from edge.config import RedactionConfig
-from edge.redaction.cards import find_digit_runs
-from edge.redaction.ocr import OcrReader, TextDetector, TextRecognizer
+from edge.redaction.rules.digits import find_digit_runs
+from edge.redaction.text.ppocr import TextDetector, TextRecognizer
+from edge.redaction.text.reading import OcrReader
 from models.config import ModelsConfig
 from models.registry import Role, resolve_file
 from scenes.objects import draw_card, wood_table

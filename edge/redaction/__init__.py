@@ -2,6 +2,6 @@
 by the server's re-check of every upload, and by the export re-scan."""
 
 from edge.redaction.redactor import RedactionPolicy, Redactor
-from edge.redaction.text import redact_string, redact_transcript
+from edge.redaction.transcripts import redact_string, redact_transcript
 
 __all__ = ["RedactionPolicy", "Redactor", "redact_string", "redact_transcript"]

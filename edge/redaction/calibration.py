@@ -16,7 +16,7 @@ import numpy as np
 
 from edge.redaction.faces import INPUT as FACE_INPUT
 from edge.redaction.faces import CenterFaceDetector
-from edge.redaction.ocr import TextDetector, TextRecognizer
+from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from models.registry import Role
 from scenes.objects import draw_card, table_with_objects
 

@@ -24,11 +24,13 @@ import cv2
 import numpy as np
 
 from core.frames import Label
-from edge.redaction.cards import find_digit_runs
+from core.geometry import Rect
 from edge.redaction.faces import CenterFaceDetector, FaceBox
-from edge.redaction.ocr import TextLine, chain_lines
-from edge.redaction.pii import ALL_PII, PiiKind, find_pii
-from edge.redaction.textscan import Rect, TextScanner
+from edge.redaction.rules.digits import find_digit_runs
+from edge.redaction.rules.pii import ALL_PII, PiiKind, find_pii
+from edge.redaction.text.chaining import chain_lines
+from edge.redaction.text.lines import TextLine
+from edge.redaction.text.scanner import TextScanner
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,8 +21,8 @@ import numpy as np
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import RedactionError
 from core.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
+from core.geometry import Rect
 from edge.redaction.detectors import Detection, Detector
-from edge.redaction.textscan import Rect
 
 if TYPE_CHECKING:
     from edge.redaction.stream import RedactionStream

@@ -32,8 +32,8 @@ import cv2
 import numpy as np
 
 from core.frames import Box, Label, RawImage, RedactedImage
+from core.geometry import Rect
 from edge.redaction.detectors import Detection
-from edge.redaction.textscan import Rect
 
 if TYPE_CHECKING:
     from edge.redaction.redactor import Redactor

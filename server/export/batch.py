@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from edge.redaction.text import find_text_spans
+from edge.redaction.transcripts import find_text_spans
 
 # A re-scan: labels of what it finds in a decoded image (empty when clean).
 ImageScan = Callable[[np.ndarray], list[str]]

@@ -4,9 +4,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from edge.redaction.cards import find_digit_runs, issuer_range, luhn_valid
 from edge.redaction.detectors import SensitiveTextDetector, TextRules
-from edge.redaction.ocr import TextLine
+from edge.redaction.rules.digits import find_digit_runs, issuer_range, luhn_valid
+from edge.redaction.text.lines import TextLine
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from edge.redaction.chips import find_chips
+from edge.redaction.text.chips import find_chips
 from scenes.objects import draw_card, wood_table
 
 NUMBER = "4111111111111111"

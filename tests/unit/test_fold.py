@@ -5,7 +5,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from edge.redaction.ocr import TextDetector, TextRecognizer, crop_line
+from edge.redaction.text.lines import crop_line
+from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from models.fold import fold_graph
 from models.onnx import create_session
 from models.registry import Role, resolve_file

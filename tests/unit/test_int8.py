@@ -5,7 +5,8 @@ import numpy as np
 
 from edge.components import onnx_model
 from edge.config import RedactionConfig
-from edge.redaction.ocr import TextDetector, TextRecognizer, crop_line
+from edge.redaction.text.lines import crop_line
+from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from models.registry import Role, resolve_file
 from tests.conftest import TEST_CARD, card_scene
 

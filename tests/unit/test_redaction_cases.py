@@ -278,7 +278,7 @@ def test_groupings_and_separators(redactor, strong_reader, printed):
 def test_a_number_the_detector_cut_short_is_read_again_longer(redactor):
     """A line quad ending inside a number reads 8-11 digits: the scanner reads a
     longer quad again, so the 12-digit rule sees the number, not a fragment."""
-    from edge.redaction.ocr import read_lines
+    from edge.redaction.text.reading import read_lines
 
     scene = np.full((120, 900, 3), 235, np.uint8)
     cv2.putText(scene, "3846 243115 3541", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (20, 20, 20), 3)
@@ -293,7 +293,7 @@ def test_a_number_the_detector_cut_short_is_read_again_longer(redactor):
 def test_a_line_split_into_fragments_is_read_again_past_its_last_one(redactor):
     """ "3846" and "243115" found as two fragments of one line, "3541" not at all:
     together they read 10 digits, so the last fragment is read again, longer."""
-    from edge.redaction.ocr import read_lines
+    from edge.redaction.text.reading import read_lines
 
     text, font = "3846 243115 3541", cv2.FONT_HERSHEY_SIMPLEX
     scene = np.full((120, 900, 3), 235, np.uint8)

@@ -1,5 +1,5 @@
 from core.frames import Stamp, Transcript
-from edge.redaction.text import redact_string, redact_transcript
+from edge.redaction.transcripts import redact_string, redact_transcript
 
 
 def test_spoken_card_number_is_removed():

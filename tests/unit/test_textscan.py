@@ -10,19 +10,14 @@ import numpy as np
 import pytest
 
 from edge.redaction.detectors import SensitiveTextDetector, TextRules
-from edge.redaction.ocr import TextLine, chain_lines, tighten
-from edge.redaction.textscan import (
-    Region,
-    Tile,
-    dedupe,
-    glyph_strokes,
-    level_quad,
-    pack,
-    reach,
-    small_text_regions,
-    split_lines,
-    text_slant,
-)
+from edge.redaction.text.bands import tighten
+from edge.redaction.text.candidates import Region, small_text_regions
+from edge.redaction.text.chaining import chain_lines, dedupe
+from edge.redaction.text.cues import glyph_strokes
+from edge.redaction.text.lines import TextLine
+from edge.redaction.text.mosaic import Tile, pack
+from edge.redaction.text.scanner import reach
+from edge.redaction.text.slant import level_quad, split_lines, text_slant
 from scenes.seeded import make_scene
 
 

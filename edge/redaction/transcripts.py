@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from core.frames import _REDACTION_MINT, Transcript, Utterance
-from edge.redaction.cards import MIN_DIGITS, find_digit_runs
-from edge.redaction.pii import ALL_PII, PiiKind, find_pii
+from edge.redaction.rules.digits import MIN_DIGITS, find_digit_runs
+from edge.redaction.rules.pii import ALL_PII, PiiKind, find_pii
 
 _NUMBER_WORDS = {
     "zero": "0",

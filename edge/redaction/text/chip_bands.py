@@ -1,0 +1,66 @@
+"""A closer look where a card's number must lie, found by the card's chip.
+
+Where a card's gold chip shows (``chips.py``) but no number was found beside
+it, the four bands where its number must lie are cut level, zoomed and
+detected again in one small mosaic, and what is found there is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from core.geometry import Rect, meets
+from edge.redaction.text.bands import tightened
+from edge.redaction.text.chaining import dedupe
+from edge.redaction.text.chips import find_chips
+from edge.redaction.text.lines import TextLine, point_in_quad
+from edge.redaction.text.mosaic import Tile, detect_tiles
+from edge.redaction.text.ppocr import TextDetector, TextRecognizer
+from edge.redaction.text.reading import read_lines
+
+
+def read_card_bands(
+    detector: TextDetector,
+    recognizer: TextRecognizer,
+    bgr: np.ndarray,
+    done: list[np.ndarray],
+    chip_px: tuple[float, ...] = (36.0, 54.0),
+    windows: list[Rect] | None = None,
+    mosaic_width: int = 1280,
+) -> list[tuple[np.ndarray, list[TextLine]]]:
+    """A closer look where a card's number must be: for each chip in the frame
+    whose bands hold none of ``done`` (polygons of numbers already found),
+    its four bands are cut level, zoomed so the chip is each of ``chip_px``
+    across them, and detected in one mosaic; the lines found in a band at
+    any zoom are read. Returns each band where text was found (its quad in
+    the frame) with the lines read there (maybe none: text that cannot be
+    read). The detector finds small blurred digits at one zoom and not at
+    a neighbouring one, which differs from card to card: two zooms miss
+    fewer than either. With ``windows``, only chips that touch one (their
+    bands whole); one elsewhere was seen whole by the check they complete."""
+    bands = []
+    for chip in find_chips(bgr):
+        if windows is not None and not any(meets(chip.extent(), w) for w in windows):
+            continue
+        four = chip.bands()
+        if not any(point_in_quad(p.mean(axis=0), quad) for p in done for quad, _ in four):
+            bands += four
+    tiles, found = detect_tiles(
+        detector,
+        bgr,
+        [
+            replace(Tile.onto(q, px / across), stretched=True)
+            for q, across in bands
+            for px in chip_px
+        ],
+        mosaic_width,
+    )
+    quads: dict[int, list[np.ndarray]] = {}
+    for k, quad in found:
+        quads.setdefault(k // len(chip_px), []).append(quad)
+    return [
+        (bands[k][0], read_lines(recognizer, bgr, dedupe(tightened(bgr, qs))))
+        for k, qs in sorted(quads.items())
+    ]

@@ -1,0 +1,112 @@
+"""Numbers the detector cut short, read again past their end."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from edge.redaction.rules.digits import MIN_DIGITS, SEPARATORS, find_digit_runs
+from edge.redaction.text.chaining import chain_lines
+from edge.redaction.text.cues import ink
+from edge.redaction.text.lines import TextLine, crop_line
+from edge.redaction.text.ppocr import TextRecognizer
+from edge.redaction.text.reading import read_each
+
+_SEPARATORS = "".join(SEPARATORS)
+
+
+def _run(text: str) -> int:
+    """Digits in the longest run of 8+ on a line (0 if none)."""
+    return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
+
+
+def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
+    tl, tr, br, bl = quad.astype(np.float32)
+    along = (tr - tl) / max(float(np.linalg.norm(tr - tl)), 1e-6)
+    return np.stack(
+        [tl - along * before, tr + along * after, br + along * after, bl - along * before]
+    )
+
+
+def _goes_on(
+    bgr: np.ndarray, line: np.ndarray, longer: np.ndarray, share: float = 0.25, unlike: int = 48
+) -> bool:
+    """Whether a line's lengthened quad goes on past the line's ends: with ink
+    (at least ``share`` of the line's own), or under something that is not the
+    line's carrier over most of it (a finger: smooth, but no card's surface).
+    Where the carrier is blank the text ended, and reading it again cannot
+    find more."""
+    tl, tr, br, bl = line.astype(np.float32)
+    ltl, ltr, lbr, lbl = longer.astype(np.float32)
+    added = [
+        np.stack([ltl, tl, bl, lbl]) if np.linalg.norm(tl - ltl) >= 2 else None,
+        np.stack([tr, ltr, lbr, br]) if np.linalg.norm(ltr - tr) >= 2 else None,
+    ]
+    crop = crop_line(bgr, line)
+    own, carrier = ink(crop), np.median(crop.reshape(-1, 3), axis=0)
+
+    def past(part: np.ndarray) -> bool:
+        there = crop_line(bgr, part)
+        off_carrier = np.abs(there.reshape(-1, 3) - carrier).max(axis=1) > unlike
+        return ink(there) >= share * own or float(off_carrier.mean()) > 0.5
+
+    return any(part is not None and past(part) for part in added)
+
+
+def _extended(chain: list[TextLine], min_digits: int) -> dict[int, np.ndarray]:
+    """The end fragments of a printed line (``chain``, in reading order) that a
+    run of 8 to ``min_digits - 1`` digits reaches, each lengthened past that end
+    by the room for the digits a long number would still need (plus two); by
+    position in the chain."""
+    text = " ".join(line.text for line in chain)
+    before = after = 0
+    for run in find_digit_runs(text, 8):
+        if len(run.digits) >= min_digits:
+            continue
+        need = min_digits - len(run.digits) + 2
+        if not text[: run.start].strip(_SEPARATORS):
+            before = need
+        if not text[run.end :].strip(_SEPARATORS):
+            after = need
+    ends = {0: [0.0, 0.0], len(chain) - 1: [0.0, 0.0]}
+    ends[0][0] = before * chain[0].length / max(len(chain[0].text), 1)
+    ends[len(chain) - 1][1] = after * chain[-1].length / max(len(chain[-1].text), 1)
+    return {k: _lengthened(chain[k].quad, b, a) for k, (b, a) in ends.items() if b or a}
+
+
+def read_cut_again(
+    recognizer: TextRecognizer,
+    bgr: np.ndarray,
+    lines: list[TextLine],
+    min_digits: int = MIN_DIGITS,
+) -> list[TextLine]:
+    """Read again, longer, the end fragments of a printed line whose run of
+    8 to ``min_digits - 1`` digits reaches that end: the detector often cuts
+    a small or slanted number short ("38462431153" of "3846 243115 3541", or
+    "3740 385990" of "3740 385990 73036"), and the rest of it would be sent."""
+    height, width = bgr.shape[:2]
+    index = {id(line): k for k, line in enumerate(lines)}
+    cut = {
+        index[id(chain[k])]: quad
+        for chain in chain_lines(lines)
+        for k, quad in _extended(chain, min_digits).items()
+    }
+    if not cut:
+        return lines
+    for quad in cut.values():
+        quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
+        quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
+    cut = {k: quad for k, quad in cut.items() if _goes_on(bgr, lines[k].quad, quad)}
+    if not cut:
+        return lines
+    again = dict(zip(cut, read_each(recognizer, bgr, list(cut.values())), strict=True))
+    out = []
+    for k, line in enumerate(lines):
+        if k in cut:
+            if (longer := again[k]) and _run(longer.text) > _run(line.text):
+                line = longer
+            if _run(line.text) < min_digits:
+                line = replace(line, runs_on=True)
+        out.append(line)
+    return out
