@@ -7,11 +7,12 @@ from pathlib import Path
 from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.redaction import RedactionPolicy, Redactor, calibration
-from edge.redaction.detectors import FaceDetector, SensitiveTextDetector, TextRules
-from edge.redaction.faces import CenterFaceDetector, dynamic_centerface
+from edge.redaction.faces import CenterFaceDetector, FaceDetector, dynamic_centerface
+from edge.redaction.rules.analyzer import TextRules
 from edge.redaction.rules.pii import PiiKind
 from edge.redaction.text.ppocr import TextDetector, TextOrientation, TextRecognizer
 from edge.redaction.text.scanner import TextScanner
+from edge.redaction.text_detector import SensitiveTextDetector
 from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
 from models.config import ModelsConfig

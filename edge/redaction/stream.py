@@ -33,7 +33,7 @@ import numpy as np
 
 from core.frames import Box, Label, RawImage, RedactedImage
 from core.geometry import Rect
-from edge.redaction.detectors import Detection
+from edge.redaction.detection import Detection
 
 if TYPE_CHECKING:
     from edge.redaction.redactor import Redactor

@@ -4,9 +4,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from edge.redaction.detectors import SensitiveTextDetector, TextRules
+from edge.redaction.rules.analyzer import TextRules
 from edge.redaction.rules.digits import find_digit_runs, issuer_range, luhn_valid
 from edge.redaction.text.lines import TextLine
+from edge.redaction.text_detector import SensitiveTextDetector
 
 
 @pytest.mark.parametrize(

@@ -282,11 +282,11 @@ def test_a_number_the_detector_cut_short_is_read_again_longer(redactor):
 
     scene = np.full((120, 900, 3), 235, np.uint8)
     cv2.putText(scene, "3846 243115 3541", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (20, 20, 20), 3)
-    scanner = next(d for d in redactor.detectors if d.name == "text").scanner
+    text = next(d for d in redactor.detectors if d.name == "text")
     cut = np.float32([[10, 40], [330, 40], [330, 95], [10, 95]])  # ends after "243115"
-    (line,) = read_lines(scanner.recognizer, scene, [cut])
+    (line,) = read_lines(text.scanner.recognizer, scene, [cut])
     assert 8 <= sum(c.isdigit() for c in line.text) < 12, line.text
-    (again,) = scanner.read_cut_again(scene, [line])
+    (again,) = text.read_cut_again(scene, [line])
     assert "".join(c for c in again.text if c.isdigit()).startswith("384624311535")
 
 
@@ -305,10 +305,10 @@ def test_a_line_split_into_fragments_is_read_again_past_its_last_one(redactor):
     def quad(x0, x1):
         return np.float32([[x0, 40], [x1, 40], [x1, 95], [x0, 95]])
 
-    scanner = next(d for d in redactor.detectors if d.name == "text").scanner
+    detector = next(d for d in redactor.detectors if d.name == "text")
     fragments = [quad(x("") - 8, x("3846") + 8), quad(x("3846 ") - 8, x("3846 243115") + 8)]
-    lines = read_lines(scanner.recognizer, scene, fragments)
+    lines = read_lines(detector.scanner.recognizer, scene, fragments)
     assert [sum(c.isdigit() for c in line.text) for line in lines] == [4, 6]
-    again = scanner.read_cut_again(scene, lines)
+    again = detector.read_cut_again(scene, lines)
     digits = "".join(c for line in again for c in line.text if c.isdigit())
     assert digits.startswith("384624311535"), digits

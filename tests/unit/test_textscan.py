@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from edge.redaction.detectors import SensitiveTextDetector, TextRules
+from edge.redaction.rules.analyzer import TextRules
 from edge.redaction.text.bands import tighten
 from edge.redaction.text.candidates import Region, small_text_regions
 from edge.redaction.text.chaining import chain_lines, dedupe
@@ -18,6 +18,7 @@ from edge.redaction.text.lines import TextLine
 from edge.redaction.text.mosaic import Tile, pack
 from edge.redaction.text.scanner import reach
 from edge.redaction.text.slant import level_quad, split_lines, text_slant
+from edge.redaction.text_detector import SensitiveTextDetector
 from scenes.seeded import make_scene
 
 
@@ -165,7 +166,8 @@ def test_a_line_read_again_beside_a_chip_is_reported_once():
     band = _quad([290, 190], [600, 190], [600, 330], [290, 330])
     scanner = SimpleNamespace(
         version="fixed-reads",
-        scan=lambda bgr, min_digits, windows: [mail],
+        scan=lambda bgr, windows: [mail],
+        read_cut_again=lambda bgr, lines, cut: lines,
         read_card_bands=lambda bgr, done, windows: [(band, [again, card])],
     )
     found = SensitiveTextDetector(scanner, TextRules()).detect(np.zeros((720, 1280, 3), np.uint8))

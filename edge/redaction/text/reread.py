@@ -1,24 +1,39 @@
-"""Numbers the detector cut short, read again past their end."""
+"""Lines the detector cut short, read again past their end.
+
+The detector often cuts a small or slanted number short ("38462431153" of
+"3846 243115 3541"), and the rest of it would be sent. What counts as cut
+short is the rules' to say (:class:`CutText`, ``rules.cards.ShortenedNumber``);
+this stage only lengthens the line where ink goes on, and reads it again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
 import numpy as np
 
-from edge.redaction.rules.digits import MIN_DIGITS, SEPARATORS, find_digit_runs
 from edge.redaction.text.chaining import chain_lines
 from edge.redaction.text.cues import ink
 from edge.redaction.text.lines import TextLine, crop_line
 from edge.redaction.text.ppocr import TextRecognizer
 from edge.redaction.text.reading import read_each
 
-_SEPARATORS = "".join(SEPARATORS)
 
+class CutText(Protocol):
+    """What the rules look for past a line's ends."""
 
-def _run(text: str) -> int:
-    """Digits in the longest run of 8+ on a line (0 if none)."""
-    return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
+    def room(self, text: str) -> tuple[int, int]:
+        """How many characters to look for before and after ``text`` (0: none)."""
+        ...
+
+    def held(self, text: str) -> int:
+        """How much of what is sought ``text`` holds (a longer read is better)."""
+        ...
+
+    def complete(self, text: str) -> bool:
+        """Whether ``text`` holds all of it (else its line is marked ``runs_on``)."""
+        ...
 
 
 def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
@@ -54,21 +69,11 @@ def _goes_on(
     return any(part is not None and past(part) for part in added)
 
 
-def _extended(chain: list[TextLine], min_digits: int) -> dict[int, np.ndarray]:
-    """The end fragments of a printed line (``chain``, in reading order) that a
-    run of 8 to ``min_digits - 1`` digits reaches, each lengthened past that end
-    by the room for the digits a long number would still need (plus two); by
-    position in the chain."""
-    text = " ".join(line.text for line in chain)
-    before = after = 0
-    for run in find_digit_runs(text, 8):
-        if len(run.digits) >= min_digits:
-            continue
-        need = min_digits - len(run.digits) + 2
-        if not text[: run.start].strip(_SEPARATORS):
-            before = need
-        if not text[run.end :].strip(_SEPARATORS):
-            after = need
+def _extended(chain: list[TextLine], sought: CutText) -> dict[int, np.ndarray]:
+    """The end fragments of a printed line (``chain``, in reading order) past
+    which the rules would look (``sought.room``), each lengthened past that end by
+    that many characters of its own width; by position in the chain."""
+    before, after = sought.room(" ".join(line.text for line in chain))
     ends = {0: [0.0, 0.0], len(chain) - 1: [0.0, 0.0]}
     ends[0][0] = before * chain[0].length / max(len(chain[0].text), 1)
     ends[len(chain) - 1][1] = after * chain[-1].length / max(len(chain[-1].text), 1)
@@ -79,18 +84,18 @@ def read_cut_again(
     recognizer: TextRecognizer,
     bgr: np.ndarray,
     lines: list[TextLine],
-    min_digits: int = MIN_DIGITS,
+    sought: CutText,
 ) -> list[TextLine]:
-    """Read again, longer, the end fragments of a printed line whose run of
-    8 to ``min_digits - 1`` digits reaches that end: the detector often cuts
-    a small or slanted number short ("38462431153" of "3846 243115 3541", or
-    "3740 385990" of "3740 385990 73036"), and the rest of it would be sent."""
+    """Read again, longer, the end fragments of printed lines past which the
+    rules would look (``sought``) where ink or a cover goes on; a longer read
+    that holds more replaces the line, and a line still incomplete is marked
+    ``runs_on`` ("3740 385990" of "3740 385990 73036", the rest under a finger)."""
     height, width = bgr.shape[:2]
     index = {id(line): k for k, line in enumerate(lines)}
     cut = {
         index[id(chain[k])]: quad
         for chain in chain_lines(lines)
-        for k, quad in _extended(chain, min_digits).items()
+        for k, quad in _extended(chain, sought).items()
     }
     if not cut:
         return lines
@@ -104,9 +109,9 @@ def read_cut_again(
     out = []
     for k, line in enumerate(lines):
         if k in cut:
-            if (longer := again[k]) and _run(longer.text) > _run(line.text):
+            if (longer := again[k]) and sought.held(longer.text) > sought.held(line.text):
                 line = longer
-            if _run(line.text) < min_digits:
+            if not sought.complete(line.text):
                 line = replace(line, runs_on=True)
         out.append(line)
     return out

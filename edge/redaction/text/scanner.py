@@ -8,10 +8,10 @@
 3. **Read** (``reading.py``): each line is cropped from the full-resolution
    frame, rectified and recognised (tall lines both ways up; a line that reads
    poorly and looks upside down to the direction classifier turned round too).
-4. **Read again, longer** (``reread.py``): a line whose digit run reaches its
-   end short of ``min_digits`` is lengthened and re-read.
-5. **Cards by their chips** (``chip_bands.py``, called by the rules once they
-   know which numbers were found).
+4. **Read again, longer** (``reread.py``): where the rules say a line may go
+   on past its end (a number cut short), it is lengthened and read again.
+5. **Cards by their chips** (``chip_bands.py``): asked once the rules know
+   which numbers were found.
 
 Nothing here decides what is sensitive; the rules do (``edge.redaction.rules``).
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from core.geometry import Rect, meets, pad_rect, quad_size, union
-from edge.redaction.rules.digits import MIN_DIGITS
 from edge.redaction.text import chip_bands, mosaic, reread
 from edge.redaction.text.bands import tighten, tightened
 from edge.redaction.text.chaining import chain_lines, dedupe
@@ -93,9 +92,7 @@ class TextScanner:
         kept = [b for b in blocks if not any(point_in_quad(q.mean(axis=0), b) for q in fine)]
         return dedupe(lines + kept + tightened(bgr, fine))
 
-    def scan(
-        self, bgr: np.ndarray, min_digits: int = MIN_DIGITS, windows: list[Rect] | None = None
-    ) -> list[TextLine]:
+    def scan(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[TextLine]:
         """Read the lines that could hold something sensitive (those touching
         ``windows``, if given: see :meth:`find`).
 
@@ -113,13 +110,13 @@ class TextScanner:
             if length >= self.min_glyphs * 0.5 * height:
                 keep.extend(index[id(s)] for s in chain)
         lines = read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)])
-        return self.read_cut_again(bgr, lines, min_digits)
+        return lines
 
     def read_cut_again(
-        self, bgr: np.ndarray, lines: list[TextLine], min_digits: int = MIN_DIGITS
+        self, bgr: np.ndarray, lines: list[TextLine], cut: reread.CutText
     ) -> list[TextLine]:
         """``reread.read_cut_again`` with this scanner's recogniser."""
-        return reread.read_cut_again(self.recognizer, bgr, lines, min_digits)
+        return reread.read_cut_again(self.recognizer, bgr, lines, cut)
 
     def read_card_bands(
         self,

@@ -1,0 +1,71 @@
+"""Card numbers and other personal text: the scanner reads, the rules decide.
+
+``SensitiveTextDetector.detect`` runs the text cascade (``text/scanner.py``),
+has the lines the card rules would look past read again longer
+(``text/reread.py``), applies the rules (``rules/analyzer.py``), and, for each
+card whose number was not found, looks again where its chip says the number
+must lie (``text/chip_bands.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.frames import Label
+from core.geometry import Rect
+from edge.redaction.detection import Detection
+from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
+from edge.redaction.rules.cards import ShortenedNumber, reads_as_words
+from edge.redaction.text.lines import TextLine
+from edge.redaction.text.scanner import TextScanner
+
+
+class SensitiveTextDetector:
+    """Card numbers and other personal text in everything the scanner reads."""
+
+    name = "text"
+
+    def __init__(self, scanner: TextScanner, rules: TextRules | None = None) -> None:
+        self.scanner = scanner
+        self.rules = rules or TextRules()
+        self.version = f"text-rules/{RULES_REVISION}+{scanner.version}"
+        self.analyzer = TextAnalyzer(self.rules, self.version)
+        r = self.rules
+        self.cut = ShortenedNumber(r.min_digits, r.tuning, r.scores)
+
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        found = self.apply(self.read_cut_again(bgr, self.scanner.scan(bgr, windows)))
+        return found + self.unread_cards(bgr, found, windows)
+
+    def read_cut_again(self, bgr: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+        """The lines whose digit run stops short at an end, read again past it."""
+        return self.scanner.read_cut_again(bgr, lines, self.cut)
+
+    def apply(self, lines: list[TextLine]) -> list[Detection]:
+        """The rules' findings in lines already read."""
+        return self.analyzer.analyze(lines)
+
+    def unread_cards(
+        self, bgr: np.ndarray, found: list[Detection], windows: list[Rect] | None = None
+    ) -> list[Detection]:
+        """Cards whose number was not found, by their chips: each band where a
+        number could be, looked at closer. What reads there goes through the
+        rules; a band with text that reads as no number and not as words
+        (blurred, faint or half-hidden digits) is masked whole, if the policy
+        masks what cannot be read (``unreadable_band``)."""
+        done = [d.polygon for d in found if d.label == Label.CARD_NUMBER]
+        out = []
+        for band, lines in self.scanner.read_card_bands(bgr, done, windows=windows):
+            # the band's lines may be some the first pass read: report each finding once
+            more = [d for d in self.apply(lines) if not reported(d, found)]
+            out += more
+            if (
+                self.rules.unreadable_band
+                and not any(d.label == Label.CARD_NUMBER for d in more)
+                and not reads_as_words(lines, self.rules.tuning)
+            ):
+                conf = self.rules.scores.unreadable
+                out.append(
+                    self.analyzer.detection(Label.CARD_NUMBER, band, conf, ("unread_card_band",))
+                )
+        return out
