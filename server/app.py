@@ -19,6 +19,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
+from core.clock import SYSTEM_CLOCK, Clock
 from edge.redaction import Redactor
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
@@ -73,8 +74,12 @@ async def create_server(
     backend: VisionLanguageBackend,
     store: SampleStore,
     recheck: Redactor | None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RunningServer:
-    """Bind and start the server; health reports NOT_SERVING until ``set_serving``."""
+    """Bind and start the server; health reports NOT_SERVING until ``set_serving``.
+
+    ``clock`` is what the assistant times answers and stamps samples with.
+    """
     server = grpc.aio.server(
         options=[
             ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
@@ -84,7 +89,7 @@ async def create_server(
     accounts = Accounts(store)
     recheck = recheck if config.recheck_uploads else None
     pb_grpc.add_AssistantServicer_to_server(
-        AssistantService(config, backend, store, recheck, accounts, ledger), server
+        AssistantService(config, backend, store, recheck, accounts, ledger, clock), server
     )
     pb_grpc.add_ConsentServicer_to_server(
         ConsentService(accounts, Rights(store, ledger, config.retention.transient_s)), server

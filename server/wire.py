@@ -1,4 +1,8 @@
-"""The server's one converter between wire messages and domain types."""
+"""The server's one converter between wire messages and domain types.
+
+Nothing else on the server builds or reads a generated message: servicers
+decode a request here, call the domain, and encode the result here.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,15 @@ from edge.wire import (
     stamp_to_pb,
 )
 from protos import glasses_pb2 as pb
-from server.domain import UploadedFrame, UploadedUtterance
+from server.domain import (
+    Ack,
+    Goodbye,
+    UploadedAudio,
+    UploadedFrame,
+    UploadedUtterance,
+)
+
+# ------------------------------------------------------------------ Assistant
 
 
 def decode_hello(msg: pb.ClientEvent) -> Hello:
@@ -39,15 +51,38 @@ def decode_hello(msg: pb.ClientEvent) -> Hello:
         )
     if not hello.HasField("consent"):
         raise ConsentError("hello.consent is required: no consent, no session")
-    consent = consent_from_pb(hello.consent)
-    if Scope.ASSIST not in consent.scopes:
-        raise ConsentError(
-            "the consent snapshot does not include 'assist'; nothing can be "
-            "processed. Turn on the assistant in the companion app."
-        )
     return Hello(
-        hello.device_id, consent, hello.locale, tuple(hello.capabilities), hello.resume_token
+        hello.device_id,
+        consent_from_pb(hello.consent),
+        hello.locale,
+        tuple(hello.capabilities),
+        hello.resume_token,
     )
+
+
+def client_event_kind(msg: pb.ClientEvent) -> str:
+    """Which event a client message holds ("frame", "query", ...; "" when none)."""
+    return msg.WhichOneof("event") or ""
+
+
+def decode_client_event(
+    msg: pb.ClientEvent,
+) -> UploadedFrame | UploadedUtterance | UploadedAudio | Query | Goodbye | None:
+    """An event after the hello; ``None`` for one the server has no use for (an ack)."""
+    kind = msg.WhichOneof("event")
+    if kind == "frame":
+        return decode_frame(msg.frame)
+    if kind == "utterance":
+        return decode_utterance(msg.utterance)
+    if kind == "audio":
+        return UploadedAudio(msg.audio.seq, msg.audio.pcm_s16le, msg.audio.sample_rate)
+    if kind == "query":
+        return decode_query(msg.query)
+    if kind == "goodbye":
+        return Goodbye(msg.goodbye.reason)
+    if kind == "hello":
+        raise InvalidInputError("hello was sent twice in one session")
+    return None
 
 
 def decode_frame(msg: pb.RedactedFrame) -> UploadedFrame:
@@ -100,6 +135,19 @@ def encode_done(done: AnswerDone) -> pb.ServerEvent:
 
 def encode_ack(seq: int) -> pb.ServerEvent:
     return pb.ServerEvent(ack=pb.Ack(seq=seq))
+
+
+def encode_reply(reply: Ready | Ack | AnswerDelta | AnswerDone) -> pb.ServerEvent:
+    """The server event for a session's reply."""
+    if isinstance(reply, Ack):
+        return encode_ack(reply.seq)
+    if isinstance(reply, AnswerDelta):
+        return encode_delta(reply)
+    if isinstance(reply, AnswerDone):
+        return encode_done(reply)
+    if isinstance(reply, Ready):
+        return encode_ready(reply)
+    raise TypeError(f"no server event for {type(reply).__name__}")
 
 
 def encode_error(code: str, message: str) -> pb.ServerEvent:
