@@ -21,7 +21,6 @@ from grpc_reflection.v1alpha import reflection
 
 from core.clock import SYSTEM_CLOCK, Clock
 from edge.redaction import Redactor
-from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 from server.accounts import Accounts
 from server.assistant import AssistantService
@@ -31,10 +30,9 @@ from server.consent_service import ConsentService
 from server.rights import Rights
 from server.store.base import SampleStore
 from server.vlm import VisionLanguageBackend
+from server.wire import SERVICE_NAMES
 
 log = logging.getLogger(__name__)
-
-SERVICE_NAMES = [d.full_name for d in pb.DESCRIPTOR.services_by_name.values()]
 
 
 @dataclass

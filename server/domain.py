@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.frames import ConsentSnapshot, RedactionReport, Stamp
+from core.frames import ConsentSnapshot, RedactionReport, Scope, Stamp
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +62,26 @@ class Ack:
     """The server holds the frame, utterance or audio chunk numbered ``seq``."""
 
     seq: int
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """A user's request to change their own consent (the phone app's settings)."""
+
+    grant: tuple[Scope, ...] = ()
+    revoke: tuple[Scope, ...] = ()
+    region: str = ""  # empty: unchanged
+    policy_version: str = ""  # the version the user saw and accepted
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What the Consent service tells a user about their consent."""
+
+    snapshot: ConsentSnapshot
+    training_regions: tuple[str, ...]
+    updated_at_ns: int = 0  # 0: never changed (the defaults apply)
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,7 +11,6 @@ from core.frames import (
     AnswerDelta,
     AnswerDone,
     ClockDomain,
-    ConsentSnapshot,
     Hello,
     Query,
     Ready,
@@ -29,11 +28,16 @@ from edge.wire import (
 from protos import glasses_pb2 as pb
 from server.domain import (
     Ack,
+    ConsentChange,
+    ConsentState,
     Goodbye,
     UploadedAudio,
     UploadedFrame,
     UploadedUtterance,
 )
+
+# Full names of the contract's services, for health and reflection.
+SERVICE_NAMES = [d.full_name for d in pb.DESCRIPTOR.services_by_name.values()]
 
 # ------------------------------------------------------------------ Assistant
 
@@ -157,23 +161,48 @@ def encode_error(code: str, message: str) -> pb.ServerEvent:
 # ------------------------------------------------------------------ Consent
 
 
-def decode_scopes(values) -> list[Scope]:  # noqa: ANN001 - repeated pb.Scope
+def decode_scopes(values) -> tuple[Scope, ...]:  # noqa: ANN001 - repeated pb.Scope
     unknown = [v for v in values if v not in Scope._value2member_map_]
     if unknown:
         raise InvalidInputError(
             f"unknown scope value(s) {unknown}; use assist, history, training or audio"
         )
-    return [Scope(v) for v in values]
+    return tuple(Scope(v) for v in values)
 
 
-def encode_consent_state(
-    snapshot: ConsentSnapshot, training_regions: tuple[str, ...], updated_at_ns: int
-) -> pb.ConsentState:
+def decode_consent_change(msg: pb.UpdateConsentRequest) -> ConsentChange:
+    return ConsentChange(
+        grant=decode_scopes(msg.grant),
+        revoke=decode_scopes(msg.revoke),
+        region=msg.region,
+        policy_version=msg.policy_version,
+        reason=msg.reason,
+    )
+
+
+def decode_revoke(msg: pb.RevokeRequest) -> tuple[Scope, ...]:
+    """The scopes to revoke (empty: every scope but assist)."""
+    return decode_scopes(msg.scopes)
+
+
+def decode_delete_confirmed(msg: pb.DeleteMyDataRequest) -> bool:
+    return msg.confirm
+
+
+def encode_consent_state(state: ConsentState) -> pb.ConsentState:
     return pb.ConsentState(
-        snapshot=consent_to_pb(snapshot),
+        snapshot=consent_to_pb(state.snapshot),
         available_scopes=sorted(int(s) for s in Scope),
-        training_regions=list(training_regions),
-        updated_at=stamp_to_pb(Stamp(updated_at_ns, ClockDomain.HOST_WALL))
-        if updated_at_ns
+        training_regions=list(state.training_regions),
+        updated_at=stamp_to_pb(Stamp(state.updated_at_ns, ClockDomain.HOST_WALL))
+        if state.updated_at_ns
         else None,
     )
+
+
+def encode_deleted(samples: int, blobs: int) -> pb.DeleteMyDataResponse:
+    return pb.DeleteMyDataResponse(samples_deleted=samples, blobs_deleted=blobs)
+
+
+def encode_export_chunk(data: bytes, offset: int, last: bool) -> pb.ExportChunk:
+    return pb.ExportChunk(data=data, offset=offset, last=last)
