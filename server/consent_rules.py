@@ -78,7 +78,8 @@ class SessionConsent:
     def current(self, max_age_s: float = 0.0) -> ConsentSnapshot:
         """The ledger's consent narrowed to the announced scopes (blocking: a store read)."""
         now = self._clock.monotonic()
-        if self._read is not None and now - self._read[0] <= max_age_s:
+        # max_age_s == 0 means "read now", even when the clock has not moved since
+        if max_age_s > 0 and self._read is not None and now - self._read[0] <= max_age_s:
             return self._read[1]
         snapshot = narrow(self._ledger.current(self._user_id), self.announced)
         self._read = (now, snapshot)
