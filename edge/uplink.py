@@ -16,7 +16,6 @@ import grpc
 from core.errors import BackendError
 from core.frames import AnswerDelta, AnswerDone, Hello, Query, Ready, RedactedImage, Utterance
 from edge import wire
-from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 
 _END = object()
@@ -56,14 +55,14 @@ class ConverseSession:
     async def __aexit__(self, *exc) -> None:
         await self.close()
 
-    async def _requests(self) -> AsyncIterator[pb.ClientEvent]:
+    async def _requests(self) -> AsyncIterator:  # of messages from edge/wire.py
         while True:
             msg = await self._outgoing.get()
             if msg is _END:
                 return
             yield msg
 
-    def _send(self, msg: pb.ClientEvent) -> None:
+    def _send(self, msg) -> None:  # noqa: ANN001 - a message from edge/wire.py
         self.bytes_sent += msg.ByteSize()
         self._outgoing.put_nowait(msg)
 

@@ -4,9 +4,13 @@ Only :class:`RedactedImage` and :class:`Utterance` become uploadable
 messages; anything else handed to :func:`encode_frame` or
 :func:`encode_utterance` is refused, so a raw frame cannot reach the wire.
 The shared helpers (stamps, consent, reports) are reused by ``server/wire.py``.
+The unary services' requests and answers (Consent, Imagine) are converted
+here too, so no other edge or glasses module touches a generated message.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from core.frames import (
     AnswerDelta,
@@ -25,6 +29,7 @@ from core.frames import (
     Stamp,
     Utterance,
 )
+from edge.domain import ConsentState, GeneratedImage
 from protos import glasses_pb2 as pb
 
 PROTOCOL_VERSION = 1
@@ -183,3 +188,57 @@ def decode_server_event(msg: pb.ServerEvent):
     if kind == "error":
         return ("error", msg.error.code, msg.error.message)
     raise ValueError(f"unknown server event {kind!r}")
+
+
+# ------------------------------------------------------------ Consent
+
+
+def encode_get_consent() -> pb.GetConsentRequest:
+    return pb.GetConsentRequest()
+
+
+def encode_consent_update(
+    grant: Iterable[Scope] = (),
+    revoke: Iterable[Scope] = (),
+    region: str = "",
+    policy_version: str = "",
+    reason: str = "",
+) -> pb.UpdateConsentRequest:
+    return pb.UpdateConsentRequest(
+        grant=[int(s) for s in grant],
+        revoke=[int(s) for s in revoke],
+        region=region,
+        policy_version=policy_version,
+        reason=reason,
+    )
+
+
+def decode_consent_state(msg: pb.ConsentState) -> ConsentState:
+    return ConsentState(
+        consent_from_pb(msg.snapshot),
+        frozenset(Scope(s) for s in msg.available_scopes if s in Scope._value2member_map_),
+        tuple(msg.training_regions),
+        stamp_from_pb(msg.updated_at) if msg.HasField("updated_at") else None,
+    )
+
+
+# ------------------------------------------------------------ Imagine
+
+
+def encode_generate(
+    prompt: str, num_images: int = 4, seed: int = 0, device_id: str = ""
+) -> pb.GenerateRequest:
+    return pb.GenerateRequest(prompt=prompt, num_images=num_images, seed=seed, device_id=device_id)
+
+
+def decode_generated_image(msg: pb.GeneratedImage) -> GeneratedImage:
+    return GeneratedImage(
+        msg.index,
+        msg.png,
+        msg.width,
+        msg.height,
+        msg.watermark_id,
+        msg.safety_blocked,
+        msg.model_id,
+        dict(msg.timings_ms),
+    )

@@ -110,30 +110,26 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return 1 if withheld else 0
 
 
-def _unary_client(args: argparse.Namespace, service: str):  # noqa: ANN202
+def cmd_imagine(args: argparse.Namespace) -> int:
     import grpc
 
-    from protos import glasses_pb2_grpc as pb_grpc
+    from edge.imagine_client import ImagineClient
 
-    channel = grpc.insecure_channel(args.server)
-    return channel, getattr(pb_grpc, f"{service}Stub")(channel)
-
-
-def cmd_imagine(args: argparse.Namespace) -> int:
-    from protos import glasses_pb2 as pb
-
-    channel, stub = _unary_client(args, "Imagine")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    request = pb.GenerateRequest(
-        prompt=args.prompt, num_images=args.n, seed=args.seed, device_id=args.device_id
-    )
-    with channel:
-        for image in stub.Generate(request, timeout=args.timeout):
-            path = out / f"imagine_{image.index}.png"
-            path.write_bytes(image.png)
-            print(f"{path} watermark={image.watermark_id}")
-    return 0
+
+    async def run() -> int:
+        async with grpc.aio.insecure_channel(args.server) as channel:
+            images = ImagineClient(channel).generate(
+                args.prompt, args.n, args.seed, args.device_id, timeout=args.timeout
+            )
+            async for image in images:
+                path = out / f"imagine_{image.index}.png"
+                path.write_bytes(image.png)
+                print(f"{path} watermark={image.watermark_id}")
+        return 0
+
+    return asyncio.run(run())
 
 
 def cmd_consent(args: argparse.Namespace) -> int:
@@ -182,8 +178,17 @@ def _scopes(names: list[str]):  # noqa: ANN202
     return [known[n] for n in names]
 
 
-def _consent_operator(args: argparse.Namespace) -> int:
+def _consent_lines(snapshot) -> str:  # noqa: ANN001 - core.frames.ConsentSnapshot
     from core.frames import scope_names
+
+    return (
+        f"scopes: {','.join(scope_names(snapshot.scopes))}\nregion: {snapshot.region}\n"
+        f"policy: {snapshot.policy_version or '-'}\n"
+        f"ledger entry: {snapshot.ledger_entry_id or '-'}"
+    )
+
+
+def _consent_operator(args: argparse.Namespace) -> int:
     from server.consent import ConsentLedger
 
     config, store = _open_store(args)
@@ -206,35 +211,35 @@ def _consent_operator(args: argparse.Namespace) -> int:
         now = ledger.current(args.user)
     finally:
         store.close()
-    scopes = ",".join(scope_names(now.scopes))
-    print(
-        f"user: {args.user}\nscopes: {scopes}\nregion: {now.region}\n"
-        f"policy: {now.policy_version or '-'}\nledger entry: {now.ledger_entry_id or '-'}"
-    )
+    print(f"user: {args.user}\n{_consent_lines(now)}")
     return 0
 
 
 def _consent_over_grpc(args: argparse.Namespace) -> int:
-    from edge.uplink import bearer
-    from protos import glasses_pb2 as pb
+    import grpc
 
-    channel, stub = _unary_client(args, "Consent")
-    metadata = bearer(args.token)
-    with channel:
-        if args.action == "get":
-            state = stub.Get(pb.GetConsentRequest(), metadata=metadata, timeout=args.timeout)
-        elif args.action in ("grant", "revoke"):
-            scopes = [int(s) for s in _scopes(args.scopes)]
-            request = pb.UpdateConsentRequest(
+    from edge.consent_client import ConsentClient
+    from edge.uplink import bearer
+
+    if args.action not in ("get", "grant", "revoke"):
+        raise GlassesError(f"'{args.action}' is an operator action; use --user, not --token")
+
+    async def run():  # noqa: ANN202 - edge.domain.ConsentState
+        async with grpc.aio.insecure_channel(args.server) as channel:
+            client = ConsentClient(channel, bearer(args.token), timeout=args.timeout)
+            if args.action == "get":
+                return await client.get()
+            change = client.grant if args.action == "grant" else client.revoke
+            return await change(
+                _scopes(args.scopes),
                 region=args.region or "",
                 policy_version=args.policy_version or "",
                 reason=args.reason,
-                **{args.action: scopes},
             )
-            state = stub.Update(request, metadata=metadata, timeout=args.timeout)
-        else:
-            raise GlassesError(f"'{args.action}' is an operator action; use --user, not --token")
-    print(state)
+
+    state = asyncio.run(run())
+    print(_consent_lines(state.snapshot))
+    print(f"training offered in: {', '.join(state.training_regions) or '-'}")
     return 0
 
 

@@ -22,13 +22,12 @@ import grpc
 
 from core.frames import Scope, scope_names
 from edge.components import build_edge_runtime
+from edge.consent_client import ConsentClient
 from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession, bearer
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
-from protos import glasses_pb2 as pb
-from protos import glasses_pb2_grpc as pb_grpc
 
 
 @dataclass
@@ -59,16 +58,13 @@ async def run_demo(
         echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
         caller, token = await asyncio.to_thread(running.accounts.enrol, edge.device_id)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
-            state = await pb_grpc.ConsentStub(channel).Update(
-                pb.UpdateConsentRequest(
-                    grant=[int(Scope[s.upper()]) for s in edge.consent.scopes],
-                    region=edge.consent.region,
-                    policy_version=config.server.consent.policy_version,
-                    reason="demo onboarding",
-                ),
-                metadata=bearer(token),
+            state = await ConsentClient(channel, bearer(token)).grant(
+                [Scope[s.upper()] for s in edge.consent.scopes],
+                region=edge.consent.region,
+                policy_version=config.server.consent.policy_version,
+                reason="demo onboarding",
             )
-            scopes = scope_names(Scope(v) for v in state.snapshot.scopes)
+            scopes = scope_names(state.snapshot.scopes)
             echo(
                 f"consent: {caller.user_id} granted {','.join(scopes)} (ledger entry "
                 f"{state.snapshot.ledger_entry_id[:12]})"

@@ -19,8 +19,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
+from core.clock import SYSTEM_CLOCK, Clock
 from edge.redaction import Redactor
-from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 from server.accounts import Accounts
 from server.assistant import AssistantService
@@ -30,10 +30,9 @@ from server.consent_service import ConsentService
 from server.rights import Rights
 from server.store.base import SampleStore
 from server.vlm import VisionLanguageBackend
+from server.wire import SERVICE_NAMES
 
 log = logging.getLogger(__name__)
-
-SERVICE_NAMES = [d.full_name for d in pb.DESCRIPTOR.services_by_name.values()]
 
 
 @dataclass
@@ -73,8 +72,12 @@ async def create_server(
     backend: VisionLanguageBackend,
     store: SampleStore,
     recheck: Redactor | None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RunningServer:
-    """Bind and start the server; health reports NOT_SERVING until ``set_serving``."""
+    """Bind and start the server; health reports NOT_SERVING until ``set_serving``.
+
+    ``clock`` is what the assistant times answers and stamps samples with.
+    """
     server = grpc.aio.server(
         options=[
             ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
@@ -84,7 +87,7 @@ async def create_server(
     accounts = Accounts(store)
     recheck = recheck if config.recheck_uploads else None
     pb_grpc.add_AssistantServicer_to_server(
-        AssistantService(config, backend, store, recheck, accounts, ledger), server
+        AssistantService(config, backend, store, recheck, accounts, ledger, clock), server
     )
     pb_grpc.add_ConsentServicer_to_server(
         ConsentService(accounts, Rights(store, ledger, config.retention.transient_s)), server

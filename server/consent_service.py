@@ -11,10 +11,10 @@ import functools
 import logging
 
 from core.errors import GlassesError, InvalidInputError
-from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
 from server import wire
 from server.accounts import Accounts, Caller
+from server.domain import ConsentState
 from server.rights import Rights
 from server.status import status_for
 
@@ -40,50 +40,54 @@ def _unary(method):  # noqa: ANN001, ANN202
 
 
 class ConsentService(pb_grpc.ConsentServicer):
+    """The phone app's ``Consent`` service: each method decodes its request in
+    ``server/wire.py``, acts through :class:`~server.rights.Rights` for the
+    token's user, and encodes the result there."""
+
     def __init__(self, accounts: Accounts, rights: Rights) -> None:
         self.accounts, self.rights = accounts, rights
 
-    def _state(self, caller: Caller) -> pb.ConsentState:
+    def _state(self, caller: Caller):  # noqa: ANN202 - a wire ConsentState
         ledger = self.rights.ledger
         latest = ledger.table.ledger_latest(caller.user_id)
-        return wire.encode_consent_state(
+        state = ConsentState(
             ledger.current(caller.user_id),
             ledger.policy.training_regions,
             latest.at_ns if latest else 0,
         )
+        return wire.encode_consent_state(state)
 
     @_unary
-    def Get(self, caller: Caller, request: pb.GetConsentRequest) -> pb.ConsentState:  # noqa: N802
+    def Get(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
         return self._state(caller)
 
     @_unary
-    def Update(self, caller: Caller, request: pb.UpdateConsentRequest) -> pb.ConsentState:  # noqa: N802
+    def Update(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
+        change = wire.decode_consent_change(request)
         self.rights.update(
             caller,
-            grant=wire.decode_scopes(request.grant),
-            revoke=wire.decode_scopes(request.revoke),
-            region=request.region,
-            policy_version=request.policy_version,
-            reason=request.reason,
+            grant=change.grant,
+            revoke=change.revoke,
+            region=change.region,
+            policy_version=change.policy_version,
+            reason=change.reason,
         )
         return self._state(caller)
 
     @_unary
-    def Revoke(self, caller: Caller, request: pb.RevokeRequest) -> pb.ConsentState:  # noqa: N802
-        self.rights.revoke(caller, wire.decode_scopes(request.scopes))
+    def Revoke(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
+        self.rights.revoke(caller, wire.decode_revoke(request))
         return self._state(caller)
 
     @_unary
-    def DeleteMyData(  # noqa: N802
-        self, caller: Caller, request: pb.DeleteMyDataRequest
-    ) -> pb.DeleteMyDataResponse:
-        if not request.confirm:
+    def DeleteMyData(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
+        if not wire.decode_delete_confirmed(request):
             raise InvalidInputError(
                 "deleting all your data cannot be undone; send confirm=true to go ahead"
             )
         samples, blobs = self.rights.delete_my_data(caller)
         log.info("deleted a user's data: %d samples, %d blobs", samples, blobs)
-        return pb.DeleteMyDataResponse(samples_deleted=samples, blobs_deleted=blobs)
+        return wire.encode_deleted(samples, blobs)
 
     async def ExportMyData(self, request, context):  # noqa: ANN001, N802 - gRPC API
         try:
@@ -98,6 +102,6 @@ class ConsentService(pb_grpc.ConsentServicer):
         offset = 0
         while chunk is not None:  # one chunk ahead, so the last one can say so
             following = await asyncio.to_thread(next, chunks, None)
-            yield pb.ExportChunk(data=chunk, offset=offset, last=following is None)
+            yield wire.encode_export_chunk(chunk, offset, following is None)
             offset += len(chunk)
             chunk = following

@@ -1,10 +1,14 @@
-"""Server-side domain types: what arrived on the wire, and what is logged."""
+"""Server-side domain types: what arrived on the wire, what goes back, and what is logged.
+
+``server/wire.py`` converts between these and the generated messages; nothing
+else on the server reads or builds a message.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.frames import ConsentSnapshot, RedactionReport, Stamp
+from core.frames import ConsentSnapshot, RedactionReport, Scope, Stamp
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,11 +26,62 @@ class UploadedFrame:
         return f"UploadedFrame(seq={self.seq} {self.width}x{self.height} {len(self.jpeg)}B)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UploadedUtterance:
+    """A transcript the edge redacted and sent, kept to go with a later query."""
+
     seq: int
     text: str
     redactions: int
+
+    def __str__(self) -> str:
+        return f"UploadedUtterance(seq={self.seq} {len(self.text)} chars)"
+
+
+@dataclass(frozen=True, eq=False)
+class UploadedAudio:
+    """Raw audio the edge sent; only acceptable under the ``audio`` scope."""
+
+    seq: int
+    pcm_s16le: bytes
+    sample_rate: int
+
+    def __str__(self) -> str:
+        return f"UploadedAudio(seq={self.seq} {len(self.pcm_s16le)}B sr={self.sample_rate})"
+
+
+@dataclass(frozen=True)
+class Goodbye:
+    """The edge ends the session."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Ack:
+    """The server holds the frame, utterance or audio chunk numbered ``seq``."""
+
+    seq: int
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """A user's request to change their own consent (the phone app's settings)."""
+
+    grant: tuple[Scope, ...] = ()
+    revoke: tuple[Scope, ...] = ()
+    region: str = ""  # empty: unchanged
+    policy_version: str = ""  # the version the user saw and accepted
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What the Consent service tells a user about their consent."""
+
+    snapshot: ConsentSnapshot
+    training_regions: tuple[str, ...]
+    updated_at_ns: int = 0  # 0: never changed (the defaults apply)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,4 +1,8 @@
-"""The server's one converter between wire messages and domain types."""
+"""The server's one converter between wire messages and domain types.
+
+Nothing else on the server builds or reads a generated message: servicers
+decode a request here, call the domain, and encode the result here.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from core.frames import (
     AnswerDelta,
     AnswerDone,
     ClockDomain,
-    ConsentSnapshot,
     Hello,
     Query,
     Ready,
@@ -23,7 +26,20 @@ from edge.wire import (
     stamp_to_pb,
 )
 from protos import glasses_pb2 as pb
-from server.domain import UploadedFrame, UploadedUtterance
+from server.domain import (
+    Ack,
+    ConsentChange,
+    ConsentState,
+    Goodbye,
+    UploadedAudio,
+    UploadedFrame,
+    UploadedUtterance,
+)
+
+# Full names of the contract's services, for health and reflection.
+SERVICE_NAMES = [d.full_name for d in pb.DESCRIPTOR.services_by_name.values()]
+
+# ------------------------------------------------------------------ Assistant
 
 
 def decode_hello(msg: pb.ClientEvent) -> Hello:
@@ -39,15 +55,38 @@ def decode_hello(msg: pb.ClientEvent) -> Hello:
         )
     if not hello.HasField("consent"):
         raise ConsentError("hello.consent is required: no consent, no session")
-    consent = consent_from_pb(hello.consent)
-    if Scope.ASSIST not in consent.scopes:
-        raise ConsentError(
-            "the consent snapshot does not include 'assist'; nothing can be "
-            "processed. Turn on the assistant in the companion app."
-        )
     return Hello(
-        hello.device_id, consent, hello.locale, tuple(hello.capabilities), hello.resume_token
+        hello.device_id,
+        consent_from_pb(hello.consent),
+        hello.locale,
+        tuple(hello.capabilities),
+        hello.resume_token,
     )
+
+
+def client_event_kind(msg: pb.ClientEvent) -> str:
+    """Which event a client message holds ("frame", "query", ...; "" when none)."""
+    return msg.WhichOneof("event") or ""
+
+
+def decode_client_event(
+    msg: pb.ClientEvent,
+) -> UploadedFrame | UploadedUtterance | UploadedAudio | Query | Goodbye | None:
+    """An event after the hello; ``None`` for one the server has no use for (an ack)."""
+    kind = msg.WhichOneof("event")
+    if kind == "frame":
+        return decode_frame(msg.frame)
+    if kind == "utterance":
+        return decode_utterance(msg.utterance)
+    if kind == "audio":
+        return UploadedAudio(msg.audio.seq, msg.audio.pcm_s16le, msg.audio.sample_rate)
+    if kind == "query":
+        return decode_query(msg.query)
+    if kind == "goodbye":
+        return Goodbye(msg.goodbye.reason)
+    if kind == "hello":
+        raise InvalidInputError("hello was sent twice in one session")
+    return None
 
 
 def decode_frame(msg: pb.RedactedFrame) -> UploadedFrame:
@@ -102,6 +141,19 @@ def encode_ack(seq: int) -> pb.ServerEvent:
     return pb.ServerEvent(ack=pb.Ack(seq=seq))
 
 
+def encode_reply(reply: Ready | Ack | AnswerDelta | AnswerDone) -> pb.ServerEvent:
+    """The server event for a session's reply."""
+    if isinstance(reply, Ack):
+        return encode_ack(reply.seq)
+    if isinstance(reply, AnswerDelta):
+        return encode_delta(reply)
+    if isinstance(reply, AnswerDone):
+        return encode_done(reply)
+    if isinstance(reply, Ready):
+        return encode_ready(reply)
+    raise TypeError(f"no server event for {type(reply).__name__}")
+
+
 def encode_error(code: str, message: str) -> pb.ServerEvent:
     return pb.ServerEvent(error=pb.ErrorInfo(code=code, message=message))
 
@@ -109,23 +161,48 @@ def encode_error(code: str, message: str) -> pb.ServerEvent:
 # ------------------------------------------------------------------ Consent
 
 
-def decode_scopes(values) -> list[Scope]:  # noqa: ANN001 - repeated pb.Scope
+def decode_scopes(values) -> tuple[Scope, ...]:  # noqa: ANN001 - repeated pb.Scope
     unknown = [v for v in values if v not in Scope._value2member_map_]
     if unknown:
         raise InvalidInputError(
             f"unknown scope value(s) {unknown}; use assist, history, training or audio"
         )
-    return [Scope(v) for v in values]
+    return tuple(Scope(v) for v in values)
 
 
-def encode_consent_state(
-    snapshot: ConsentSnapshot, training_regions: tuple[str, ...], updated_at_ns: int
-) -> pb.ConsentState:
+def decode_consent_change(msg: pb.UpdateConsentRequest) -> ConsentChange:
+    return ConsentChange(
+        grant=decode_scopes(msg.grant),
+        revoke=decode_scopes(msg.revoke),
+        region=msg.region,
+        policy_version=msg.policy_version,
+        reason=msg.reason,
+    )
+
+
+def decode_revoke(msg: pb.RevokeRequest) -> tuple[Scope, ...]:
+    """The scopes to revoke (empty: every scope but assist)."""
+    return decode_scopes(msg.scopes)
+
+
+def decode_delete_confirmed(msg: pb.DeleteMyDataRequest) -> bool:
+    return msg.confirm
+
+
+def encode_consent_state(state: ConsentState) -> pb.ConsentState:
     return pb.ConsentState(
-        snapshot=consent_to_pb(snapshot),
+        snapshot=consent_to_pb(state.snapshot),
         available_scopes=sorted(int(s) for s in Scope),
-        training_regions=list(training_regions),
-        updated_at=stamp_to_pb(Stamp(updated_at_ns, ClockDomain.HOST_WALL))
-        if updated_at_ns
+        training_regions=list(state.training_regions),
+        updated_at=stamp_to_pb(Stamp(state.updated_at_ns, ClockDomain.HOST_WALL))
+        if state.updated_at_ns
         else None,
     )
+
+
+def encode_deleted(samples: int, blobs: int) -> pb.DeleteMyDataResponse:
+    return pb.DeleteMyDataResponse(samples_deleted=samples, blobs_deleted=blobs)
+
+
+def encode_export_chunk(data: bytes, offset: int, last: bool) -> pb.ExportChunk:
+    return pb.ExportChunk(data=data, offset=offset, last=last)

@@ -1,0 +1,198 @@
+"""A ``Converse`` session as a domain object: no protobuf, no gRPC.
+
+:class:`Conversations` opens one per device hello (checks the device and its
+consent); a :class:`Conversation` takes the domain events ``server/wire.py``
+decodes (frames, utterances, audio, queries) and yields what goes back (acks,
+answer deltas, the answer's end). Every frame is re-checked before the model
+or the store sees it; every answer is kept as the consent rules
+(``server/consent_rules.py``) allow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import uuid
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from core.clock import SYSTEM_CLOCK, Clock
+from core.errors import InvalidInputError
+from core.frames import AnswerDelta, AnswerDone, Hello, Query, Ready
+from edge.redaction import Redactor
+from server.accounts import Caller
+from server.config import ServerConfig
+from server.consent import ConsentLedger
+from server.consent_rules import (
+    AUDIO_CONSENT_MAX_AGE_S,
+    ConsentRules,
+    SessionConsent,
+    require_assist,
+    require_audio,
+)
+from server.domain import Ack, Sample, UploadedAudio, UploadedFrame, UploadedUtterance
+from server.recheck import recheck_upload
+from server.store.base import SampleStore
+from server.vlm import VisionLanguageBackend
+
+log = logging.getLogger(__name__)
+
+Upload = UploadedFrame | UploadedUtterance | UploadedAudio | Query
+Reply = Ack | AnswerDelta | AnswerDone
+
+
+class Conversations:
+    """Opens conversations; holds what every session shares (model, store,
+    re-check, consent rules, clock)."""
+
+    def __init__(
+        self,
+        config: ServerConfig,
+        backend: VisionLanguageBackend,
+        store: SampleStore,
+        recheck: Redactor | None,
+        ledger: ConsentLedger,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.config = config
+        self.backend = backend
+        self.store = store
+        self.recheck = recheck
+        self.rules = ConsentRules(ledger, config.retention.transient_s, clock)
+        self.clock = clock
+
+    async def open(self, caller: Caller, hello: Hello) -> Conversation:
+        """A new session for ``caller``'s device, or ConsentError / InvalidInputError."""
+        require_assist(hello.consent)  # the device's own word: refused without a ledger read
+        if hello.device_id != caller.device_id:
+            raise InvalidInputError(
+                "hello.device_id is not the device this token was issued to; "
+                "send the enrolled device's id"
+            )
+        consent = self.rules.session(caller.user_id, hello.consent)
+        now = await asyncio.to_thread(consent.current)
+        require_assist(now)
+        ready = Ready(uuid.uuid4().hex, secrets.token_urlsafe(16), self.backend.model_id)
+        log.info("session %s opened (%s)", ready.session_id, now)
+        return Conversation(ready, caller, consent, self)
+
+
+class Conversation:
+    """One device's session: recent frames and utterances, and the answers to its queries.
+
+    ``handle`` takes one upload and yields the replies to it; a domain error
+    it raises concerns that upload only, and the session goes on.
+    """
+
+    def __init__(
+        self, ready: Ready, caller: Caller, consent: SessionConsent, shared: Conversations
+    ) -> None:
+        self.ready = ready
+        self.caller = caller
+        self.consent = consent
+        self._shared = shared
+        self._config = shared.config
+        self._clock = shared.clock
+        # seq -> (frame as re-checked, re-check time in ms); the oldest go first
+        self._frames: OrderedDict[int, tuple[UploadedFrame, float]] = OrderedDict()
+        self._utterances: OrderedDict[int, str] = OrderedDict()
+
+    @property
+    def session_id(self) -> str:
+        return self.ready.session_id
+
+    async def handle(self, event: Upload) -> AsyncIterator[Reply]:
+        if isinstance(event, UploadedFrame):
+            await self.accept_frame(event)
+            yield Ack(event.seq)
+        elif isinstance(event, UploadedUtterance):
+            self._remember(self._utterances, event.seq, event.text)
+            yield Ack(event.seq)
+        elif isinstance(event, UploadedAudio):
+            max_age = AUDIO_CONSENT_MAX_AGE_S
+            require_audio(await asyncio.to_thread(self.consent.current, max_age))
+            yield Ack(event.seq)
+        elif isinstance(event, Query):
+            async for reply in self.answer(event):
+                yield reply
+        else:
+            raise TypeError(f"a conversation does not take {type(event).__name__}")
+
+    def _remember(self, recent: OrderedDict, seq: int, item: object) -> None:
+        recent[seq] = item
+        while len(recent) > self._config.frames_per_session:
+            recent.popitem(last=False)
+
+    async def accept_frame(self, frame: UploadedFrame) -> None:
+        """Re-check the frame and hold it for the queries that name it."""
+        limit = self._config.max_frame_bytes
+        if len(frame.jpeg) > limit:
+            raise InvalidInputError(
+                f"frame {frame.seq} is {len(frame.jpeg)} bytes; the limit is "
+                f"{limit}. Lower edge.redaction.max_side or jpeg_quality."
+            )
+        t0 = self._clock.monotonic()
+        if self._shared.recheck is not None:
+            frame = await asyncio.to_thread(recheck_upload, self._shared.recheck, frame)
+        recheck_ms = (self._clock.monotonic() - t0) * 1e3
+        self._remember(self._frames, frame.seq, (frame, recheck_ms))
+
+    async def answer(self, query: Query) -> AsyncIterator[AnswerDelta | AnswerDone]:
+        """Stream the model's answer about the query's last frame, then keep it as
+        consent allows (``AnswerDone.sample_id`` is empty when it was not kept)."""
+        missing = [s for s in query.frame_seqs if s not in self._frames]
+        if missing:
+            raise InvalidInputError(
+                f"query {query.seq} names frames {missing} that this session "
+                "does not hold; send (and await the ack of) frames first"
+            )
+        frame, recheck_ms = self._frames[query.frame_seqs[-1]] if query.frame_seqs else (None, 0)
+        backend = self._shared.backend
+        max_tokens = min(query.max_tokens, self._config.max_answer_tokens)
+        t0 = self._clock.monotonic()
+        first_token_ms = None
+        parts: list[str] = []
+        async for text in backend.stream(query.text, frame.jpeg if frame else None, max_tokens):
+            if first_token_ms is None:
+                first_token_ms = (self._clock.monotonic() - t0) * 1e3
+            parts.append(text)
+            yield AnswerDelta(query.seq, text, len(parts) - 1)
+        timings = {
+            "generate_ms": (self._clock.monotonic() - t0) * 1e3,
+            "first_token_ms": first_token_ms or 0.0,
+        }
+        if frame is not None:
+            timings["recheck_ms"] = recheck_ms
+        t0 = self._clock.monotonic()
+        sample_id = await self._keep(query, frame, "".join(parts), timings)
+        if sample_id:
+            timings["store_ms"] = (self._clock.monotonic() - t0) * 1e3
+        yield AnswerDone(query.seq, backend.model_id, timings, len(parts), sample_id)
+
+    async def _keep(
+        self, query: Query, frame: UploadedFrame | None, answer: str, timings: dict[str, float]
+    ) -> str:
+        """Store the interaction as the consent read now allows; its id, or ""."""
+        consent = await asyncio.to_thread(self.consent.current)
+        now = self._clock.wall_ns()
+        retention = self._shared.rules.retention(consent, now)
+        if not retention.kept:
+            return ""
+        sample = Sample(
+            sample_id=uuid.uuid4().hex,
+            created_at_ns=now,
+            user_id=self.caller.user_id,
+            device_id=self.caller.device_id,
+            session_id=self.session_id,
+            consent=consent,
+            query_text=query.text,
+            answer_text=answer,
+            transcript=self._utterances.get(query.utterance_seq, ""),
+            model_id=self._shared.backend.model_id,
+            timings_ms=dict(timings),
+            frame_jpeg=frame.jpeg if frame else None,
+            redaction=frame.report.to_dict() if frame else {},
+            expires_at_ns=retention.expires_at_ns,
+        )
+        return await asyncio.to_thread(self._shared.store.put, sample)
