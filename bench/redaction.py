@@ -45,6 +45,7 @@ from edge.redaction.text.lines import crop_line
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from edge.redaction.text.reading import OcrReader
 from models.config import ModelsConfig
+from models.onnx import create_session
 from models.registry import Role, resolve_file
 from scenes.measure import box_quad, coverage, mask_of
 from scenes.seeded import H, Scene, W, make_scene, make_video
@@ -73,8 +74,8 @@ class Judge:
     """Reads a known number's region harder than the device does."""
 
     def __init__(self, tesseract: bool) -> None:
-        det = TextDetector(resolve_file(Role.OCR_DET), threads=2, box_thresh=0.3)
-        self.rec = TextRecognizer(resolve_file(Role.OCR_REC), threads=2)
+        det = TextDetector(create_session(resolve_file(Role.OCR_DET)), box_thresh=0.3)
+        self.rec = TextRecognizer(create_session(resolve_file(Role.OCR_REC)))
         self.reader = OcrReader(det, self.rec, max_side=2400)
         self.tesseract = tesseract and shutil.which("tesseract") is not None
 

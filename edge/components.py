@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import onnxruntime as ort
+
 from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.redaction import RedactionPolicy, Redactor, calibration
@@ -34,16 +36,23 @@ def onnx_model(role: Role, models: ModelsConfig, config: RedactionConfig) -> Pat
     return int8_model(source, role.value, models.cache_dir, tensors, input_name, size)
 
 
+def onnx_session(
+    role: Role, models: ModelsConfig, config: RedactionConfig, threads: int | None = None
+) -> ort.InferenceSession:
+    """The one place the redaction models' sessions are built (``threads``:
+    ``models.threads`` unless given)."""
+    model = resolve_file(role, **models.where()) if role is Role.OCR_CLS else None
+    source = model or onnx_model(role, models, config)
+    return create_session(source, threads=models.threads if threads is None else threads)
+
+
 def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
     """The text cascade on the bundled PP-OCRv4 weights."""
     return TextScanner(
-        TextDetector(onnx_model(Role.OCR_DET, models, config), threads=models.threads),
+        TextDetector(onnx_session(Role.OCR_DET, models, config)),
         TextRecognizer(
-            onnx_model(Role.OCR_REC, models, config),
-            threads=models.threads,
-            orientation=TextOrientation(
-                resolve_file(Role.OCR_CLS, **models.where()), threads=models.threads
-            ),
+            onnx_session(Role.OCR_REC, models, config),
+            orientation=TextOrientation(onnx_session(Role.OCR_CLS, models, config)),
         ),
         coarse_side=config.coarse_side,
         fine=config.fine_pass,
@@ -61,12 +70,9 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     )
     detectors: list = [SensitiveTextDetector(build_scanner(models, config), rules)]
     if config.faces:
-        model = CenterFaceDetector(
-            onnx_model(Role.FACE, models, config),
-            # it runs beside the text cascade (Redactor.find): one thread fewer
-            threads=max(1, models.threads - 1),
-            input_width=config.face_input_width,
-        )
+        # it runs beside the text cascade (Redactor.find): one thread fewer
+        session = onnx_session(Role.FACE, models, config, threads=max(1, models.threads - 1))
+        model = CenterFaceDetector(session, input_width=config.face_input_width)
         detectors.append(FaceDetector(model))
     policy = RedactionPolicy(
         max_side=config.max_side,

@@ -12,6 +12,7 @@ from edge.redaction.rules.digits import find_digit_runs
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from edge.redaction.text.reading import OcrReader
 from models.config import ModelsConfig
+from models.onnx import create_session
 from models.registry import Role, resolve_file
 from scenes.objects import draw_card, wood_table
 
@@ -33,8 +34,8 @@ def strong_reader() -> OcrReader:
     """A reader stronger than the edge's (full resolution, 2x upscaled, lower
     thresholds): used to judge whether anything leaked."""
     return OcrReader(
-        TextDetector(resolve_file(Role.OCR_DET), box_thresh=0.3),
-        TextRecognizer(resolve_file(Role.OCR_REC)),
+        TextDetector(create_session(resolve_file(Role.OCR_DET)), box_thresh=0.3),
+        TextRecognizer(create_session(resolve_file(Role.OCR_REC))),
         max_side=2560,
     )
 

