@@ -14,6 +14,7 @@ from edge.redaction.rules.analyzer import TextRules
 from edge.redaction.rules.pii import PiiKind
 from edge.redaction.text.ppocr import TextDetector, TextOrientation, TextRecognizer
 from edge.redaction.text.scanner import TextScanner
+from edge.redaction.text.tuning import TextTuning
 from edge.redaction.text_detector import SensitiveTextDetector
 from edge.runtime import EdgeRuntime
 from edge.vad import SileroVad, VadSegmenter
@@ -54,7 +55,7 @@ def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
             onnx_session(Role.OCR_REC, models, config),
             orientation=TextOrientation(onnx_session(Role.OCR_CLS, models, config)),
         ),
-        coarse_side=config.coarse_side,
+        TextTuning(coarse_side=config.coarse_side),
         fine=config.fine_pass,
     )
 

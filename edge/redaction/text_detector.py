@@ -18,6 +18,7 @@ from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRule
 from edge.redaction.rules.cards import ShortenedNumber, reads_as_words
 from edge.redaction.text.lines import TextLine
 from edge.redaction.text.scanner import TextScanner
+from edge.redaction.text.tuning import digest
 
 
 class SensitiveTextDetector:
@@ -28,8 +29,8 @@ class SensitiveTextDetector:
     def __init__(self, scanner: TextScanner, rules: TextRules | None = None) -> None:
         self.scanner = scanner
         self.rules = rules or TextRules()
-        self.version = f"text-rules/{RULES_REVISION}+{scanner.version}"
-        self.analyzer = TextAnalyzer(self.rules, self.version)
+        self.version = f"text-rules/{RULES_REVISION}-{digest(self.rules)}+{scanner.version}"
+        self.analyzer = TextAnalyzer(self.rules, self.version, scanner.tuning.chaining)
         r = self.rules
         self.cut = ShortenedNumber(r.min_digits, r.tuning, r.scores)
 

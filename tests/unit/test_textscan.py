@@ -18,6 +18,7 @@ from edge.redaction.text.lines import TextLine
 from edge.redaction.text.mosaic import Tile, pack
 from edge.redaction.text.scanner import reach
 from edge.redaction.text.slant import level_quad, split_lines, text_slant
+from edge.redaction.text.tuning import TEXT
 from edge.redaction.text_detector import SensitiveTextDetector
 from scenes.seeded import make_scene
 
@@ -108,7 +109,7 @@ def test_a_number_split_by_a_finger_is_one_chain_though_a_short_group_sits_level
             chains = [[line.quad.tobytes() for line in chain] for chain in chain_lines(order)]
             assert [lines[0].quad.tobytes(), lines[2].quad.tobytes()] in chains
     # read, the two parts are one 13-digit run, and both go
-    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner"), TextRules())
+    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner", tuning=TEXT), TextRules())
     covers = [d.polygon for d in rules.apply([below, right, left])]
     for part in (left, right):
         centre = tuple(float(v) for v in part.quad.mean(axis=0))
@@ -138,7 +139,7 @@ def test_a_line_read_twice_is_not_joined_with_itself():
     for order in itertools.permutations([date, again, after]):
         chains = chain_lines(list(order))
         assert sorted(len(chain) for chain in chains) == [1, 2]
-    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner"), TextRules())
+    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner", tuning=TEXT), TextRules())
     assert rules.apply([date, again, after]) == []
 
 
@@ -166,6 +167,7 @@ def test_a_line_read_again_beside_a_chip_is_reported_once():
     band = _quad([290, 190], [600, 190], [600, 330], [290, 330])
     scanner = SimpleNamespace(
         version="fixed-reads",
+        tuning=TEXT,
         scan=lambda bgr, windows: [mail],
         read_cut_again=lambda bgr, lines, cut: lines,
         read_card_bands=lambda bgr, done, windows: [(band, [again, card])],

@@ -36,7 +36,7 @@ from edge.redaction.rules.cards import (
 )
 from edge.redaction.rules.chain import Chain, Span
 from edge.redaction.rules.pii import ALL_PII, PiiKind, find_pii
-from edge.redaction.text.chaining import chain_lines
+from edge.redaction.text.chaining import CHAINING, ChainTuning, chain_lines
 from edge.redaction.text.lines import TextLine
 
 PII_LABEL = {
@@ -84,8 +84,8 @@ class PersonalText:
 class TextAnalyzer:
     """Applies the rules to read lines and maps what they find to detections."""
 
-    def __init__(self, rules: TextRules, version: str) -> None:
-        self.rules, self.version = rules, version
+    def __init__(self, rules: TextRules, version: str, chaining: ChainTuning = CHAINING) -> None:
+        self.rules, self.version, self.chaining = rules, version, chaining
         t, s = rules.tuning, rules.scores
         self.numbers: list = [LongDigitRun(rules.min_digits, s)]
         if rules.card_groups:
@@ -97,7 +97,7 @@ class TextAnalyzer:
     def analyze(self, lines: Sequence[TextLine]) -> list[Detection]:
         chains = [
             Chain(c, bool(CARD_CONTEXT.search(" ".join(x.text for x in c))))
-            for c in chain_lines(lines)
+            for c in chain_lines(lines, self.chaining)
         ]
         found: list[Detection] = []
         for chain in chains:

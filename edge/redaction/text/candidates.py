@@ -15,6 +15,60 @@ import numpy as np
 from core.geometry import Rect
 
 
+@dataclass(frozen=True)
+class CandidateTuning:
+    """The stroke cue's thresholds (sizes in px of the frame unless said).
+
+    Those without a figure were set when the cascade was first built (commit
+    cae0297) and no sweep of them is recorded; the others cite the benchmark
+    figure of the commit that set them (leaks of the 516 legible numbers on
+    seeds 1000-1329 unless said)."""
+
+    # a stroke: top-hat or black-hat response above ``contrast`` in any colour
+    # channel, with a ``stroke_kernel`` square (thinner shapes count)
+    contrast: int = 32
+    stroke_kernel: int = 9
+    # the flat carrier, at half resolution: strokes removed by a
+    # ``carrier_kernel`` close/open leave a surface whose local standard
+    # deviation (``flat_window`` square) is under ``flat_std`` grey levels
+    carrier_kernel: int = 5
+    flat_window: int = 9
+    flat_std: int = 10
+    # strokes closed by a ``close`` square into blobs; a blob of line size is at
+    # least ``min_thickness`` thick and ``min_length`` long
+    close: int = 5
+    min_thickness: int = 4
+    min_length: int = 16
+    # a blob is on a carrier when ``min_flat`` of a ring round it (its
+    # thickness wide, ``min_ring`` at least) is flat
+    min_flat: float = 0.3
+    min_ring: int = 6
+    # ... or when under ``quiet`` of that ring is other strokes and the blob is
+    # ``quiet_elongation`` times as long as thick (a line on a striped card:
+    # benchmark leaks 14 -> 10 of 516, 596ee98)
+    quiet: float = 0.08
+    quiet_elongation: float = 3.0
+    # strokes filling under ``loose_fill`` of a blob's rotated rectangle: not a
+    # line, but it may hold one (split later; leaks 19 -> 16, 771f79b)
+    loose_fill: float = 0.2
+    # a blob more than ``mixed`` px thick (text joined to wood grain: leaks
+    # 16 -> 14, 1d8a516) or over ``big_area`` of the frame (joined to gravel)
+    # is texture: its strokes on a carrier are judged again on their own
+    mixed: int = 96
+    big_area: float = 0.25
+    # a calm carrier (a striped card in grass), half-resolution px: under
+    # ``calm_share`` strokes in a ``calm_window`` square, patches of
+    # ``calm_area`` px or more, widened by a ``calm_widen`` square (benchmark
+    # leaks 7 -> 4, fresh seeds 2000-2399 14 -> 14, 7ff5f83)
+    calm_share: float = 0.05
+    calm_window: int = 7
+    calm_area: int = 1000
+    calm_widen: int = 15
+
+
+CANDIDATES = CandidateTuning()
+
+
 def box_sides(box: tuple) -> tuple[np.ndarray, np.float32, np.float32]:
     """A rotated rectangle's (``cv2.minAreaRect``) unit vector along its long
     side, pointing right, and the lengths of its long and short sides."""
@@ -64,15 +118,11 @@ def _local_std(img: np.ndarray, k: int) -> np.ndarray:
 
 
 def small_text_regions(
-    bgr: np.ndarray,
-    contrast: int = 32,
-    min_flat: float = 0.3,
-    quiet: float = 0.08,
-    mixed: int = 96,
+    bgr: np.ndarray, tuning: CandidateTuning = CANDIDATES
 ) -> tuple[list[Region], np.ndarray]:
     """Regions that may hold text too small for the coarse detector.
 
-    Strokes: top-hat/black-hat responses above ``contrast`` (dark-on-light and
+    Strokes: top-hat/black-hat responses above ``tuning.contrast`` (dark-on-light and
     light-on-dark). Carrier: where removing thin strokes leaves a flat surface
     (a card, paper, a screen), which rules out most of grass, gravel and wood;
     or, around a blob shaped like a line, a ring where under ``quiet`` of the
@@ -84,23 +134,22 @@ def small_text_regions(
     on a flat one, then on a calm one (few strokes in a patch of card size:
     a striped card lying in grass).
     """
+    t = tuning
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (t.stroke_kernel, t.stroke_kernel))
     strokes = cv2.max(  # per colour channel: blue digits on green have little grey contrast
         cv2.morphologyEx(bgr, cv2.MORPH_TOPHAT, kernel),
         cv2.morphologyEx(bgr, cv2.MORPH_BLACKHAT, kernel),
     )
     blue, green, red = cv2.split(strokes)  # numpy's max over channels is 20x slower
-    strokes = (cv2.max(cv2.max(blue, green), red) > contrast).astype(np.uint8)
+    strokes = (cv2.max(cv2.max(blue, green), red) > t.contrast).astype(np.uint8)
     half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    k5 = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
-    flat_dark = _local_std(cv2.morphologyEx(half, cv2.MORPH_CLOSE, k5), 9)
-    flat_light = _local_std(cv2.morphologyEx(half, cv2.MORPH_OPEN, k5), 9)
-    flat = (np.minimum(flat_dark, flat_light) < 10).astype(np.uint8)
-    close = np.ones((5, 5), np.uint8)
-    regions, labels, big = _line_blobs(
-        cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, min_flat, quiet, mixed
-    )
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (t.carrier_kernel, t.carrier_kernel))
+    flat_dark = _local_std(cv2.morphologyEx(half, cv2.MORPH_CLOSE, k), t.flat_window)
+    flat_light = _local_std(cv2.morphologyEx(half, cv2.MORPH_OPEN, k), t.flat_window)
+    flat = (np.minimum(flat_dark, flat_light) < t.flat_std).astype(np.uint8)
+    close = np.ones((t.close, t.close), np.uint8)
+    regions, labels, big = _line_blobs(cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, close), flat, t)
     if big:
         # On gravel or grass the strokes of a small card's text join the
         # texture's into one blob the size of the frame; on wood grain, into
@@ -111,14 +160,12 @@ def small_text_regions(
         # unlike a blade of grass)
         full = (gray.shape[1], gray.shape[0])
         texture = np.isin(labels, big).astype(np.uint8)
-        for carrier in (flat, _calm(strokes, half.shape) & (1 - flat)):
+        for carrier in (flat, _calm(strokes, half.shape, t) & (1 - flat)):
             gated = strokes & texture & cv2.resize(carrier, full, interpolation=cv2.INTER_NEAREST)
             more, _, _ = _line_blobs(  # the ring around a blob may lie on either carrier
                 cv2.morphologyEx(gated, cv2.MORPH_CLOSE, close),
                 carrier | flat,
-                min_flat,
-                quiet,
-                mixed,
+                t,
             )
             regions += more
     return regions, strokes
@@ -136,7 +183,7 @@ def _components(mask: np.ndarray, connectivity: int) -> tuple[np.ndarray, np.nda
     return labels, stats
 
 
-def _calm(strokes: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def _calm(strokes: np.ndarray, shape: tuple[int, ...], t: CandidateTuning) -> np.ndarray:
     """A calm carrier, at half resolution (``shape``; sizes here in its pixels):
     where under 5 % of a 7 px square is strokes, in patches of at least
     1,000 px (a card's face, not the inside of a pebble or a gap between
@@ -145,14 +192,15 @@ def _calm(strokes: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     share = cv2.resize(
         strokes.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_AREA
     )
-    calm = (cv2.boxFilter(share, -1, (7, 7)) < 0.05).astype(np.uint8)
+    window = (t.calm_window, t.calm_window)
+    calm = (cv2.boxFilter(share, -1, window) < t.calm_share).astype(np.uint8)
     labels, stats = _components(calm, 4)
-    calm &= (stats[:, cv2.CC_STAT_AREA] >= 1000)[labels].astype(np.uint8)
-    return cv2.dilate(calm, np.ones((15, 15), np.uint8))
+    calm &= (stats[:, cv2.CC_STAT_AREA] >= t.calm_area)[labels].astype(np.uint8)
+    return cv2.dilate(calm, np.ones((t.calm_widen, t.calm_widen), np.uint8))
 
 
 def _line_blobs(
-    blobs: np.ndarray, flat: np.ndarray, min_flat: float, quiet: float, mixed: int
+    blobs: np.ndarray, flat: np.ndarray, t: CandidateTuning
 ) -> tuple[list[Region], np.ndarray, list[int]]:
     """The blobs of line size on a carrier (``loose`` where their strokes fill
     under a fifth of their rotated rectangle), the blobs' labels, and the
@@ -161,12 +209,13 @@ def _line_blobs(
     labels, stats = _components(blobs, 8)
     x, y, w, h, area = stats.T
     short = np.minimum(w, h)
-    keep = (short >= 4) & (np.maximum(w, h) >= 16)
+    keep = (short >= t.min_thickness) & (np.maximum(w, h) >= t.min_length)
     keep[0] = False  # the background
-    big = [int(k) for k in np.flatnonzero((w * h > blobs.size / 4) | (short > mixed)) if k]
+    big_area = blobs.size * t.big_area
+    big = [int(k) for k in np.flatnonzero((w * h > big_area) | (short > t.mixed)) if k]
     # On a carrier (a card, paper, a screen) the surroundings of a line are flat
     # once strokes are removed; between blades of grass or on gravel they are not.
-    ring = np.maximum(short, 6)
+    ring = np.maximum(short, t.min_ring)
     fh, fw = flat.shape
     on_flat = (
         _share(
@@ -176,7 +225,7 @@ def _line_blobs(
             np.clip((x + w + ring) // 2, 0, fw),
             np.clip((y + h + ring) // 2, 0, fh),
         )
-        >= min_flat
+        >= t.min_flat
     )
     # a striped card is not flat, but around a line on it there are few other
     # strokes, unlike in grass or gravel
@@ -190,7 +239,7 @@ def _line_blobs(
             np.clip(y + h + ring, 0, bh),
             less=area,
         )
-        < quiet
+        < t.quiet
     )
     quiet_only = quiet_ring & ~on_flat
     keep &= on_flat | quiet_ring
@@ -206,9 +255,11 @@ def _line_blobs(
         # a slanted line fills little of its upright rectangle: judge the rotated one
         box = cv2.minAreaRect(contour)
         region = Region(
-            tuple(int(v) for v in stats[k, :4]), box, loose=area[k] < 0.2 * box[1][0] * box[1][1]
+            tuple(int(v) for v in stats[k, :4]),
+            box,
+            loose=area[k] < t.loose_fill * box[1][0] * box[1][1],
         )
-        if quiet_only[k] and not region.elongated(3.0):
+        if quiet_only[k] and not region.elongated(t.quiet_elongation):
             continue  # off a flat carrier, only a line's shape is evidence of text
         regions.append(region)
     return regions, labels, big

@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from core.geometry import quad_size
 from edge.redaction.text.lines import TextLine
+
+
+@dataclass(frozen=True)
+class ChainTuning:
+    """When read fragments are one printed line, and when two quads are one
+    line found twice. The chain limits date from the first cascade (cae0297;
+    no sweep recorded) and are looser than joining unread blobs
+    (``slant.SlantTuning``): these fragments are text."""
+
+    # fragments of one line: heights within ``chain_height_ratio``, directions
+    # within about 26 degrees (cosine ``chain_cosine``), under ``chain_across``
+    # heights off the line, under ``chain_gap`` heights apart along it; a
+    # fragment ``long_fragment`` heights long says which way its line runs
+    chain_height_ratio: float = 1.8
+    chain_cosine: float = 0.9
+    chain_across: float = 0.6
+    chain_gap: float = 4.0
+    long_fragment: int = 3
+    # two reads that overlap by ``repeat_share`` of the shorter along the line
+    # are one stretch read twice, not two parts of it
+    repeat_share: float = 0.5
+    # a quad with ``dedupe_overlap`` of its area inside a larger one less than
+    # ``dedupe_height_ratio`` times as tall is the same line found twice
+    # (0.5 -> 0.8: benchmark leaks 1 -> 0, scene 1109, c447b8d; the ratio keeps
+    # a line inside a taller block, ed374c2)
+    dedupe_overlap: float = 0.8
+    dedupe_height_ratio: float = 1.6
+
+
+CHAINING = ChainTuning()
 
 
 def _axis(line: TextLine) -> tuple[np.ndarray, np.ndarray, float]:
@@ -45,15 +76,18 @@ def linked_groups(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]
     return list(groups.values())
 
 
-def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+def chain_lines(lines: Sequence[TextLine], tuning: ChainTuning = CHAINING) -> list[list[TextLine]]:
     """Group fragments of one printed line (split by wide gaps or a finger) in reading order."""
+    t = tuning
     axes = [_axis(line) for line in lines]
-    longer = [line.length >= 3 * line.height for line in lines]
+    longer = [line.length >= t.long_fragment * line.height for line in lines]
 
     def linked(i: int, j: int) -> bool:
         di, ci, hi = axes[i]
         dj, cj, hj = axes[j]
-        if max(hi, hj) > 1.8 * min(hi, hj) or abs(float(di @ dj)) < 0.9:
+        if max(hi, hj) > t.chain_height_ratio * min(hi, hj) or abs(float(di @ dj)) < (
+            t.chain_cosine
+        ):
             return False
         h = max(hi, hj)
         offset = cj - ci
@@ -66,12 +100,12 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
             across = off_line(offset, di if longer[i] else dj)
         else:
             across = max(off_line(offset, di), off_line(offset, dj))
-        if across > 0.6 * h:
+        if across > t.chain_across * h:
             return False
         # gap between the two fragments along the line
         pi = [float(p @ di) for p in lines[i].quad]
         pj = [float(p @ di) for p in lines[j].quad]
-        return max(min(pj) - max(pi), min(pi) - max(pj)) < 4.0 * h
+        return max(min(pj) - max(pi), min(pi) - max(pj)) < t.chain_gap * h
 
     def span(k: int, d: np.ndarray) -> tuple[float, float]:
         along = [float(p @ d) for p in lines[k].quad]
@@ -79,7 +113,7 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
 
     def repeats(k: int, j: int, d: np.ndarray) -> bool:
         (a0, a1), (b0, b1) = span(k, d), span(j, d)
-        return min(a1, b1) - max(a0, b0) > 0.5 * min(a1 - a0, b1 - b0)
+        return min(a1, b1) - max(a0, b0) > t.repeat_share * min(a1 - a0, b1 - b0)
 
     chains = []
     for members in linked_groups(len(lines), linked):
@@ -100,8 +134,8 @@ def chain_lines(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     return chains
 
 
-def dedupe(quads: list[np.ndarray], overlap: float = 0.8) -> list[np.ndarray]:
-    """Drop a quad mostly inside (``overlap`` of its area) a larger one of about
+def dedupe(quads: list[np.ndarray], tuning: ChainTuning = CHAINING) -> list[np.ndarray]:
+    """Drop a quad mostly inside (``dedupe_overlap`` of its area) a larger one of about
     its height (the same line found by both passes); reading it twice would
     join the line with itself into a longer number. A line inside a block of
     several lines is kept, and so is a thin line that runs on well past a
@@ -116,9 +150,9 @@ def dedupe(quads: list[np.ndarray], overlap: float = 0.8) -> list[np.ndarray]:
         if areas[k] <= 0:
             continue
         if any(
-            heights[j] < 1.6 * heights[k]
+            heights[j] < tuning.dedupe_height_ratio * heights[k]
             and cv2.intersectConvexConvex(small, quads[j].astype(np.float32))[0]
-            > overlap * areas[k]
+            > tuning.dedupe_overlap * areas[k]
             for j in kept
         ):
             continue

@@ -19,6 +19,7 @@ from edge.redaction.text.lines import TextLine, point_in_quad
 from edge.redaction.text.mosaic import Tile, detect_tiles
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from edge.redaction.text.reading import read_lines
+from edge.redaction.text.tuning import TEXT, TextTuning
 
 
 def read_card_bands(
@@ -26,13 +27,12 @@ def read_card_bands(
     recognizer: TextRecognizer,
     bgr: np.ndarray,
     done: list[np.ndarray],
-    chip_px: tuple[float, ...] = (36.0, 54.0),
     windows: list[Rect] | None = None,
-    mosaic_width: int = 1280,
+    tuning: TextTuning = TEXT,
 ) -> list[tuple[np.ndarray, list[TextLine]]]:
     """A closer look where a card's number must be: for each chip in the frame
     whose bands hold none of ``done`` (polygons of numbers already found),
-    its four bands are cut level, zoomed so the chip is each of ``chip_px``
+    its four bands are cut level, zoomed so the chip is each of ``chip_zooms``
     across them, and detected in one mosaic; the lines found in a band at
     any zoom are read. Returns each band where text was found (its quad in
     the frame) with the lines read there (maybe none: text that cannot be
@@ -40,11 +40,12 @@ def read_card_bands(
     a neighbouring one, which differs from card to card: two zooms miss
     fewer than either. With ``windows``, only chips that touch one (their
     bands whole); one elsewhere was seen whole by the check they complete."""
+    t = tuning
     bands = []
-    for chip in find_chips(bgr):
+    for chip in find_chips(bgr, t.chips):
         if windows is not None and not any(meets(chip.extent(), w) for w in windows):
             continue
-        four = chip.bands()
+        four = chip.bands(t.chips)
         if not any(point_in_quad(p.mean(axis=0), quad) for p in done for quad, _ in four):
             bands += four
     tiles, found = detect_tiles(
@@ -53,14 +54,18 @@ def read_card_bands(
         [
             replace(Tile.onto(q, px / across), stretched=True)
             for q, across in bands
-            for px in chip_px
+            for px in t.chip_zooms
         ],
-        mosaic_width,
+        t.fine.mosaic_width,
+        t.mosaic,
     )
     quads: dict[int, list[np.ndarray]] = {}
     for k, quad in found:
-        quads.setdefault(k // len(chip_px), []).append(quad)
+        quads.setdefault(k // len(t.chip_zooms), []).append(quad)
     return [
-        (bands[k][0], read_lines(recognizer, bgr, dedupe(tightened(bgr, qs))))
+        (
+            bands[k][0],
+            read_lines(recognizer, bgr, dedupe(tightened(bgr, qs, t.bands), t.chaining), t.reading),
+        )
         for k, qs in sorted(quads.items())
     ]

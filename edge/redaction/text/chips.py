@@ -21,17 +21,48 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# Gold in OpenCV's HSV (hue 0-180): the pads' colour under blur, JPEG and noise.
-GOLD_LOW, GOLD_HIGH = (17, 80, 110), (32, 230, 255)
 
-# The number's band in chip units, from the chip's centre: along the card's
-# length (the chip's side that way) and across it, downwards. On an ID-1 card
-# the embossed number lies about 0.9-1.4 chip heights below the chip's centre;
-# printed ones sit higher, their top row level with the chip's lower edge. The
-# band reaches past both with a margin: the detector misses text at the edge
-# of what it is shown.
-ALONG = (-1.0, 6.3)
-ACROSS = (0.2, 2.3)
+@dataclass(frozen=True)
+class ChipTuning:
+    """What a chip looks like, and where its card's number lies. Finding cards
+    by their chips (b5bb3ca): benchmark leaks 4 -> 1 of 516, fresh seeds
+    2000-2499 15 -> 2 of 766, shorts unchanged, +4 ms a frame."""
+
+    # gold in OpenCV's HSV (hue 0-180): the pads' colour under blur, JPEG and noise
+    gold_low: tuple[int, int, int] = (17, 80, 110)
+    gold_high: tuple[int, int, int] = (32, 230, 255)
+    # a chip: ``min_side`` to ``max_side`` px, at most ``aspect`` times as long
+    # as wide (the pads are about 12 x 9 mm), gold filling ``fill`` of its
+    # rotated box, its colour ``contrast`` (CIE Lab distance) from a ring round
+    # it: its box grown by ``ring_grow`` and ``ring_px`` (the card's face; gold
+    # in wood grain, skin or hair has its own colour all round it)
+    min_side: int = 8
+    max_side: int = 200
+    aspect: float = 1.9
+    fill: float = 0.7
+    contrast: float = 20.0
+    ring_grow: float = 1.6
+    ring_px: float = 4
+    # the window cut round a chip to hold its ring: ``window_pad`` of its longer
+    # side and ``window_px`` more each way (half the ring's growth, a px spare)
+    window_pad: float = 0.3
+    window_px: int = 3
+    # a gold component of no chip's shape is split at its brightness this many
+    # levels deep (a chip joined to a khaki stripe or table; f60ed57: 12 more
+    # chips on seeds 1000-1099, shorts and over-redaction unchanged)
+    split_depth: int = 3
+    # the number's band in chip units, from the chip's centre: ``along`` the
+    # card's length and ``across`` it, downwards. On an ID-1 card the embossed
+    # number lies about 0.9-1.4 chip heights below the chip's centre; printed
+    # ones sit higher, their top row level with the chip's lower edge. The band
+    # reaches past both with a margin: the detector misses text at the edge of
+    # what it is shown (0.5-2.0 -> 0.2-2.3 with the second zoom, fb1f149: fresh
+    # seeds 2500-2999 leaks 6 -> 2 of 755, over-redaction 0.065 -> 0.18 %)
+    along: tuple[float, float] = (-1.0, 6.3)
+    across: tuple[float, float] = (0.2, 2.3)
+
+
+CHIPS = ChipTuning()
 
 
 @dataclass(frozen=True)
@@ -44,10 +75,11 @@ class Chip:
         """Corners (top left, bottom right) of a square that holds the chip."""
         return self.centre + np.float32([[-1, -1], [1, 1]]) * max(self.sides)
 
-    def bands(self) -> list[tuple[np.ndarray, float]]:
+    def bands(self, tuning: ChipTuning = CHIPS) -> list[tuple[np.ndarray, float]]:
         """The four places the number could be: (quad tl, tr, br, bl in reading
         order, the chip's extent across the band), one per way up."""
         (u, v), (su, sv) = self.axes, self.sides
+        along_, across = tuning.along, tuning.across
         out = []
         for along, down, sa, sd in (
             (u, v, su, sv),
@@ -58,45 +90,41 @@ class Chip:
             corners = [
                 self.centre + along * a * sa + down * d * sd
                 for a, d in (
-                    (ALONG[0], ACROSS[0]),
-                    (ALONG[1], ACROSS[0]),
-                    (ALONG[1], ACROSS[1]),
-                    (ALONG[0], ACROSS[1]),
+                    (along_[0], across[0]),
+                    (along_[1], across[0]),
+                    (along_[1], across[1]),
+                    (along_[0], across[1]),
                 )
             ]
             out.append((np.float32(corners), sd))
         return out
 
 
-def find_chips(
-    bgr: np.ndarray, min_side: int = 8, max_side: int = 200, contrast: float = 20.0
-) -> list[Chip]:
+def find_chips(bgr: np.ndarray, tuning: ChipTuning = CHIPS) -> list[Chip]:
     """Gold rectangles of chip proportions that stand out from what is around them.
 
-    A component of gold pixels is a chip when it fills at least 70 % of its
-    rotated bounding box, is at most 1.9 times as long as wide, ``min_side`` to
+    A component of gold pixels is a chip when it fills ``fill`` of its rotated
+    bounding box, is at most ``aspect`` times as long as wide, ``min_side`` to
     ``max_side`` px, and differs in colour (CIE Lab distance ``contrast``) from
     a ring around it: the card's face. Gold patches in wood grain, skin or
     hair have their own colour all round them.
 
     A component of no chip's shape is split at its brightness (Otsu on its
-    value), and each part of no chip's shape again, three levels deep: a chip
+    value), and each part of no chip's shape again, ``split_depth`` levels deep: a chip
     beside a khaki stripe of the card, or on a yellowish table, is gold like
     them and joins them into one component, but its pads are brighter.
     """
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    gold = cv2.inRange(hsv, GOLD_LOW, GOLD_HIGH)
+    gold = cv2.inRange(hsv, tuning.gold_low, tuning.gold_high)
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
-    return _chips_in(gold, hsv[..., 2], lab, min_side, max_side, contrast, depth=3)
+    return _chips_in(gold, hsv[..., 2], lab, tuning, tuning.split_depth)
 
 
 def _chips_in(
     mask: np.ndarray,
     value: np.ndarray,
     lab: np.ndarray,
-    min_side: int,
-    max_side: int,
-    contrast: float,
+    t: ChipTuning,
     depth: int,
 ) -> list[Chip]:
     """The chips among the components of ``mask``: each of a chip's shape that
@@ -104,52 +132,54 @@ def _chips_in(
     from each of no chip's shape."""
     chips = []
     for contour in cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
-        if (box := _shaped(contour, mask, min_side, max_side)) is None:
-            chips += _split(contour, mask, value, lab, min_side, max_side, contrast, depth)
-        elif (chip := _standing_out(contour, box, mask, lab, contrast)) is not None:
+        if (box := _shaped(contour, mask, t)) is None:
+            chips += _split(contour, mask, value, lab, t, depth)
+        elif (chip := _standing_out(contour, box, mask, lab, t)) is not None:
             chips.append(chip)
     return chips
 
 
-def _shaped(contour: np.ndarray, gold: np.ndarray, min_side: int, max_side: int) -> tuple | None:
+def _shaped(contour: np.ndarray, gold: np.ndarray, t: ChipTuning) -> tuple | None:
     """The contour's rotated box (grown by a pixel) if the gold it holds has a
     chip's shape and size, else None."""
     x, y, w, h = cv2.boundingRect(contour)
-    if min(w, h) < min_side or max(w, h) > max_side:
+    if min(w, h) < t.min_side or max(w, h) > t.max_side:
         return None
     centre, (rw, rh), angle = cv2.minAreaRect(contour)
     rw, rh = rw + 1, rh + 1
-    if max(rw, rh) > 1.9 * min(rw, rh) or min(rw, rh) < min_side:
+    if max(rw, rh) > t.aspect * min(rw, rh) or min(rw, rh) < t.min_side:
         return None
     inside = np.zeros((h, w), np.uint8)
     cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x, -y))
-    if ((inside > 0) & (gold[y : y + h, x : x + w] > 0)).sum() < 0.7 * rw * rh:
+    if ((inside > 0) & (gold[y : y + h, x : x + w] > 0)).sum() < t.fill * rw * rh:
         return None
     return centre, (rw, rh), angle
 
 
 def _standing_out(
-    contour: np.ndarray, box: tuple, gold: np.ndarray, lab: np.ndarray, contrast: float
+    contour: np.ndarray, box: tuple, gold: np.ndarray, lab: np.ndarray, t: ChipTuning
 ) -> Chip | None:
     """A chip, if its colour differs from a ring around it: the chip's box
-    grown by 60 % and 4 px, less the chip."""
+    grown by ``ring_grow`` and ``ring_px``, less the chip."""
     centre, (rw, rh), angle = box
     height, width = gold.shape
     x, y, w, h = cv2.boundingRect(contour)
-    pad = int(0.3 * max(rw, rh)) + 3
+    pad = int(t.window_pad * max(rw, rh)) + t.window_px
     x0, y0 = max(x - pad, 0), max(y - pad, 0)
     x1, y1 = min(x + w + pad, width), min(y + h + pad, height)
     inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x0, -y0))
     inside = (inside > 0) & (gold[y0:y1, x0:x1] > 0)
     ring = np.zeros(inside.shape, np.uint8)
-    grown = cv2.boxPoints((centre, (rw * 1.6 + 4, rh * 1.6 + 4), angle)) - np.float32([x0, y0])
+    grown = cv2.boxPoints(
+        (centre, (rw * t.ring_grow + t.ring_px, rh * t.ring_grow + t.ring_px), angle)
+    ) - np.float32([x0, y0])
     cv2.fillPoly(ring, [np.round(grown).astype(np.int32)], 1)
     ring[inside] = 0
     colours = lab[y0:y1, x0:x1].astype(np.float32)
     if (
         not ring.any()
-        or np.linalg.norm(colours[inside].mean(0) - colours[ring > 0].mean(0)) < contrast
+        or np.linalg.norm(colours[inside].mean(0) - colours[ring > 0].mean(0)) < t.contrast
     ):
         return None
     t = np.deg2rad(angle)
@@ -163,16 +193,14 @@ def _split(
     gold: np.ndarray,
     value: np.ndarray,
     lab: np.ndarray,
-    min_side: int,
-    max_side: int,
-    contrast: float,
+    t: ChipTuning,
     depth: int,
 ) -> list[Chip]:
     """Chips among the brighter part of a gold component of no chip's shape
     (split again, down to ``depth`` levels, where a part has none either).
     Arrays and ``contour`` share coordinates; the chips are in ``gold``'s."""
     x, y, w, h = cv2.boundingRect(contour)
-    if min(w, h) < min_side or depth == 0:
+    if min(w, h) < t.min_side or depth == 0:
         return []
     part = np.zeros((h, w), np.uint8)
     cv2.drawContours(part, [contour], -1, 255, -1, offset=(-x, -y))
@@ -182,9 +210,10 @@ def _split(
     part[value <= level] = 0
     # specks by the thousand on a textured gold surface: only pieces of a chip's size
     _, labels, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
-    sized = (stats[:, cv2.CC_STAT_WIDTH] >= min_side) & (stats[:, cv2.CC_STAT_HEIGHT] >= min_side)
+    wide, high = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    sized = (wide >= t.min_side) & (high >= t.min_side)
     sized[0] = False
     part = sized[labels].astype(np.uint8) * 255
-    chips = _chips_in(part, value, lab, min_side, max_side, contrast, depth - 1)
+    chips = _chips_in(part, value, lab, t, depth - 1)
     at = np.float32([x, y])
     return [Chip(c.centre + at, c.axes, c.sides) for c in chips]

@@ -9,6 +9,10 @@ import numpy as np
 
 from core.geometry import quad_size
 
+# A quad this many times as tall as long is a line running down (read a quarter
+# turn round, both ways). Set with the cascade (cae0297); no sweep recorded.
+TALL = 1.5
+
 
 @dataclass(frozen=True, eq=False)
 class TextLine:
@@ -40,7 +44,7 @@ class TextLine:
 
 def is_tall(quad: np.ndarray) -> bool:
     width, height = quad_size(quad)
-    return max(int(round(height)), 1) >= 1.5 * max(int(round(width)), 1)
+    return max(int(round(height)), 1) >= TALL * max(int(round(width)), 1)
 
 
 def runs_steep(quad: np.ndarray) -> bool:

@@ -11,7 +11,24 @@ from core.geometry import Rect, order_quad
 from edge.redaction.text.candidates import box_sides
 from edge.redaction.text.ppocr import TextDetector
 
-GAP = 8  # px of grey between tiles in a mosaic, and round its edge
+
+@dataclass(frozen=True)
+class MosaicTuning:
+    """The mosaic's layout and the contrast stretch of chip bands."""
+
+    # px of grey between tiles, and round the mosaic's edge: text touching the
+    # detector's image edge is often not found at all (fb1f149: fresh seeds
+    # 2500-2999 leaks 6 -> 2 of 755, with the second chip zoom)
+    gap: int = 8
+    # a chip band's lightness stretched so its ``stretch_low``-``stretch_high``
+    # percentiles span black to white, at most ``stretch_gain`` times (61a20b9:
+    # fresh seeds 3000-3249 leaks 2 -> 1 of 390; over-redaction 0.147 -> 0.176 %)
+    stretch_low: int = 2
+    stretch_high: int = 98
+    stretch_gain: float = 4.0
+
+
+MOSAIC = MosaicTuning()
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,11 +92,11 @@ class Tile:
         (ax, ay), (tw, th) = self.at, self.size
         return ax <= x < ax + tw and ay <= y < ay + th
 
-    def cut(self, bgr: np.ndarray) -> np.ndarray:
+    def cut(self, bgr: np.ndarray, tuning: MosaicTuning = MOSAIC) -> np.ndarray:
         tile = cv2.warpAffine(
             bgr, self.matrix, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-        return stretch(tile) if self.stretched else tile
+        return stretch(tile, tuning) if self.stretched else tile
 
     def outline(self) -> np.ndarray:
         """The whole tile, in frame coordinates."""
@@ -97,21 +114,21 @@ class Tile:
         return order_quad(rect)
 
 
-def stretch(bgr: np.ndarray, low: float = 2, high: float = 98, gain: float = 4.0) -> np.ndarray:
-    """Lightness stretched so its ``low``-``high`` percentiles span black to white
-    (at most ``gain`` times): faint digits on a card's face (light on a light
+def stretch(bgr: np.ndarray, tuning: MosaicTuning = MOSAIC) -> np.ndarray:
+    """Lightness stretched so its low-high percentiles span black to white
+    (at most ``stretch_gain`` times): faint digits on a card's face (light on a light
     stripe, blurred) give the detector nothing as they are, and a clear line
     once stretched."""
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
     light = lab[..., 0].astype(np.float32)
-    lo, hi = np.percentile(light, (low, high))
-    scale = min(255.0 / max(hi - lo, 1.0), gain)
+    lo, hi = np.percentile(light, (tuning.stretch_low, tuning.stretch_high))
+    scale = min(255.0 / max(hi - lo, 1.0), tuning.stretch_gain)
     mid = (lo + hi) / 2
     lab[..., 0] = np.clip((light - mid) * scale + 127.5, 0, 255).astype(np.uint8)
     return cv2.cvtColor(lab, cv2.COLOR_LAB2BGR)
 
 
-def pack(tiles: list[Tile], width: int, gap: int = GAP) -> tuple[list[Tile], int, int]:
+def pack(tiles: list[Tile], width: int, gap: int = MOSAIC.gap) -> tuple[list[Tile], int, int]:
     """Pack tiles into a mosaic ``width`` px wide, tallest first, each where its
     top edge ends lowest (skyline, bottom-left): the detector's time goes with
     the mosaic's area, filler included. Tiles are ``gap`` px apart. Returns
@@ -152,25 +169,30 @@ def pack(tiles: list[Tile], width: int, gap: int = GAP) -> tuple[list[Tile], int
 
 
 def detect_tiles(
-    detector: TextDetector, bgr: np.ndarray, tiles: list[Tile], width: int
+    detector: TextDetector,
+    bgr: np.ndarray,
+    tiles: list[Tile],
+    width: int,
+    tuning: MosaicTuning = MOSAIC,
 ) -> tuple[list[Tile], list[tuple[int, np.ndarray]]]:
     """The tiles packed into one mosaic ``width`` px wide, detected at its full resolution in
     one run; returns the tiles (placed) and the quads found, in frame
     coordinates, each with the index of its tile."""
     if not tiles:
         return [], []
-    tiles, mw, mh = pack(tiles, width)
+    tiles, mw, mh = pack(tiles, width, tuning.gap)
     # a margin all round, as between tiles: text touching the image's edge
     # is often not found at all (a card's number cut level, its top row
     # at the tile's edge: probability 0.00 at the mosaic's edge, 1.00 inset)
-    tiles = [t.placed((t.at[0] + GAP, t.at[1] + GAP)) for t in tiles]
+    gap = tuning.gap
+    tiles = [t.placed((t.at[0] + gap, t.at[1] + gap)) for t in tiles]
     # whole multiples of 32, the network's stride: any other size is resized,
     # and a resize by 0.99 is enough to lose small text
-    mh, mw = -(-(mh + 2 * GAP) // 32) * 32, -(-(mw + 2 * GAP) // 32) * 32
+    mh, mw = -(-(mh + 2 * gap) // 32) * 32, -(-(mw + 2 * gap) // 32) * 32
     mosaic = np.full((mh, mw, 3), 127, np.uint8)
     for t in tiles:
         (ax, ay), (tw, th) = t.at, t.size
-        mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr)
+        mosaic[ay : ay + th, ax : ax + tw] = t.cut(bgr, tuning)
     found = []
     for quad in detector.detect(mosaic, max(mosaic.shape[:2])):
         owner = next((k for k, t in enumerate(tiles) if t.holds(*quad.mean(axis=0))), None)

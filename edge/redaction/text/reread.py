@@ -8,16 +8,36 @@ this stage only lengthens the line where ink goes on, and reads it again.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
-from edge.redaction.text.chaining import chain_lines
+from edge.redaction.text.chaining import CHAINING, ChainTuning, chain_lines
 from edge.redaction.text.cues import ink
 from edge.redaction.text.lines import TextLine, crop_line
 from edge.redaction.text.ppocr import TextRecognizer
 from edge.redaction.text.reading import read_each
+
+
+@dataclass(frozen=True)
+class RereadTuning:
+    """When a line goes on past its end (e261d88: a line is read again only
+    where ink goes on, re-reads 30 -> 6 ms a frame; 8c8fcdd: or a finger
+    covers it, fresh seeds 2100-2299 leaks 12 -> 10)."""
+
+    # the added part holds ink: ``ink_share`` of the line's own (horizontal
+    # gradient energy)
+    ink_share: float = 0.25
+    # or over ``cover_share`` of its pixels differ from the line's median colour
+    # by more than ``cover_unlike`` in a channel (not the card's surface)
+    cover_share: float = 0.5
+    cover_unlike: int = 48
+    # an end lengthened by less than ``min_px`` is not looked at
+    min_px: float = 2
+
+
+REREAD = RereadTuning()
 
 
 class CutText(Protocol):
@@ -45,26 +65,27 @@ def _lengthened(quad: np.ndarray, before: float, after: float) -> np.ndarray:
 
 
 def _goes_on(
-    bgr: np.ndarray, line: np.ndarray, longer: np.ndarray, share: float = 0.25, unlike: int = 48
+    bgr: np.ndarray, line: np.ndarray, longer: np.ndarray, tuning: RereadTuning = REREAD
 ) -> bool:
     """Whether a line's lengthened quad goes on past the line's ends: with ink
-    (at least ``share`` of the line's own), or under something that is not the
+    (at least ``ink_share`` of the line's own), or under something that is not the
     line's carrier over most of it (a finger: smooth, but no card's surface).
     Where the carrier is blank the text ended, and reading it again cannot
     find more."""
     tl, tr, br, bl = line.astype(np.float32)
     ltl, ltr, lbr, lbl = longer.astype(np.float32)
     added = [
-        np.stack([ltl, tl, bl, lbl]) if np.linalg.norm(tl - ltl) >= 2 else None,
-        np.stack([tr, ltr, lbr, br]) if np.linalg.norm(ltr - tr) >= 2 else None,
+        np.stack([ltl, tl, bl, lbl]) if np.linalg.norm(tl - ltl) >= tuning.min_px else None,
+        np.stack([tr, ltr, lbr, br]) if np.linalg.norm(ltr - tr) >= tuning.min_px else None,
     ]
     crop = crop_line(bgr, line)
     own, carrier = ink(crop), np.median(crop.reshape(-1, 3), axis=0)
 
     def past(part: np.ndarray) -> bool:
         there = crop_line(bgr, part)
-        off_carrier = np.abs(there.reshape(-1, 3) - carrier).max(axis=1) > unlike
-        return ink(there) >= share * own or float(off_carrier.mean()) > 0.5
+        off_carrier = np.abs(there.reshape(-1, 3) - carrier).max(axis=1) > tuning.cover_unlike
+        covered = float(off_carrier.mean()) > tuning.cover_share
+        return ink(there) >= tuning.ink_share * own or covered
 
     return any(part is not None and past(part) for part in added)
 
@@ -85,6 +106,8 @@ def read_cut_again(
     bgr: np.ndarray,
     lines: list[TextLine],
     sought: CutText,
+    tuning: RereadTuning = REREAD,
+    chaining: ChainTuning = CHAINING,
 ) -> list[TextLine]:
     """Read again, longer, the end fragments of printed lines past which the
     rules would look (``sought``) where ink or a cover goes on; a longer read
@@ -94,7 +117,7 @@ def read_cut_again(
     index = {id(line): k for k, line in enumerate(lines)}
     cut = {
         index[id(chain[k])]: quad
-        for chain in chain_lines(lines)
+        for chain in chain_lines(lines, chaining)
         for k, quad in _extended(chain, sought).items()
     }
     if not cut:
@@ -102,7 +125,7 @@ def read_cut_again(
     for quad in cut.values():
         quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
         quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
-    cut = {k: quad for k, quad in cut.items() if _goes_on(bgr, lines[k].quad, quad)}
+    cut = {k: quad for k, quad in cut.items() if _goes_on(bgr, lines[k].quad, quad, tuning)}
     if not cut:
         return lines
     again = dict(zip(cut, read_each(recognizer, bgr, list(cut.values())), strict=True))

@@ -28,6 +28,7 @@ from edge.redaction.text.fine import FinePass
 from edge.redaction.text.lines import TextLine, point_in_quad, reading_order
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from edge.redaction.text.reading import read_lines
+from edge.redaction.text.tuning import TEXT, TextTuning, digest
 
 
 class TextScanner:
@@ -37,19 +38,18 @@ class TextScanner:
         self,
         detector: TextDetector,
         recognizer: TextRecognizer,
-        coarse_side: int = 640,
+        tuning: TextTuning = TEXT,
         fine: bool = True,
-        mosaic_width: int = 1280,
-        min_glyphs: int = 7,
-        small_text: float = 16.0,
-        slant_min: float = 12.0,
-        margin: int = 256,
     ) -> None:
-        self.min_glyphs, self.margin = min_glyphs, margin
-        self.detector, self.recognizer = detector, recognizer
-        self.coarse_side, self.mosaic_width = coarse_side, mosaic_width
-        self.fine_pass = FinePass(detector, mosaic_width, small_text, slant_min) if fine else None
-        self.version = f"{detector.version}@{coarse_side}+fine+{recognizer.version}"
+        self.detector, self.recognizer, self.tuning = detector, recognizer, tuning
+        t = tuning
+        self.fine_pass = (
+            FinePass(detector, t.fine, t.candidates, t.slant, t.cues, t.mosaic) if fine else None
+        )
+        passes = "+fine" if fine else ""
+        self.version = (
+            f"{detector.version}@{t.coarse_side}{passes}+{recognizer.version}+tuning-{digest(t)}"
+        )
 
     def find(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[np.ndarray]:
         """Quads of all text lines, from the coarse pass and the fine pass.
@@ -57,23 +57,23 @@ class TextScanner:
         With ``windows`` (new parts of a view whose rest was read before),
         only the lines that touch them, each whole: the coarse pass runs on
         the whole frame and a line it finds across a window's edge is looked
-        at whole (``reach``); the fine pass looks ``margin`` px round each
+        at whole (``reach``); the fine pass looks ``tuning.margin`` px round each
         window, at what touches it: longer than that, a line is text the
         coarse pass finds.
         """
-        coarse = self.detector.detect(bgr, self.coarse_side)
+        coarse = self.detector.detect(bgr, self.tuning.coarse_side)
         if windows is None:
             return self._lines(bgr, coarse)
         height, width = bgr.shape[:2]
         out = []
         for window in windows:
             lines = reach(window, coarse)
-            x, y, w, h = pad_rect(union(lines, window, self.margin), 0, width, height)
+            x, y, w, h = pad_rect(union(lines, window, self.tuning.margin), 0, width, height)
             at = np.float32([x, y])
             mine = [q - at for q in coarse if meets(q, lines)]
             focus = (window[0] - x, window[1] - y, window[2], window[3])
             out += [q + at for q in self._lines(bgr[y : y + h, x : x + w], mine, focus)]
-        return dedupe(out)
+        return dedupe(out, self.tuning.chaining)
 
     def _lines(
         self, bgr: np.ndarray, coarse: list[np.ndarray], focus: Rect | None = None
@@ -82,7 +82,7 @@ class TextScanner:
         what touches ``focus``, if given)."""
         lines, blocks = [], []
         for quad in coarse:
-            found, merged = tighten(bgr, quad)
+            found, merged = tighten(bgr, quad, self.tuning.bands)
             lines += found
             blocks += merged
         if self.fine_pass is None:
@@ -90,33 +90,35 @@ class TextScanner:
         fine = self.fine_pass.find(bgr, lines, blocks, focus)
         # a block the fine pass split into lines is replaced by them; else kept whole
         kept = [b for b in blocks if not any(point_in_quad(q.mean(axis=0), b) for q in fine)]
-        return dedupe(lines + kept + tightened(bgr, fine))
+        t = self.tuning
+        return dedupe(lines + kept + tightened(bgr, fine, t.bands), t.chaining)
 
     def scan(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[TextLine]:
         """Read the lines that could hold something sensitive (those touching
         ``windows``, if given: see :meth:`find`).
 
         Fragments are first chained by geometry alone; a chain too short to
-        hold ``min_glyphs`` characters (a lone word, "12/29") is not read,
+        hold ``tuning.min_glyphs`` characters (a lone word, "12/29") is not read,
         which is where most recognition time would go.
         """
+        t = self.tuning
         quads = self.find(bgr, windows)
         shapes = [TextLine(reading_order(q), "", 0.0) for q in quads]
         index = {id(s): k for k, s in enumerate(shapes)}
         keep = []
-        for chain in chain_lines(shapes):
+        for chain in chain_lines(shapes, t.chaining):
             length = sum(s.length for s in chain)
             height = max(s.height for s in chain)
-            if length >= self.min_glyphs * 0.5 * height:
+            if length >= t.min_glyphs * t.glyph_width * height:
                 keep.extend(index[id(s)] for s in chain)
-        lines = read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)])
-        return lines
+        return read_lines(self.recognizer, bgr, [quads[k] for k in sorted(keep)], t.reading)
 
     def read_cut_again(
         self, bgr: np.ndarray, lines: list[TextLine], cut: reread.CutText
     ) -> list[TextLine]:
         """``reread.read_cut_again`` with this scanner's recogniser."""
-        return reread.read_cut_again(self.recognizer, bgr, lines, cut)
+        t = self.tuning
+        return reread.read_cut_again(self.recognizer, bgr, lines, cut, t.reread, t.chaining)
 
     def read_card_bands(
         self,
@@ -131,12 +133,13 @@ class TextScanner:
             bgr,
             done,
             windows=windows,
-            mosaic_width=self.mosaic_width,
+            tuning=self.tuning,
         )
 
     def detect_tiles(self, bgr: np.ndarray, tiles: list[mosaic.Tile]):  # noqa: ANN201
         """``mosaic.detect_tiles`` with this scanner's detector and mosaic width."""
-        return mosaic.detect_tiles(self.detector, bgr, tiles, self.mosaic_width)
+        t = self.tuning
+        return mosaic.detect_tiles(self.detector, bgr, tiles, t.fine.mosaic_width, t.mosaic)
 
 
 def reach(window: Rect, quads: list[np.ndarray]) -> Rect:
