@@ -8,10 +8,8 @@ import onnxruntime as ort
 
 from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
-from edge.redaction import RedactionPolicy, Redactor, calibration
+from edge.redaction import Redactor, calibration
 from edge.redaction.faces import CenterFaceDetector, FaceDetector, dynamic_centerface
-from edge.redaction.rules.analyzer import TextRules
-from edge.redaction.rules.pii import PiiKind
 from edge.redaction.text.ppocr import TextDetector, TextOrientation, TextRecognizer
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import TextTuning
@@ -62,30 +60,13 @@ def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
 
 def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     """Card numbers, other personal text and faces, as the config's policy says."""
-    rules = TextRules(
-        min_digits=config.min_digits,
-        card_groups=config.card_groups,
-        unreadable_band=config.unreadable_band,
-        pii=frozenset(PiiKind(k) for k in config.pii),
-        region=config.pii_region,
-    )
-    detectors: list = [SensitiveTextDetector(build_scanner(models, config), rules)]
+    detectors: list = [SensitiveTextDetector(build_scanner(models, config), config.rules())]
     if config.faces:
         # it runs beside the text cascade (Redactor.find): one thread fewer
         session = onnx_session(Role.FACE, models, config, threads=max(1, models.threads - 1))
         model = CenterFaceDetector(session, input_width=config.face_input_width)
         detectors.append(FaceDetector(model))
-    policy = RedactionPolicy(
-        max_side=config.max_side,
-        crop=config.crop,
-        crop_fraction=config.crop_fraction,
-        jpeg_quality=config.jpeg_quality,
-        time_budget_ms=config.time_budget_ms,
-        on_failure=config.on_failure,
-        stream_full_every=config.stream_full_every,
-        face_hold=config.face_hold_frames,
-    )
-    return Redactor(detectors, policy)
+    return Redactor(detectors, config.policy())
 
 
 def build_segmenter(models: ModelsConfig, config: VadConfig) -> VadSegmenter:

@@ -2,46 +2,73 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.frames import ConsentSnapshot, Scope
+from edge.redaction.faces import FACES
+from edge.redaction.redactor import RedactionPolicy
+from edge.redaction.rules.analyzer import TextRules
+from edge.redaction.rules.pii import PiiKind
+from edge.redaction.text.tuning import TEXT
+
+# Defaults are declared once, by the engine's policy objects (``RedactionPolicy``,
+# ``TextRules``, the tunings); the config reads them, and ``edge.components``
+# builds those objects from this section (``RedactionConfig.policy``, ``.rules``).
+_POLICY, _RULES = RedactionPolicy(), TextRules()
 
 
 class RedactionConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    max_side: int = Field(1280, ge=64, le=8192, description="downscale longer side to this (px)")
-    jpeg_quality: int = Field(85, ge=30, le=100)
-    time_budget_ms: float = Field(2000.0, gt=0, description="over budget -> fail closed")
-    on_failure: Literal["withhold", "mask"] = Field(
-        "withhold", description="withhold the frame, or send it fully masked"
+    max_side: int = Field(
+        _POLICY.max_side, ge=64, le=8192, description="downscale longer side to this (px)"
     )
-    min_digits: int = Field(12, ge=8, le=19, description="digit runs this long are redacted")
-    card_groups: bool = Field(True, description="also redact 8+ digits printed in groups of four")
+    jpeg_quality: int = Field(_POLICY.jpeg_quality, ge=30, le=100)
+    time_budget_ms: float = Field(
+        _POLICY.time_budget_ms, gt=0, description="over budget -> fail closed"
+    )
+    on_failure: Literal["withhold", "mask"] = Field(
+        _POLICY.on_failure, description="withhold the frame, or send it fully masked"
+    )
+    min_digits: int = Field(
+        _RULES.min_digits, ge=8, le=19, description="digit runs this long are redacted"
+    )
+    card_groups: bool = Field(
+        _RULES.card_groups, description="also redact 8+ digits printed in groups of four"
+    )
     unreadable_band: bool = Field(
-        True,
+        _RULES.unreadable_band,
         description="mask a digit-dense line near card context, and the number band of a "
         "card found by its chip, even when they cannot be read",
     )
     pii: list[Literal["email", "phone", "national_id", "iban"]] = Field(
-        ["email", "phone", "national_id", "iban"], description="other personal text to redact"
+        [k.value for k in PiiKind if k in _RULES.pii], description="other personal text to redact"
     )
-    pii_region: str = Field("US", pattern=r"^[A-Z]{2}$", description="default phone region")
+    pii_region: str = Field(
+        _RULES.pii_region, pattern=r"^[A-Z]{2}$", description="default phone region"
+    )
     faces: bool = Field(True, description="mask faces (CenterFace)")
     face_input_width: int = Field(
-        1120,
+        FACES.input_width,
         ge=160,
         le=1920,
         description="face detector input width; 1120 catches faces from 32 px high in a "
         "1280-wide frame (640 misses a third of those 32-64 px high, at a third of the time)",
     )
     face_hold_frames: int = Field(
-        3, ge=0, le=30, description="in a stream, keep a face box this many frames after a miss"
+        _POLICY.face_hold_frames,
+        ge=0,
+        le=30,
+        description="in a stream, keep a face box this many frames after a miss",
     )
     stream_full_every: int = Field(
-        30, ge=1, le=300, description="in a stream, check every detector at least every N frames"
+        _POLICY.stream_full_every,
+        ge=1,
+        le=300,
+        description="in a stream, check every detector at least every N frames",
     )
     int8: list[Literal["face", "ocr_det", "ocr_rec"]] = Field(
         ["face"],
@@ -50,10 +77,23 @@ class RedactionConfig(BaseModel):
         "gain only about 1.1x, and as int8 they covered about 6% fewer small card numbers in "
         "bench/redaction.py, so they stay float",
     )
-    coarse_side: int = Field(640, ge=320, le=1920, description="text detection resolution")
+    coarse_side: int = Field(
+        TEXT.coarse_side, ge=320, le=1920, description="text detection resolution"
+    )
     fine_pass: bool = Field(True, description="full-resolution pass on small-text regions")
-    crop: Literal["none", "centre"] = Field("none", description="send only the focus region")
-    crop_fraction: float = Field(0.6, gt=0.1, le=1.0, description="focus region side / frame side")
+    crop: Literal["none", "centre"] = Field(_POLICY.crop, description="send only the focus region")
+    crop_fraction: float = Field(
+        _POLICY.crop_fraction, gt=0.1, le=1.0, description="focus region side / frame side"
+    )
+
+    def policy(self) -> RedactionPolicy:
+        """The redactor's policy: this section's values for its fields."""
+        return _from_section(RedactionPolicy, self)
+
+    def rules(self) -> TextRules:
+        """The text rules: this section's values for their fields."""
+        rules = _from_section(TextRules, self)
+        return replace(rules, pii=frozenset(PiiKind(k) for k in self.pii))
 
 
 class ConsentConfig(BaseModel):
@@ -115,3 +155,9 @@ class EdgeConfig(BaseModel):
         4.0, gt=0, description="file sources play this many times faster than real time"
     )
     max_answer_tokens: int = Field(48, ge=1, le=4096)
+
+
+def _from_section(cls: type, section: BaseModel) -> object:
+    """``cls`` (a dataclass) with every field the section also has taken from it."""
+    names = set(type(section).model_fields)
+    return cls(**{f.name: getattr(section, f.name) for f in fields(cls) if f.name in names})

@@ -49,6 +49,23 @@ def dynamic_centerface(path: Path) -> bytes:
 
 
 @dataclass(frozen=True)
+class FaceTuning:
+    """CenterFace's settings (cae0297 unless said; no sweep recorded)."""
+
+    # the model's input width: 1120 catches faces from 32 px high in a
+    # 1280-wide frame (a1df667: 640 missed a third of those 32-64 px high;
+    # 1120 misses none of 246 at 32 px and up over 300 scenes, +55 ms p50).
+    # ``edge.redaction.face_input_width`` in the config.
+    input_width: int = 1120
+    threshold: float = 0.4  # heat-map score of a face
+    nms: float = 0.3  # boxes overlapping more (IoU) are one face
+    margin: float = 0.2  # each box grown by this share of its side, each way
+
+
+FACES = FaceTuning()
+
+
+@dataclass(frozen=True)
 class FaceBox:
     x0: float
     y0: float
@@ -65,13 +82,13 @@ class CenterFaceDetector:
     def __init__(
         self,
         session: ort.InferenceSession,
-        input_width: int,
-        threshold: float = 0.4,
+        input_width: int = FACES.input_width,
+        tuning: FaceTuning = FACES,
     ):
         """``session``: the model made dynamic (:func:`dynamic_centerface`)."""
         self.session = session
         self.version = model_version(self.session, self.version)
-        self.input_width, self.threshold = input_width, threshold
+        self.input_width, self.threshold, self.nms = input_width, tuning.threshold, tuning.nms
 
     @staticmethod
     def tensor(bgr: np.ndarray, input_width: int) -> np.ndarray:
@@ -104,7 +121,7 @@ class CenterFaceDetector:
             [[float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])] for b in boxes],
             scores.astype(float).tolist(),
             self.threshold,
-            0.3,
+            self.nms,
         )
         return [
             FaceBox(
@@ -124,7 +141,7 @@ class FaceDetector:
 
     name = "face"
 
-    def __init__(self, model: CenterFaceDetector, margin: float = 0.2) -> None:
+    def __init__(self, model: CenterFaceDetector, margin: float = FACES.margin) -> None:
         self.model, self.margin = model, margin
         self.version = f"{model.version}@{model.input_width}"
 

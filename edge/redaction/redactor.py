@@ -42,7 +42,7 @@ class RedactionPolicy:
     on_failure: Literal["withhold", "mask"] = "withhold"
     fill_bgr: tuple[int, int, int] = (0, 0, 0)  # solid fill: never blur or pixelate
     stream_full_every: int = 30  # a stream checks every detector at least this often
-    face_hold: int = 3  # a stream keeps a missed face this many frames
+    face_hold_frames: int = 3  # a stream keeps a missed face this many frames
 
 
 def encode_jpeg(bgr: np.ndarray, quality: int) -> bytes:
@@ -158,9 +158,7 @@ class Redactor:
         """A stateful redactor for consecutive frames of one camera (reuse, face hold)."""
         from edge.redaction.stream import RedactionStream
 
-        return RedactionStream(
-            self, full_every=self.policy.stream_full_every, face_hold=self.policy.face_hold
-        )
+        return RedactionStream(self)
 
     def failed(self, raw: RawImage, exc: Exception) -> RedactedImage:
         """Fail closed: withhold the frame (raise) or send it fully masked, per policy."""

@@ -38,7 +38,40 @@ from edge.redaction.detection import Detection
 if TYPE_CHECKING:
     from edge.redaction.redactor import Redactor
 
-_SMALL_WIDTH = 320  # the frame as seen by the change test
+
+@dataclass(frozen=True)
+class StreamTuning:
+    """When a stream reuses its last check. Set with the stream (f5ee271; no
+    sweep recorded) unless said."""
+
+    # frames are compared grey, this many px wide
+    small_width: int = 320
+    # a phase-correlation peak under ``min_response`` is no clear shift
+    min_response: float = 0.2
+    # the moved reference and the frame differ nowhere by more than
+    # ``max_cell_diff`` grey levels, averaged over ``cell`` px squares (small
+    # px), ``margin`` px in from the reference's edge; else a full check
+    cell: int = 16
+    max_cell_diff: float = 10.0
+    margin: int = 2
+    # a shift under ``min_shift`` small px brings nothing into view
+    min_shift: float = 0.5
+    # once the strip that came into view is wider than ``max_exposed_px`` (frame
+    # px), the frame gets a partial check (a04a2f4: 90-125 ms against 400-600 ms
+    # for a full check; video mean 29.6 -> 24-26 ms)
+    max_exposed_px: float = 32.0
+    # reused detections, and the strips masked or checked, grow by ``grow_px``
+    # (the shift's error)
+    grow_px: float = 4.0
+    # a held face and a fresh one overlapping by ``face_overlap`` of the smaller
+    # are one face; an old finding ``merge_overlap`` under a new one of its
+    # label is the same one, read again (3660db9: one finding, not six, for a
+    # receipt panned over)
+    face_overlap: float = 0.3
+    merge_overlap: float = 0.5
+
+
+STREAM = StreamTuning()
 
 
 @dataclass
@@ -53,19 +86,16 @@ class RedactionStream:
     def __init__(
         self,
         redactor: Redactor,
-        full_every: int = 30,
-        face_hold: int = 3,
-        max_exposed_px: float = 32.0,
-        cell: int = 16,
-        max_cell_diff: float = 10.0,
-        min_response: float = 0.2,
-        grow_px: float = 4.0,
+        full_every: int | None = None,
+        face_hold: int | None = None,
+        tuning: StreamTuning = STREAM,
     ) -> None:
-        self.redactor = redactor
-        self.full_every, self.face_hold = int(full_every), int(face_hold)
-        self.cell, self.max_cell_diff = int(cell), float(max_cell_diff)
-        self.min_response, self.grow_px = float(min_response), float(grow_px)
-        self.max_exposed_px = float(max_exposed_px)
+        """``full_every`` and ``face_hold``: the redactor's policy unless given."""
+        policy = redactor.policy
+        self.redactor, self.tuning = redactor, tuning
+        self.full_every = int(policy.stream_full_every if full_every is None else full_every)
+        self.face_hold = int(policy.face_hold_frames if face_hold is None else face_hold)
+        self.grow_px = tuning.grow_px
         self._ref: np.ndarray | None = None  # small grey reference frame
         self._ref_key: tuple[int, int, int, int] | None = None  # the region it was cut from
         self._camera = np.zeros(2, np.float32)  # content offset of the reference frame
@@ -78,15 +108,15 @@ class RedactionStream:
         try:
             region, pixels = self.redactor.crop(raw, focus)
             start = self.redactor.clock.monotonic()
-            small = _small(pixels)
+            small = _small(pixels, self.tuning.small_width)
             key = (region.x, region.y, region.w, region.h)
             shift = None  # the content's shift since the reference, small-image px
             if self._ref is not None and key == self._ref_key:
-                shift = _phase_shift(self._ref, small, self.min_response)
-            scale = region.w / _SMALL_WIDTH
+                shift = _phase_shift(self._ref, small, self.tuning.min_response)
+            scale = region.w / self.tuning.small_width
             if shift is None or not self._unchanged(small, shift):
                 detections, timings = self._full_check(pixels, small, key, shift, scale)
-            elif float(np.abs(shift * scale).max()) <= self.max_exposed_px:
+            elif float(np.abs(shift * scale).max()) <= self.tuning.max_exposed_px:
                 detections, timings = self._reuse(pixels, shift * scale, start)
             else:
                 detections, timings = self._partial_check(pixels, small, shift * scale)
@@ -108,17 +138,18 @@ class RedactionStream:
             (small.shape[1], small.shape[0]),
             borderMode=cv2.BORDER_REPLICATE,
         )
-        x0, y0, x1, y1 = _unexposed(shift, small.shape, margin=2)
+        t = self.tuning
+        x0, y0, x1, y1 = _unexposed(shift, small.shape, margin=t.margin)
         inner = cv2.absdiff(moved, small)[y0:y1, x0:x1]
         if inner.size == 0:
             return False
         h, w = inner.shape
         cells = cv2.resize(
             inner,
-            (max(1, w // self.cell), max(1, h // self.cell)),
+            (max(1, w // t.cell), max(1, h // t.cell)),
             interpolation=cv2.INTER_AREA,
         )
-        return float(cells.max()) <= self.max_cell_diff
+        return float(cells.max()) <= t.max_cell_diff
 
     # --- full check and reuse ------------------------------------------------------------
 
@@ -147,13 +178,14 @@ class RedactionStream:
         what touches it, each line of text whole, and faces in the whole frame;
         what the reference found elsewhere is moved."""
         height, width = pixels.shape[:2]
-        windows = _windows(shift, width, height, self.grow_px)
+        windows = _windows(shift, width, height, self.grow_px, self.tuning.min_shift)
         detections, timings = self.redactor.find(pixels, windows)
         self._since_full += 1
         self._camera = self._camera + shift
         old = [replace(d, polygon=d.polygon + shift) for d in self._text]
         old = [d for d in old if _in_view(d.polygon, width, height)]
-        old, new = _merged(old, [d for d in detections if d.label != Label.FACE])
+        fresh = [d for d in detections if d.label != Label.FACE]
+        old, new = _merged(old, fresh, self.tuning.merge_overlap)
         self._text = old + new
         self._hold_faces([d for d in detections if d.label == Label.FACE])
         self._ref = small
@@ -174,7 +206,7 @@ class RedactionStream:
             if h.misses < self.face_hold
         ]
         moved += self._held_faces(self._camera + shift)
-        moved += _exposed_strips(shift, width, height, self.grow_px)
+        moved += _exposed_strips(shift, width, height, self.grow_px, self.tuning.min_shift)
         return moved, {"reuse": (self.redactor.clock.monotonic() - start) * 1e3}
 
     def _reused(self, d: Detection) -> Detection:
@@ -191,7 +223,8 @@ class RedactionStream:
         for old in self._faces:
             if old.misses >= self.face_hold:
                 continue
-            if any(_overlap(old.detection.polygon, f.detection.polygon) > 0.3 for f in fresh):
+            polygon, same = old.detection.polygon, self.tuning.face_overlap
+            if any(_overlap(polygon, f.detection.polygon) > same for f in fresh):
                 continue
             fresh.append(_Held(old.detection, old.misses + 1))
         self._faces = fresh
@@ -209,9 +242,9 @@ class RedactionStream:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _small(pixels: np.ndarray) -> np.ndarray:
+def _small(pixels: np.ndarray, small_width: int) -> np.ndarray:
     height, width = pixels.shape[:2]
-    size = (_SMALL_WIDTH, max(8, round(height * _SMALL_WIDTH / width)))
+    size = (small_width, max(8, round(height * small_width / width)))
     gray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
     return cv2.resize(gray, size, interpolation=cv2.INTER_AREA).astype(np.float32)
 
@@ -237,7 +270,9 @@ def _unexposed(shift: np.ndarray, shape: tuple, margin: int) -> tuple[int, int, 
     return x0, y0, x1, y1
 
 
-def _exposed_strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[Detection]:
+def _exposed_strips(
+    shift: np.ndarray, width: int, height: int, grow: float, min_shift: float
+) -> list[Detection]:
     """The strips that came into view since the reference: not checked, so masked."""
     return [
         Detection(
@@ -247,30 +282,34 @@ def _exposed_strips(shift: np.ndarray, width: int, height: int, grow: float) -> 
             ("came_into_view",),
             "stream",
         )
-        for x0, y0, x1, y1 in _strips(shift, width, height, grow)
+        for x0, y0, x1, y1 in _strips(shift, width, height, grow, min_shift)
     ]
 
 
-def _windows(shift: np.ndarray, width: int, height: int, grow: float) -> list[Rect]:
+def _windows(
+    shift: np.ndarray, width: int, height: int, grow: float, min_shift: float
+) -> list[Rect]:
     """Where a partial check looks: each strip that came into view (as masked)."""
     out = []
-    for x0, y0, x1, y1 in _strips(shift, width, height, grow):
+    for x0, y0, x1, y1 in _strips(shift, width, height, grow, min_shift):
         x0, y0 = max(int(x0), 0), max(int(y0), 0)
         out.append((x0, y0, min(int(np.ceil(x1)), width) - x0, min(int(np.ceil(y1)), height) - y0))
     return out
 
 
-def _strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[tuple]:
+def _strips(
+    shift: np.ndarray, width: int, height: int, grow: float, min_shift: float
+) -> list[tuple]:
     """(x0, y0, x1, y1) of each strip that came into view, ``grow`` px wider."""
     dx, dy = float(shift[0]), float(shift[1])
     rects = []
-    if abs(dx) < 0.5:
+    if abs(dx) < min_shift:
         pass
     elif dx > 0:
         rects.append((0, 0, dx + grow, height))
     elif dx < 0:
         rects.append((width + dx - grow, 0, width, height))
-    if abs(dy) < 0.5:
+    if abs(dy) < min_shift:
         pass
     elif dy > 0:
         rects.append((0, 0, width, dy + grow))
@@ -279,7 +318,9 @@ def _strips(shift: np.ndarray, width: int, height: int, grow: float) -> list[tup
     return rects
 
 
-def _merged(old: list[Detection], new: list[Detection]) -> tuple[list[Detection], list[Detection]]:
+def _merged(
+    old: list[Detection], new: list[Detection], same: float
+) -> tuple[list[Detection], list[Detection]]:
     """An old detection that a new one of its label overlaps (the same line,
     read again) is folded into it: one finding, over both polygons (nothing
     that either covered is uncovered). The old ones left, and the new ones."""
@@ -289,7 +330,7 @@ def _merged(old: list[Detection], new: list[Detection]) -> tuple[list[Detection]
             (
                 k
                 for k, n in enumerate(new)
-                if n.label == d.label and _overlap(d.polygon, n.polygon) >= 0.5
+                if n.label == d.label and _overlap(d.polygon, n.polygon) >= same
             ),
             None,
         )

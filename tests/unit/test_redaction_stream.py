@@ -66,7 +66,7 @@ def test_a_face_the_model_misses_stays_masked_for_the_hold_then_goes(redactor):
     first = stream.redact(frame(scene, 0))
     assert first.report.count(Label.FACE) == 1
     empty = table()  # the model sees no face now (a missed frame)
-    held = [stream.redact(frame(empty, k)) for k in range(1, 1 + redactor.policy.face_hold)]
+    held = [stream.redact(frame(empty, k)) for k in range(1, 1 + redactor.policy.face_hold_frames)]
     for out in held:
         faces = [f for f in out.report.findings if f.label == Label.FACE]
         assert len(faces) == 1 and "held" in faces[0].signals

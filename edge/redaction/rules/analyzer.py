@@ -63,7 +63,7 @@ class TextRules:
     # by its chip whose number band cannot be read, are masked
     unreadable_band: bool = True
     pii: frozenset[PiiKind] = field(default_factory=lambda: ALL_PII)
-    region: str = "US"  # the default region for phone numbers
+    pii_region: str = "US"  # the default region for phone numbers
     tuning: CardTuning = CardTuning()
     scores: CardScores = CardScores()
 
@@ -91,7 +91,7 @@ class TextAnalyzer:
         if rules.card_groups:
             self.numbers.append(CardGroups(s))
         self.numbers.append(ShortenedNumber(rules.min_digits, t, s))
-        self.personal = PersonalText(rules.pii, rules.region)
+        self.personal = PersonalText(rules.pii, rules.pii_region)
         self.unreadable = UnreadableNumber(t, s) if rules.unreadable_band else None
 
     def analyze(self, lines: Sequence[TextLine]) -> list[Detection]:
