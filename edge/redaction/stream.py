@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 
 from core.frames import Box, Label, RawImage, RedactedImage
-from core.geometry import Rect
+from edge.redaction import motion
 from edge.redaction.detection import Detection
 
 if TYPE_CHECKING:
@@ -108,11 +108,11 @@ class RedactionStream:
         try:
             region, pixels = self.redactor.crop(raw, focus)
             start = self.redactor.clock.monotonic()
-            small = _small(pixels, self.tuning.small_width)
+            small = motion.small_grey(pixels, self.tuning.small_width)
             key = (region.x, region.y, region.w, region.h)
             shift = None  # the content's shift since the reference, small-image px
             if self._ref is not None and key == self._ref_key:
-                shift = _phase_shift(self._ref, small, self.tuning.min_response)
+                shift = motion.phase_shift(self._ref, small, self.tuning.min_response)
             scale = region.w / self.tuning.small_width
             if shift is None or not self._unchanged(small, shift):
                 detections, timings = self._full_check(pixels, small, key, shift, scale)
@@ -139,7 +139,7 @@ class RedactionStream:
             borderMode=cv2.BORDER_REPLICATE,
         )
         t = self.tuning
-        x0, y0, x1, y1 = _unexposed(shift, small.shape, margin=t.margin)
+        x0, y0, x1, y1 = motion.unexposed(shift, small.shape, margin=t.margin)
         inner = cv2.absdiff(moved, small)[y0:y1, x0:x1]
         if inner.size == 0:
             return False
@@ -178,14 +178,14 @@ class RedactionStream:
         what touches it, each line of text whole, and faces in the whole frame;
         what the reference found elsewhere is moved."""
         height, width = pixels.shape[:2]
-        windows = _windows(shift, width, height, self.grow_px, self.tuning.min_shift)
+        windows = motion.windows(shift, width, height, self.grow_px, self.tuning.min_shift)
         detections, timings = self.redactor.find(pixels, windows)
         self._since_full += 1
         self._camera = self._camera + shift
         old = [replace(d, polygon=d.polygon + shift) for d in self._text]
-        old = [d for d in old if _in_view(d.polygon, width, height)]
+        old = [d for d in old if motion.in_view(d.polygon, width, height)]
         fresh = [d for d in detections if d.label != Label.FACE]
-        old, new = _merged(old, fresh, self.tuning.merge_overlap)
+        old, new = motion.merged(old, fresh, self.tuning.merge_overlap)
         self._text = old + new
         self._hold_faces([d for d in detections if d.label == Label.FACE])
         self._ref = small
@@ -206,12 +206,12 @@ class RedactionStream:
             if h.misses < self.face_hold
         ]
         moved += self._held_faces(self._camera + shift)
-        moved += _exposed_strips(shift, width, height, self.grow_px, self.tuning.min_shift)
+        moved += motion.exposed_strips(shift, width, height, self.grow_px, self.tuning.min_shift)
         return moved, {"reuse": (self.redactor.clock.monotonic() - start) * 1e3}
 
     def _reused(self, d: Detection) -> Detection:
         """A detection sent again: grown a little (the shift's error), marked reused."""
-        polygon = _grow(d.polygon, self.grow_px)
+        polygon = motion.grow(d.polygon, self.grow_px)
         signals = d.signals if "reused" in d.signals else (*d.signals, "reused")
         return replace(d, polygon=polygon, signals=signals)
 
@@ -224,7 +224,7 @@ class RedactionStream:
             if old.misses >= self.face_hold:
                 continue
             polygon, same = old.detection.polygon, self.tuning.face_overlap
-            if any(_overlap(polygon, f.detection.polygon) > same for f in fresh):
+            if any(motion.overlap(polygon, f.detection.polygon) > same for f in fresh):
                 continue
             fresh.append(_Held(old.detection, old.misses + 1))
         self._faces = fresh
@@ -237,125 +237,3 @@ class RedactionStream:
                 d = replace(d, signals=(*d.signals, "held"))
             out.append(d)
         return out
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def _small(pixels: np.ndarray, small_width: int) -> np.ndarray:
-    height, width = pixels.shape[:2]
-    size = (small_width, max(8, round(height * small_width / width)))
-    gray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
-    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-
-
-def _phase_shift(ref: np.ndarray, cur: np.ndarray, min_response: float) -> np.ndarray | None:
-    """How far the content moved from ``ref`` to ``cur`` (small-image px), if clear."""
-    window = cv2.createHanningWindow((ref.shape[1], ref.shape[0]), cv2.CV_32F)
-    # copies: OpenCV applies the window to its inputs in place
-    (dx, dy), response = cv2.phaseCorrelate(ref.copy(), cur.copy(), window)
-    if response < min_response:
-        return None
-    return np.float32([dx, dy])
-
-
-def _unexposed(shift: np.ndarray, shape: tuple, margin: int) -> tuple[int, int, int, int]:
-    """The part of the current small frame that the moved reference covers."""
-    h, w = shape[:2]
-    dx, dy = float(shift[0]), float(shift[1])
-    x0 = int(np.ceil(max(dx, 0))) + margin
-    y0 = int(np.ceil(max(dy, 0))) + margin
-    x1 = w - int(np.ceil(max(-dx, 0))) - margin
-    y1 = h - int(np.ceil(max(-dy, 0))) - margin
-    return x0, y0, x1, y1
-
-
-def _exposed_strips(
-    shift: np.ndarray, width: int, height: int, grow: float, min_shift: float
-) -> list[Detection]:
-    """The strips that came into view since the reference: not checked, so masked."""
-    return [
-        Detection(
-            Label.UNCHECKED,
-            np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]),
-            1.0,
-            ("came_into_view",),
-            "stream",
-        )
-        for x0, y0, x1, y1 in _strips(shift, width, height, grow, min_shift)
-    ]
-
-
-def _windows(
-    shift: np.ndarray, width: int, height: int, grow: float, min_shift: float
-) -> list[Rect]:
-    """Where a partial check looks: each strip that came into view (as masked)."""
-    out = []
-    for x0, y0, x1, y1 in _strips(shift, width, height, grow, min_shift):
-        x0, y0 = max(int(x0), 0), max(int(y0), 0)
-        out.append((x0, y0, min(int(np.ceil(x1)), width) - x0, min(int(np.ceil(y1)), height) - y0))
-    return out
-
-
-def _strips(
-    shift: np.ndarray, width: int, height: int, grow: float, min_shift: float
-) -> list[tuple]:
-    """(x0, y0, x1, y1) of each strip that came into view, ``grow`` px wider."""
-    dx, dy = float(shift[0]), float(shift[1])
-    rects = []
-    if abs(dx) < min_shift:
-        pass
-    elif dx > 0:
-        rects.append((0, 0, dx + grow, height))
-    elif dx < 0:
-        rects.append((width + dx - grow, 0, width, height))
-    if abs(dy) < min_shift:
-        pass
-    elif dy > 0:
-        rects.append((0, 0, width, dy + grow))
-    elif dy < 0:
-        rects.append((0, height + dy - grow, width, height))
-    return rects
-
-
-def _merged(
-    old: list[Detection], new: list[Detection], same: float
-) -> tuple[list[Detection], list[Detection]]:
-    """An old detection that a new one of its label overlaps (the same line,
-    read again) is folded into it: one finding, over both polygons (nothing
-    that either covered is uncovered). The old ones left, and the new ones."""
-    new, left = list(new), []
-    for d in old:
-        k = next(
-            (
-                k
-                for k, n in enumerate(new)
-                if n.label == d.label and _overlap(d.polygon, n.polygon) >= same
-            ),
-            None,
-        )
-        if k is None:
-            left.append(d)
-        else:
-            both = np.concatenate([new[k].polygon, d.polygon]).astype(np.float32)
-            new[k] = replace(new[k], polygon=cv2.convexHull(both).reshape(-1, 2))
-    return left, new
-
-
-def _in_view(polygon: np.ndarray, width: int, height: int) -> bool:
-    (x0, y0), (x1, y1) = polygon.min(axis=0), polygon.max(axis=0)
-    return bool(x1 > 0 and y1 > 0 and x0 < width and y0 < height)
-
-
-def _grow(polygon: np.ndarray, px: float) -> np.ndarray:
-    centre = polygon.mean(axis=0)
-    out = polygon - centre
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (centre + out * (1 + px / np.maximum(norms, 1e-6))).astype(np.float32)
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection over the smaller of two convex polygons."""
-    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
-    smaller = min(abs(cv2.contourArea(a)), abs(cv2.contourArea(b)))
-    return float(inter / smaller) if smaller > 0 else 0.0
