@@ -89,7 +89,7 @@ class TextAnalyzer:
         t, s = rules.tuning, rules.scores
         self.numbers: list = [LongDigitRun(rules.min_digits, s)]
         if rules.card_groups:
-            self.numbers.append(CardGroups(s))
+            self.numbers.append(CardGroups(t, s))
         self.numbers.append(ShortenedNumber(rules.min_digits, t, s))
         self.personal = PersonalText(rules.pii, rules.pii_region)
         self.unreadable = UnreadableNumber(t, s) if rules.unreadable_band else None

@@ -33,6 +33,9 @@ class CardTuning:
     """The card rules' thresholds. Set with the rules (no benchmark sweep is
     recorded for them); each is named where two rules share an idea."""
 
+    # the shortest digit run the rules below look at: 8, the benchmark's leak
+    # (8 digits of a card number still legible after redaction)
+    short_run: int = 8
     # a line whose run of 8+ digits stops at its end short of the long-number
     # rule is read again past that end, as far as the digits it would still
     # need and this many characters more
@@ -75,10 +78,10 @@ class CardScores:
     unreadable: float = 0.3
 
 
-def card_groups(text: str) -> list[tuple[int, int]]:
-    """8+ digits where at least two groups are exactly four digits."""
+def card_groups(text: str, short_run: int = 8) -> list[tuple[int, int]]:
+    """``short_run``+ digits where at least two groups are exactly four digits."""
     out = []
-    for run in find_digit_runs(text, 8):
+    for run in find_digit_runs(text, short_run):
         groups = [len(g) for g in re.split(r"[^0-9A-Za-z|]+", text[run.start : run.end]) if g]
         if sum(1 for g in groups if g == 4) >= 2:
             out.append((run.start, run.end))
@@ -110,14 +113,14 @@ class CardGroups:
 
     yields = True  # a fragment that already holds a number is not reported again
 
-    def __init__(self, scores: CardScores) -> None:
-        self.scores = scores
+    def __init__(self, tuning: CardTuning, scores: CardScores) -> None:
+        self.tuning, self.scores = tuning, scores
 
     def spans(self, chain: Chain) -> list[Span]:
         conf = self.scores.groups * chain.score
         return [
             Span(Label.CARD_NUMBER, a, b, conf, ("card_groups",))
-            for a, b in card_groups(chain.text)
+            for a, b in card_groups(chain.text, self.tuning.short_run)
         ]
 
 
@@ -134,7 +137,7 @@ class ShortenedNumber:
 
     def spans(self, chain: Chain) -> list[Span]:
         out = []
-        for run in find_digit_runs(chain.text, 8):
+        for run in find_digit_runs(chain.text, self.tuning.short_run):
             glyphs = chain.span_glyphs(run.start, run.end, self.tuning.glyph_width)
             if glyphs >= self.min_digits:
                 signal = "undercounted"
@@ -155,7 +158,7 @@ class ShortenedNumber:
         """Characters to read before and after ``text``: a run of 8 to
         ``min_digits - 1`` digits that reaches that end may go on."""
         before = after = 0
-        for run in find_digit_runs(text, 8):
+        for run in find_digit_runs(text, self.tuning.short_run):
             if len(run.digits) >= self.min_digits:
                 continue
             need = self.min_digits - len(run.digits) + self.tuning.reread_margin
@@ -167,7 +170,8 @@ class ShortenedNumber:
 
     def held(self, text: str) -> int:
         """Digits in the longest run of 8+ (0 if none)."""
-        return max((len(r.digits) for r in find_digit_runs(text, 8)), default=0)
+        runs = find_digit_runs(text, self.tuning.short_run)
+        return max((len(r.digits) for r in runs), default=0)
 
     def complete(self, text: str) -> bool:
         return self.held(text) >= self.min_digits
