@@ -1,6 +1,6 @@
 """``kill -9`` during heavy logging loses no acknowledged sample and leaves none partial."""
 
-from bench.soak import soak
+from tests.support.soak import soak
 
 
 def test_killing_the_logging_process_loses_nothing_acknowledged(tmp_path):
