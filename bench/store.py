@@ -7,7 +7,7 @@ Every ``put`` returns only once its blob is fsynced and its row committed
 for acknowledged, durable samples. The baseline is the same store with
 ``max_batch = 1`` (one transaction and one WAL flush per sample), measured in
 the same run with the same writers. PostgreSQL runs on a throwaway local
-cluster (``server.store.pgtemp``) when the Debian package is installed.
+cluster (``tests/support/pgtemp.py``) when a PostgreSQL server is installed.
 """
 
 from __future__ import annotations
@@ -25,8 +25,14 @@ from pathlib import Path
 from core.frames import ConsentSnapshot, Scope
 from server.domain import Sample
 from server.store import PostgresSampleStore, SqliteSampleStore
-from server.store.pgtemp import PostgresUnavailable, create_database, temporary_postgres
 from server.store.sql import SqlSampleStore
+from tests.support.pgtemp import (
+    PostgresUnavailable,
+    create_database,
+    find_bindir,
+    server_version,
+    temporary_postgres,
+)
 
 CONSENT = ConsentSnapshot(frozenset({Scope.ASSIST, Scope.HISTORY}), "US", "2026-11", "e" * 64)
 
@@ -109,12 +115,14 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
+    postgres = ""
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         root = Path(tmp)
         rows += run_backend("SQLite", lambda tag: SqliteSampleStore(root / "sqlite" / tag), args)
         if not args.no_postgres:
             try:
-                with temporary_postgres(root / "pg") as dsn:
+                postgres = server_version(find_bindir())
+                with temporary_postgres() as dsn:
                     names = iter(range(100))
 
                     def open_pg(tag: str) -> SqlSampleStore:
@@ -127,7 +135,7 @@ def main() -> None:
 
     print(
         f"\nlogging throughput, {args.blob_bytes} B frame per sample, every ack durable "
-        f"({os.cpu_count()} cores)"
+        f"({os.cpu_count()} cores{', ' + postgres if postgres else ''})"
     )
     print(
         f"{'store':<11} {'mode':<28} {'writers':>7} {'samples/s':>10} {'p50 ms':>8} "

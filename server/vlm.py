@@ -125,21 +125,3 @@ class HfVisionLanguageBackend:
             finally:
                 stop.set()
                 await worker
-
-
-class FakeVisionLanguageBackend:
-    """Streams a fixed answer word by word; for fast unit tests of the servicer."""
-
-    model_id = "fake-vlm"
-
-    def __init__(self, answer: str = "It looks like oak wood.") -> None:
-        self.answer = answer
-        self.calls: list[tuple[str, bool]] = []
-
-    async def stream(
-        self, question: str, image_jpeg: bytes | None, max_tokens: int
-    ) -> AsyncIterator[str]:
-        self.calls.append((question, image_jpeg is not None))
-        for i, word in enumerate(self.answer.split()[:max_tokens]):
-            await asyncio.sleep(0)
-            yield word if i == 0 else " " + word

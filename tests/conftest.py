@@ -1,4 +1,11 @@
-"""Shared fixtures: real models (bundled ONNX, tiny built VLM), synthetic scenes."""
+"""Shared fixtures: real models (bundled ONNX, tiny built VLM), synthetic scenes.
+
+Tiers (markers declared in pyproject.toml): a test that loads real models is
+marked ``models`` here, by the fixtures it uses (or, for the few that load
+them without one, by name); ``slow`` marks the end-to-end demo and the soak
+where they are defined, and the longest model tests here by name.
+``pytest -m "not models and not slow"`` runs the rest in seconds.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,37 @@ from models.registry import Role, resolve_file
 from scenes.objects import draw_card, wood_table
 
 TEST_CARD = "5500005555555559"  # a Mastercard test number (Luhn-valid)
+
+# Fixtures that load real models (or hand out what they load).
+MODEL_FIXTURES = frozenset({"models_config", "redactor", "strong_reader", "vlm"})
+# Tests that load real models without one of those fixtures (better: give them one).
+LOAD_MODELS_THEMSELVES = (
+    "tests/unit/test_fold.py::test_the_folded_detector_sees_the_same_text",
+    "tests/unit/test_fold.py::test_the_folded_recogniser_reads_the_same",
+    "tests/unit/test_cli.py::test_redact_writes_same_names_and_a_json_report",
+)
+
+
+# Model tests that take over ~5 s each on 2 cores (pytest --durations=25); new
+# slow tests carry @pytest.mark.slow where they are defined instead.
+SLOW_MODEL_TESTS = (
+    "tests/unit/test_int8.py::test_int8_models_find_and_read_the_card_number_like_the_float_ones",
+    "tests/unit/test_redaction_stream.py::test_a_number_coming_into_view_is_read_whole_and_never_shows",
+    "tests/unit/test_redaction_stream.py::test_a_panning_view_reuses_detections_and_never_shows_the_number",
+    "tests/unit/test_redaction_stream.py::test_a_number_read_at_each_partial_check_is_reported_once",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``models`` every test that loads real models, and ``slow`` the long ones."""
+    for item in items:
+        name = item.nodeid.split("[")[0]
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())) or (
+            name in LOAD_MODELS_THEMSELVES
+        ):
+            item.add_marker(pytest.mark.models)
+        if name in SLOW_MODEL_TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -56,9 +56,12 @@ def encode_jpeg(bgr: np.ndarray, quality: int) -> bytes:
 def fill_polygons(
     bgr: np.ndarray, detections: Sequence[Detection], colour: tuple[int, int, int]
 ) -> np.ndarray:
-    """Solid-fill every detection's polygon (irreversible, unlike blur)."""
+    """Solid-fill every detection's polygon (irreversible, unlike blur). A polygon
+    that is not finite would fill nothing: it is refused, and the frame fails closed."""
     out = bgr.copy()
     for det in detections:
+        if not np.isfinite(det.polygon).all():
+            raise RedactionError(f"the {det.detector} detector gave a polygon that is not finite")
         cv2.fillPoly(out, [np.round(det.polygon).astype(np.int32)], colour)
     return out
 

@@ -1,11 +1,13 @@
-"""A real PostgreSQL for the contract suite (``server.store.pgtemp``); skips with the
-reason where it cannot run. Every contract test runs against both stores."""
+"""A real PostgreSQL for the contract suite (``tests/support/pgtemp.py``). Where it
+cannot run, the PostgreSQL half of the suite skips with the reason (what is
+missing, how to install it), which ``-ra`` prints in the summary. Every
+contract test runs against both stores."""
 
 import time
 
 import pytest
 
-from server.store.pgtemp import (
+from tests.support.pgtemp import (
     PostgresUnavailable,
     create_database,
     drop_database,
@@ -14,12 +16,12 @@ from server.store.pgtemp import (
 
 
 @pytest.fixture(scope="session")
-def postgres_dsn(tmp_path_factory):
+def postgres_dsn():
     try:
-        with temporary_postgres(tmp_path_factory.mktemp("pg")) as dsn:
+        with temporary_postgres() as dsn:
             yield dsn
     except PostgresUnavailable as exc:
-        pytest.skip(str(exc))
+        pytest.skip(f"PostgreSQL contract tests skipped: {exc}")
 
 
 @pytest.fixture

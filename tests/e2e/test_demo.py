@@ -10,6 +10,8 @@ import pytest
 from glasses.assets import DEMO_CARD_NUMBER
 from tests.conftest import readable_digit_runs
 
+pytestmark = pytest.mark.slow  # the whole demo through the command line (~20 s)
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):

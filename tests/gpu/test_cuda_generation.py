@@ -5,7 +5,11 @@ import pytest
 torch = pytest.importorskip("torch")
 pytestmark = [
     pytest.mark.gpu,
-    pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU"),
+    pytest.mark.skipif(
+        not torch.cuda.is_available(),
+        reason="needs a CUDA GPU: torch.cuda.is_available() is False here (no GPU or a CPU "
+        "build of torch; see the Makefile's TORCH_SPEC)",
+    ),
 ]
 
 

@@ -1,0 +1,217 @@
+"""Hand-written fakes of the project's ports, for fast tests (no mocks, no models).
+
+- :class:`FakeClock`: ``core.clock.Clock`` that moves only when told to.
+- :class:`FakeDetector`: returns the detections it is given; records each call.
+- :class:`BlockingDetector`: blocks until released (a detector stuck past the budget).
+- :class:`FailingDetector`: raises (a crashed model).
+- :class:`FakeVisionLanguageBackend`: streams a fixed answer word by word.
+
+Detectors follow ``edge.redaction.detection.Detector``: ``name``, ``version`` and
+``detect(bgr, windows=None) -> list[Detection]``. The redactor calls them from
+its worker threads, so the fakes' records are safe to read once ``redact`` returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.frames import Label
+from core.geometry import Rect
+from edge.redaction.detection import Detection
+
+# --- clock ----------------------------------------------------------------------------------
+
+
+class FakeClock:
+    """A ``Clock`` that stands still unless told to move.
+
+    ``monotonic()`` is ``start`` plus every ``advance``; ``wall_ns()`` moves with
+    it from ``wall_start_ns``. With ``tick``, every ``monotonic()`` read moves
+    the clock on by that many seconds (a machine so slow that any wait overruns).
+    Thread-safe: the redactor reads it from its detector threads too.
+    """
+
+    def __init__(
+        self, start: float = 0.0, wall_start_ns: int = 1_767_225_600 * 10**9, tick: float = 0.0
+    ) -> None:
+        self._start, self._now = float(start), float(start)
+        self._wall_start_ns = int(wall_start_ns)
+        self.tick = float(tick)
+        self._lock = threading.Lock()
+
+    def monotonic(self) -> float:
+        with self._lock:
+            now = self._now
+            self._now += self.tick
+            return now
+
+    def wall_ns(self) -> int:
+        with self._lock:
+            return self._wall_start_ns + round((self._now - self._start) * 1e9)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on (both readings)."""
+        if seconds < 0:
+            raise ValueError("a monotonic clock does not go back")
+        with self._lock:
+            self._now += seconds
+
+    def set(self, seconds: float) -> None:
+        """Set ``monotonic()`` to ``seconds`` (not earlier than now)."""
+        with self._lock:
+            if seconds < self._now:
+                raise ValueError("a monotonic clock does not go back")
+            self._now = float(seconds)
+
+
+# --- detectors ------------------------------------------------------------------------------
+
+
+def box_detection(
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    label: Label = Label.CARD_NUMBER,
+    confidence: float = 0.9,
+    signals: tuple[str, ...] = (),
+    detector: str = "fake/1",
+) -> Detection:
+    """A detection whose polygon is the rectangle (x, y, w, h)."""
+    polygon = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+    return Detection(label, polygon, confidence, signals, detector)
+
+
+@dataclass(frozen=True)
+class DetectCall:
+    """What a fake detector was asked: the frame's shape and the windows (None: all of it)."""
+
+    shape: tuple[int, ...]
+    windows: list[Rect] | None
+
+
+class FakeDetector:
+    """Returns ``detections`` for every frame (change the attribute between frames to
+    change what it "sees") and records each call in ``calls``.
+
+    ``clock`` and ``takes_s``: each call moves that fake clock on by ``takes_s``,
+    so the time the redactor measures for this detector is exact.
+    """
+
+    def __init__(
+        self,
+        detections: Sequence[Detection] = (),
+        name: str = "fake",
+        version: str = "fake/1",
+        clock: FakeClock | None = None,
+        takes_s: float = 0.0,
+    ) -> None:
+        self.name, self.version = name, version
+        self.detections = list(detections)
+        self.clock, self.takes_s = clock, takes_s
+        self.calls: list[DetectCall] = []
+
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        self.calls.append(DetectCall(bgr.shape, None if windows is None else list(windows)))
+        if self.clock is not None and self.takes_s:
+            self.clock.advance(self.takes_s)
+        return list(self.detections)
+
+    @property
+    def full_calls(self) -> int:
+        """Calls that looked at the whole frame."""
+        return sum(c.windows is None for c in self.calls)
+
+    @property
+    def partial_calls(self) -> list[list[Rect]]:
+        """The windows of each call that looked at part of the frame."""
+        return [c.windows for c in self.calls if c.windows is not None]
+
+
+class BlockingDetector:
+    """Blocks in ``detect`` until :meth:`release` (or ``timeout_s``), then returns
+    ``detections`` (a detector stuck past the budget). With ``after``, the first
+    ``after`` calls answer at once and only later ones block. ``started`` is set
+    once a call blocks; after the release every call answers at once. Use it as
+    a context manager so a test that fails still releases the redactor's worker
+    thread."""
+
+    def __init__(
+        self,
+        detections: Sequence[Detection] = (),
+        after: int = 0,
+        name: str = "blocking",
+        version: str = "fake/1",
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.name, self.version = name, version
+        self.detections, self.after = list(detections), after
+        self.timeout_s = timeout_s
+        self.started, self._released = threading.Event(), threading.Event()
+        self.calls = 0
+
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        self.calls += 1
+        if self.calls > self.after:
+            self.started.set()
+            self._released.wait(self.timeout_s)
+        return list(self.detections)
+
+    def release(self) -> None:
+        self._released.set()
+
+    def __enter__(self) -> BlockingDetector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class FailingDetector:
+    """Raises ``error`` (a crashed model). With ``after``, the first ``after`` calls
+    return ``detections`` and only later ones raise."""
+
+    def __init__(
+        self,
+        error: Exception | None = None,
+        after: int = 0,
+        detections: Sequence[Detection] = (),
+        name: str = "failing",
+        version: str = "fake/1",
+    ) -> None:
+        self.name, self.version = name, version
+        self.error = error if error is not None else RuntimeError("model crashed")
+        self.after, self.detections = after, list(detections)
+        self.calls = 0
+
+    def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        self.calls += 1
+        if self.calls > self.after:
+            raise self.error
+        return list(self.detections)
+
+
+# --- vision-language backend ----------------------------------------------------------------
+
+
+class FakeVisionLanguageBackend:
+    """Streams a fixed answer word by word; for fast unit tests of the servicer."""
+
+    model_id = "fake-vlm"
+
+    def __init__(self, answer: str = "It looks like oak wood.") -> None:
+        self.answer = answer
+        self.calls: list[tuple[str, bool]] = []
+
+    async def stream(
+        self, question: str, image_jpeg: bytes | None, max_tokens: int
+    ) -> AsyncIterator[str]:
+        self.calls.append((question, image_jpeg is not None))
+        for i, word in enumerate(self.answer.split()[:max_tokens]):
+            await asyncio.sleep(0)
+            yield word if i == 0 else " " + word
