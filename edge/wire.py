@@ -30,6 +30,7 @@ from core.frames import (
     Utterance,
 )
 from edge.domain import ConsentState, GeneratedImage
+from edge.redaction.transcripts import redact_string
 from protos import glasses_pb2 as pb
 
 PROTOCOL_VERSION = 1
@@ -228,7 +229,10 @@ def decode_consent_state(msg: pb.ConsentState) -> ConsentState:
 def encode_generate(
     prompt: str, num_images: int = 4, seed: int = 0, device_id: str = ""
 ) -> pb.GenerateRequest:
-    return pb.GenerateRequest(prompt=prompt, num_images=num_images, seed=seed, device_id=device_id)
+    """An Imagine request. The prompt is redacted here, on the device, as the
+    contract says: a card number or an e-mail said into a prompt never leaves."""
+    text, _ = redact_string(prompt)
+    return pb.GenerateRequest(prompt=text, num_images=num_images, seed=seed, device_id=device_id)
 
 
 def decode_generated_image(msg: pb.GeneratedImage) -> GeneratedImage:

@@ -36,3 +36,9 @@ def test_frames_print_sizes_never_payloads():
     assert str(raw) == "RawImage(seq=7 6x4 t=1.500)"
     transcript = Transcript("my pin is 1234", Stamp.media(0), Stamp.media(1), "en", 1.0)
     assert "1234" not in str(transcript)
+
+
+def test_an_imagine_prompt_leaves_the_device_redacted():
+    request = wire.encode_generate("a cat on my card 4111 1111 1111 1111, mail jo@example.org")
+    assert "4111" not in request.prompt and "jo@example.org" not in request.prompt
+    assert request.prompt.startswith("a cat on my card [card number]")
