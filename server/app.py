@@ -27,6 +27,7 @@ from server.assistant import AssistantService
 from server.config import ServerConfig
 from server.consent import ConsentLedger
 from server.consent_service import ConsentService
+from server.conversation import Conversations
 from server.rights import Rights
 from server.store.base import SampleStore
 from server.vlm import VisionLanguageBackend
@@ -87,7 +88,8 @@ async def create_server(
     accounts = Accounts(store)
     recheck = recheck if config.recheck_uploads else None
     pb_grpc.add_AssistantServicer_to_server(
-        AssistantService(config, backend, store, recheck, accounts, ledger, clock), server
+        AssistantService(Conversations(config, backend, store, recheck, ledger, clock), accounts),
+        server,
     )
     pb_grpc.add_ConsentServicer_to_server(
         ConsentService(accounts, Rights(store, ledger, config.retention.transient_s)), server

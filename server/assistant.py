@@ -12,19 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import GlassesError
-from edge.redaction import Redactor
 from protos import glasses_pb2_grpc as pb_grpc
 from server import wire
 from server.accounts import Accounts
-from server.config import ServerConfig
-from server.consent import ConsentLedger
 from server.conversation import Conversations
 from server.domain import Goodbye
 from server.status import status_for
-from server.store.base import SampleStore
-from server.vlm import VisionLanguageBackend
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +31,8 @@ class AssistantService(pb_grpc.AssistantServicer):
     goes on.
     """
 
-    def __init__(
-        self,
-        config: ServerConfig,
-        backend: VisionLanguageBackend,
-        store: SampleStore,
-        recheck: Redactor | None,
-        accounts: Accounts,
-        ledger: ConsentLedger,
-        clock: Clock = SYSTEM_CLOCK,
-    ) -> None:
-        self.accounts = accounts
-        self.conversations = Conversations(config, backend, store, recheck, ledger, clock)
+    def __init__(self, conversations: Conversations, accounts: Accounts) -> None:
+        self.accounts, self.conversations = accounts, conversations
 
     async def Converse(self, request_iterator, context):  # noqa: ANN001, N802 - gRPC API
         try:
