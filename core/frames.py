@@ -91,6 +91,20 @@ class ConsentSnapshot:
 
 
 @dataclass(frozen=True)
+class ConsentState:
+    """A user's consent as the ledger holds it now, as the Consent service tells
+    it (both sides of the wire)."""
+
+    snapshot: ConsentSnapshot
+    training_regions: tuple[str, ...]  # where training use is offered
+    updated_at_ns: int = 0  # host wall clock; 0: never changed (the defaults apply)
+    available_scopes: frozenset[Scope] = frozenset(Scope)
+
+    def __str__(self) -> str:
+        return f"ConsentState({self.snapshot})"
+
+
+@dataclass(frozen=True)
 class Box:
     x: int
     y: int

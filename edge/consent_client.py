@@ -2,7 +2,7 @@
 
 The caller is the user bound to the device token in ``metadata``
 (:func:`edge.uplink.bearer`); no call names a user. Answers come back as
-:class:`~edge.domain.ConsentState`.
+:class:`~core.frames.ConsentState`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from collections.abc import Iterable
 
 import grpc
 
-from core.frames import Scope
+from core.frames import ConsentState, Scope
 from edge import wire
-from edge.domain import ConsentState
 from protos import glasses_pb2_grpc as pb_grpc
 
 

@@ -1,28 +1,10 @@
-"""Edge-side domain types for what the unary services answer (the Converse
-stream's frames are in ``core/frames.py``). ``edge/wire.py`` builds them from
+"""Edge-side domain types for what the Imagine service answers (the Converse
+stream's frames and the consent state are in ``core/frames.py``). ``edge/wire.py`` builds them from
 wire messages; nothing else on the edge reads a message."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from core.frames import ConsentSnapshot, Scope, Stamp, scope_names
-
-
-@dataclass(frozen=True)
-class ConsentState:
-    """The wearer's consent as the server's ledger holds it now."""
-
-    snapshot: ConsentSnapshot
-    available_scopes: frozenset[Scope]
-    training_regions: tuple[str, ...]  # where training use is offered
-    updated_at: Stamp | None = None  # None: never changed (the defaults apply)
-
-    def __str__(self) -> str:
-        return (
-            f"ConsentState(scopes={','.join(scope_names(self.snapshot.scopes))} "
-            f"region={self.snapshot.region} policy={self.snapshot.policy_version})"
-        )
 
 
 @dataclass(frozen=True, eq=False)

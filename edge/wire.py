@@ -18,6 +18,7 @@ from core.frames import (
     Box,
     ClockDomain,
     ConsentSnapshot,
+    ConsentState,
     Finding,
     Hello,
     Label,
@@ -29,7 +30,7 @@ from core.frames import (
     Stamp,
     Utterance,
 )
-from edge.domain import ConsentState, GeneratedImage
+from edge.domain import GeneratedImage
 from edge.redaction.transcripts import redact_string
 from protos import glasses_pb2 as pb
 
@@ -217,9 +218,9 @@ def encode_consent_update(
 def decode_consent_state(msg: pb.ConsentState) -> ConsentState:
     return ConsentState(
         consent_from_pb(msg.snapshot),
-        frozenset(Scope(s) for s in msg.available_scopes if s in Scope._value2member_map_),
         tuple(msg.training_regions),
-        stamp_from_pb(msg.updated_at) if msg.HasField("updated_at") else None,
+        stamp_from_pb(msg.updated_at).nanos if msg.HasField("updated_at") else 0,
+        frozenset(Scope(s) for s in msg.available_scopes if s in Scope._value2member_map_),
     )
 
 

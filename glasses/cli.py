@@ -224,7 +224,7 @@ def _consent_over_grpc(args: argparse.Namespace) -> int:
     if args.action not in ("get", "grant", "revoke"):
         raise GlassesError(f"'{args.action}' is an operator action; use --user, not --token")
 
-    async def run():  # noqa: ANN202 - edge.domain.ConsentState
+    async def run():  # noqa: ANN202 - core.frames.ConsentState
         async with grpc.aio.insecure_channel(args.server) as channel:
             client = ConsentClient(channel, bearer(args.token), timeout=args.timeout)
             if args.action == "get":

@@ -11,10 +11,10 @@ import functools
 import logging
 
 from core.errors import GlassesError, InvalidInputError
+from core.frames import ConsentState
 from protos import glasses_pb2_grpc as pb_grpc
 from server import wire
 from server.accounts import Accounts, Caller
-from server.domain import ConsentState
 from server.rights import Rights
 from server.status import status_for
 

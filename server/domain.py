@@ -75,15 +75,6 @@ class ConsentChange:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class ConsentState:
-    """What the Consent service tells a user about their consent."""
-
-    snapshot: ConsentSnapshot
-    training_regions: tuple[str, ...]
-    updated_at_ns: int = 0  # 0: never changed (the defaults apply)
-
-
 @dataclass(frozen=True, eq=False)
 class Sample:
     """One logged interaction. ``consent`` is required: no consent, no sample.

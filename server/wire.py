@@ -11,6 +11,7 @@ from core.frames import (
     AnswerDelta,
     AnswerDone,
     ClockDomain,
+    ConsentState,
     Hello,
     Query,
     Ready,
@@ -29,7 +30,6 @@ from protos import glasses_pb2 as pb
 from server.domain import (
     Ack,
     ConsentChange,
-    ConsentState,
     Goodbye,
     UploadedAudio,
     UploadedFrame,
