@@ -26,6 +26,7 @@ from server.accounts import Accounts
 from server.assistant import AssistantService
 from server.config import ServerConfig
 from server.consent import ConsentLedger
+from server.consent_rules import ConsentRules
 from server.consent_service import ConsentService
 from server.conversation import Conversations
 from server.rights import Rights
@@ -92,7 +93,10 @@ async def create_server(
         server,
     )
     pb_grpc.add_ConsentServicer_to_server(
-        ConsentService(accounts, Rights(store, ledger, config.retention.transient_s)), server
+        ConsentService(
+            accounts, Rights(store, ConsentRules(ledger, config.retention.transient_s, clock))
+        ),
+        server,
     )
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)

@@ -99,10 +99,19 @@ class ConsentRules:
     def session(self, user_id: str, announced: ConsentSnapshot) -> SessionConsent:
         return SessionConsent(self.ledger, user_id, announced, self.clock)
 
+    @staticmethod
+    def keeps(scopes: frozenset[Scope]) -> bool:
+        """Whether these scopes keep samples (``history`` or ``training``)."""
+        return bool({Scope.HISTORY, Scope.TRAINING} & scopes)
+
+    def window_end(self, now_ns: int) -> int:
+        """When what no scope keeps expires: the retention window from now."""
+        return now_ns + int(self.transient_s * 1e9)
+
     def retention(self, consent: ConsentSnapshot, now_ns: int) -> Retention:
         """Keep under ``history`` or ``training``; else only for the retention window."""
-        if consent.allows(Scope.HISTORY) or consent.allows(Scope.TRAINING):
+        if self.keeps(consent.scopes):
             return Retention(True)
         if not self.transient_s:
             return Retention(False)
-        return Retention(True, now_ns + int(self.transient_s * 1e9))
+        return Retention(True, self.window_end(now_ns))

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 
 from core.frames import Scope, scope_names
 from server.accounts import Caller
-from server.consent import ConsentLedger, LedgerEntry
+from server.consent import LedgerEntry
+from server.consent_rules import ConsentRules
 from server.store.base import SampleStore
 
 ARCHIVE_README = """Everything this service keeps about you.
@@ -35,8 +35,8 @@ CHUNK = 64 * 1024
 
 
 class Rights:
-    def __init__(self, store: SampleStore, ledger: ConsentLedger, retention_s: float) -> None:
-        self.store, self.ledger, self.retention_s = store, ledger, retention_s
+    def __init__(self, store: SampleStore, rules: ConsentRules) -> None:
+        self.store, self.rules, self.ledger = store, rules, rules.ledger
 
     def update(
         self,
@@ -57,8 +57,10 @@ class Rights:
             actor=f"user:{caller.device_id}",
             reason=reason or "companion app",
         )
-        if not {Scope.HISTORY, Scope.TRAINING} & entry.scopes:
-            self.store.expire_user(caller.user_id, time.time_ns() + int(self.retention_s * 1e9))
+        if not self.rules.keeps(entry.scopes):  # what was kept now expires
+            self.store.expire_user(
+                caller.user_id, self.rules.window_end(self.rules.clock.wall_ns())
+            )
         return entry
 
     def revoke(self, caller: Caller, scopes: Sequence[Scope]) -> LedgerEntry:

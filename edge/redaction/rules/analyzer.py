@@ -35,6 +35,7 @@ from edge.redaction.rules.cards import (
     near_context,
 )
 from edge.redaction.rules.chain import Chain, Span
+from edge.redaction.rules.digits import MIN_DIGITS
 from edge.redaction.rules.pii import ALL_PII, PiiKind, find_pii
 from edge.redaction.text.chaining import CHAINING, ChainTuning, chain_lines
 from edge.redaction.text.lines import TextLine
@@ -57,7 +58,7 @@ RULES_REVISION = 3
 class TextRules:
     """What the policy redacts in text (``edge.redaction`` config)."""
 
-    min_digits: int = 12  # every run of this many digits on a line
+    min_digits: int = MIN_DIGITS  # every run of this many digits on a line
     card_groups: bool = True  # 8+ digits printed as groups of four ("4111 1111")
     # a digit-dense line that cannot be read near card context, and a card found
     # by its chip whose number band cannot be read, are masked
