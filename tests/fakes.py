@@ -4,6 +4,8 @@
 - :class:`FakeDetector`: returns the detections it is given; records each call.
 - :class:`BlockingDetector`: blocks until released (a detector stuck past the budget).
 - :class:`FailingDetector`: raises (a crashed model).
+- :class:`FakeScanner`: the text cascade's reader, reading what it is given
+  (for the text detector's rules and control flow, without the OCR models).
 - :class:`FakeVisionLanguageBackend`: streams a fixed answer word by word.
 
 Detectors follow ``edge.redaction.detection.Detector``: ``name``, ``version`` and
@@ -194,6 +196,33 @@ class FailingDetector:
         if self.calls > self.after:
             raise self.error
         return list(self.detections)
+
+
+# --- text reader ----------------------------------------------------------------------------
+
+
+class FakeScanner:
+    """``edge.redaction.text.scanner.TextScanner`` as the text detector uses it,
+    reading the given ``lines`` everywhere and the given chip ``bands`` ((band
+    quad, lines read there) pairs); lines are never read again longer."""
+
+    version = "fake-reads"
+
+    def __init__(self, lines: Sequence = (), bands: Sequence = (), tuning: object = None) -> None:
+        from edge.redaction.text.tuning import TEXT
+
+        self.lines, self.bands, self.tuning = list(lines), list(bands), tuning or TEXT
+        self.windows: list = []  # the windows of each scan
+
+    def scan(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list:
+        self.windows.append(windows)
+        return list(self.lines)
+
+    def read_cut_again(self, bgr: np.ndarray, lines: list, cut: object) -> list:
+        return lines
+
+    def read_card_bands(self, bgr: np.ndarray, done: list, windows: list | None = None) -> list:
+        return list(self.bands)
 
 
 # --- vision-language backend ----------------------------------------------------------------

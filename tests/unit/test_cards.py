@@ -1,5 +1,4 @@
 from dataclasses import replace
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -7,8 +6,8 @@ import pytest
 from edge.redaction.rules.analyzer import TextRules
 from edge.redaction.rules.digits import find_digit_runs, issuer_range, luhn_valid
 from edge.redaction.text.lines import TextLine
-from edge.redaction.text.tuning import TEXT
 from edge.redaction.text_detector import SensitiveTextDetector
+from tests.fakes import FakeScanner
 
 
 @pytest.mark.parametrize(
@@ -94,7 +93,7 @@ def _read(text: str, pitch: float, height: float = 20.0) -> TextLine:
 
 def test_a_number_read_short_goes_and_a_dashed_reference_stays():
     # the rules alone, on lines as the reader would return them
-    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner", tuning=TEXT), TextRules())
+    rules = SensitiveTextDetector(FakeScanner(), TextRules())
     # 19 characters of print ("4111 1111 1111 1111") read as 11 digits: the
     # reader merged repeated digits, and the width shows the room for more
     merged = rules.apply([_read("41111111111", pitch=11 * 19 / 11)])
@@ -104,7 +103,7 @@ def test_a_number_read_short_goes_and_a_dashed_reference_stays():
 
 
 def test_a_number_cut_short_by_what_covers_it_goes():
-    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner", tuning=TEXT), TextRules())
+    rules = SensitiveTextDetector(FakeScanner(), TextRules())
     visible = _read("43923709745", pitch=9)  # 11 digits, as wide as they read
     # where the line plainly ends, 11 digits are a short number
     assert rules.apply([visible]) == []

@@ -3,7 +3,6 @@ chaining fragments of one printed line, and packing the mosaic."""
 
 import itertools
 from dataclasses import replace
-from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -18,9 +17,9 @@ from edge.redaction.text.lines import TextLine
 from edge.redaction.text.mosaic import Tile, pack
 from edge.redaction.text.scanner import reach
 from edge.redaction.text.slant import level_quad, split_lines, text_slant
-from edge.redaction.text.tuning import TEXT
 from edge.redaction.text_detector import SensitiveTextDetector
 from scenes.seeded import make_scene
+from tests.fakes import FakeScanner
 
 
 def _card_strokes(angle: float) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +108,7 @@ def test_a_number_split_by_a_finger_is_one_chain_though_a_short_group_sits_level
             chains = [[line.quad.tobytes() for line in chain] for chain in chain_lines(order)]
             assert [lines[0].quad.tobytes(), lines[2].quad.tobytes()] in chains
     # read, the two parts are one 13-digit run, and both go
-    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner", tuning=TEXT), TextRules())
+    rules = SensitiveTextDetector(FakeScanner(), TextRules())
     covers = [d.polygon for d in rules.apply([below, right, left])]
     for part in (left, right):
         centre = tuple(float(v) for v in part.quad.mean(axis=0))
@@ -139,7 +138,7 @@ def test_a_line_read_twice_is_not_joined_with_itself():
     for order in itertools.permutations([date, again, after]):
         chains = chain_lines(list(order))
         assert sorted(len(chain) for chain in chains) == [1, 2]
-    rules = SensitiveTextDetector(SimpleNamespace(version="no-scanner", tuning=TEXT), TextRules())
+    rules = SensitiveTextDetector(FakeScanner(), TextRules())
     assert rules.apply([date, again, after]) == []
 
 
@@ -165,13 +164,7 @@ def test_a_line_read_again_beside_a_chip_is_reported_once():
         _quad([300, 300], [560, 300], [560, 324], [300, 324]), "4111 1111 1111 1111", 0.9
     )
     band = _quad([290, 190], [600, 190], [600, 330], [290, 330])
-    scanner = SimpleNamespace(
-        version="fixed-reads",
-        tuning=TEXT,
-        scan=lambda bgr, windows: [mail],
-        read_cut_again=lambda bgr, lines, cut: lines,
-        read_card_bands=lambda bgr, done, windows: [(band, [again, card])],
-    )
+    scanner = FakeScanner([mail], [(band, [again, card])])
     found = SensitiveTextDetector(scanner, TextRules()).detect(np.zeros((720, 1280, 3), np.uint8))
     assert sorted(d.label.value for d in found) == ["card_number", "email"]
 
