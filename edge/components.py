@@ -60,13 +60,15 @@ def build_scanner(models: ModelsConfig, config: RedactionConfig) -> TextScanner:
 
 def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     """Card numbers, other personal text and faces, as the config's policy says."""
-    detectors: list = [SensitiveTextDetector(build_scanner(models, config), config.rules())]
+    policy = config.policy()
+    scanner = build_scanner(models, config)
+    detectors: list = [SensitiveTextDetector(scanner, config.rules(), policy.fill_bgr)]
     if config.faces:
         # it runs beside the text cascade (Redactor.find): one thread fewer
         session = onnx_session(Role.FACE, models, config, threads=max(1, models.threads - 1))
         model = CenterFaceDetector(session, input_width=config.face_input_width)
         detectors.append(FaceDetector(model))
-    return Redactor(detectors, config.policy())
+    return Redactor(detectors, policy)
 
 
 def build_segmenter(models: ModelsConfig, config: VadConfig) -> VadSegmenter:

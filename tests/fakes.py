@@ -221,7 +221,9 @@ class FakeScanner:
     def read_cut_again(self, bgr: np.ndarray, lines: list, cut: object) -> list:
         return lines
 
-    def read_card_bands(self, bgr: np.ndarray, done: list, windows: list | None = None) -> list:
+    def read_card_bands(
+        self, bgr: np.ndarray, done: list, windows: list | None = None, fills: list = ()
+    ) -> list:
         return list(self.bands)
 
 

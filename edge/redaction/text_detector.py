@@ -16,6 +16,7 @@ from core.geometry import Rect
 from edge.redaction.detection import Detection
 from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
 from edge.redaction.rules.cards import ShortenedNumber, reads_as_words
+from edge.redaction.text.fills import line_shaped, paint_out, solid_fills
 from edge.redaction.text.lines import TextLine
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import digest
@@ -26,8 +27,15 @@ class SensitiveTextDetector:
 
     name = "text"
 
-    def __init__(self, scanner: TextScanner, rules: TextRules | None = None) -> None:
-        self.scanner = scanner
+    def __init__(
+        self,
+        scanner: TextScanner,
+        rules: TextRules | None = None,
+        fill: tuple[int, int, int] | None = None,
+    ) -> None:
+        """``fill``: the redactor's fill colour, whose solid fills in a frame
+        (the engine's own output, re-checked) are redactions, not text."""
+        self.scanner, self.fill = scanner, fill
         self.rules = rules or TextRules()
         self.version = f"text-rules/{RULES_REVISION}-{digest(self.rules)}+{scanner.version}"
         self.analyzer = TextAnalyzer(self.rules, self.version, scanner.tuning.chaining)
@@ -35,8 +43,17 @@ class SensitiveTextDetector:
         self.cut = ShortenedNumber(r.min_digits, r.tuning, r.scores)
 
     def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
+        fills = self.fills(bgr)
+        if fills:  # a frame redacted before: its fills are blank card, not text
+            bgr = paint_out(bgr, fills, self.scanner.tuning.fills)
         found = self.apply(self.read_cut_again(bgr, self.scanner.scan(bgr, windows)))
-        return found + self.unread_cards(bgr, found, windows)
+        return found + self.unread_cards(bgr, found, windows, fills)
+
+    def fills(self, bgr: np.ndarray) -> list[np.ndarray]:
+        """The redaction's own solid fills in ``bgr`` (a frame redacted before)."""
+        if self.fill is None:
+            return []
+        return solid_fills(bgr, self.fill, self.scanner.tuning.fills)
 
     def read_cut_again(self, bgr: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
         """The lines whose digit run stops short at an end, read again past it."""
@@ -47,7 +64,11 @@ class SensitiveTextDetector:
         return self.analyzer.analyze(lines)
 
     def unread_cards(
-        self, bgr: np.ndarray, found: list[Detection], windows: list[Rect] | None = None
+        self,
+        bgr: np.ndarray,
+        found: list[Detection],
+        windows: list[Rect] | None = None,
+        fills: list[np.ndarray] = (),
     ) -> list[Detection]:
         """Cards whose number was not found, by their chips: each band where a
         number could be, looked at closer. What reads there goes through the
@@ -56,7 +77,8 @@ class SensitiveTextDetector:
         masks what cannot be read (``unreadable_band``)."""
         done = [d.polygon for d in found if d.label == Label.CARD_NUMBER]
         out = []
-        for band, lines in self.scanner.read_card_bands(bgr, done, windows=windows):
+        numbers = [f for f in fills if line_shaped(f, self.scanner.tuning.fills)]
+        for band, lines in self.scanner.read_card_bands(bgr, done, windows, numbers):
             # the band's lines may be some the first pass read: report each finding once
             more = [d for d in self.apply(lines) if not reported(d, found)]
             out += more

@@ -29,6 +29,7 @@ def read_card_bands(
     done: list[np.ndarray],
     windows: list[Rect] | None = None,
     tuning: TextTuning = TEXT,
+    fills: list[np.ndarray] = (),
 ) -> list[tuple[np.ndarray, list[TextLine]]]:
     """A closer look where a card's number must be: for each chip in the frame
     whose bands hold none of ``done`` (polygons of numbers already found),
@@ -39,8 +40,12 @@ def read_card_bands(
     read). The detector finds small blurred digits at one zoom and not at
     a neighbouring one, which differs from card to card: two zooms miss
     fewer than either. With ``windows``, only chips that touch one (their
-    bands whole); one elsewhere was seen whole by the check they complete."""
+    bands whole); one elsewhere was seen whole by the check they complete.
+    A band that holds one of ``fills`` (the redaction's own solid fills:
+    ``fills.py``) was redacted already: the frame is the engine's own output,
+    seen again by a re-check."""
     t = tuning
+    done = [*done, *fills]
     bands = []
     for chip in find_chips(bgr, t.chips):
         if windows is not None and not any(meets(chip.extent(), w) for w in windows):

@@ -125,6 +125,7 @@ class TextScanner:
         bgr: np.ndarray,
         done: list[np.ndarray],
         windows: list[Rect] | None = None,
+        fills: list[np.ndarray] = (),
     ) -> list[tuple[np.ndarray, list[TextLine]]]:
         """``chip_bands.read_card_bands`` with this scanner's models and mosaic."""
         return chip_bands.read_card_bands(
@@ -134,6 +135,7 @@ class TextScanner:
             done,
             windows=windows,
             tuning=self.tuning,
+            fills=fills,
         )
 
     def detect_tiles(self, bgr: np.ndarray, tiles: list[mosaic.Tile]):  # noqa: ANN201

@@ -17,6 +17,7 @@ from edge.redaction.text.candidates import CANDIDATES, CandidateTuning
 from edge.redaction.text.chaining import CHAINING, ChainTuning
 from edge.redaction.text.chips import CHIPS, ChipTuning
 from edge.redaction.text.cues import CUES, CueTuning
+from edge.redaction.text.fills import FILLS, FillTuning
 from edge.redaction.text.fine import FINE, FineTuning
 from edge.redaction.text.mosaic import MOSAIC, MosaicTuning
 from edge.redaction.text.reading import READING, ReadTuning
@@ -56,6 +57,7 @@ class TextTuning:
     reading: ReadTuning = READING
     reread: RereadTuning = REREAD
     chips: ChipTuning = CHIPS
+    fills: FillTuning = FILLS
 
 
 TEXT = TextTuning()
