@@ -1,11 +1,13 @@
-"""The server's re-check of uploaded frames (defence in depth).
+"""The server's re-check of uploads (defence in depth).
 
 The edge redacts before upload; the server runs the same redaction engine
 again on what arrived, so a modified or buggy client cannot get an
-unredacted frame to the model or into the store. A frame is always replaced
-by the engine's own re-encoding from pixels: metadata (EXIF, GPS, thumbnails,
-comments) and bytes after the image never survive, even when the re-check
-finds nothing to redact.
+unredacted frame or transcript to the model or into the store. A frame is
+always replaced by the engine's own re-encoding from pixels: metadata (EXIF,
+GPS, thumbnails, comments) and bytes after the image never survive, even when
+the re-check finds nothing to redact. Text is re-checked with the rules the
+edge applies to transcripts (card numbers written or spoken, e-mail, phone,
+national IDs, IBANs).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from core.errors import InvalidInputError
 from core.frames import Box, RawImage, RedactionReport
-from edge.redaction import Redactor
+from edge.redaction import Redactor, redact_string
 from server.domain import UploadedFrame
 
 log = logging.getLogger(__name__)
@@ -53,3 +55,13 @@ def recheck_upload(redactor: Redactor, frame: UploadedFrame) -> UploadedFrame:
     return UploadedFrame(
         frame.seq, checked.jpeg, checked.width, checked.height, frame.captured_at, report
     )
+
+
+def recheck_text(text: str, what: str, seq: int) -> tuple[str, int]:
+    """``text`` as it may be used (card numbers, written or spoken, and personal
+    text replaced by labels, as the edge does) and how many spans the server
+    replaced; ``what`` and ``seq`` name the upload in the log, never its text."""
+    checked, count = redact_string(text)
+    if count:
+        log.warning("re-check redacted %d span(s) in %s seq=%d", count, what, seq)
+    return checked, count

@@ -1,18 +1,21 @@
 """The server's re-check as a conversation applies it, whatever a client sent:
 the model is given, and the store keeps, the server's own redaction of the
-upload's pixels, re-encoded. A real SQLite store and ledger and the real
-``Redactor``; its detectors and the model are fakes, so no model is loaded."""
+upload (its pixels re-encoded, its text re-checked). A real SQLite store and
+ledger and the real ``Redactor``; its detectors and the model are fakes, so
+no model is loaded."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import logging
 
 import cv2
 import pytest
 from PIL import Image
 
 from core.frames import (
+    AnswerDone,
     ConsentSnapshot,
     Hello,
     Query,
@@ -25,12 +28,14 @@ from server.accounts import Accounts
 from server.config import ServerConfig
 from server.consent import ConsentLedger
 from server.conversation import Conversation, Conversations
-from server.domain import UploadedFrame
+from server.domain import UploadedFrame, UploadedUtterance
 from server.store import SqliteSampleStore
 from tests.conftest import card_scene, decode
 from tests.fakes import FakeDetector, RecordingVisionLanguageBackend, box_detection
 
 POLICY = "2026-11"
+CARD, EMAIL = "4111 1111 1111 1111", "jo@example.org"
+SPOKEN_CARD = "four one one one, one one one one, one one one one, one one one one"
 # the re-check's fake detector "finds" this box (x, y, w, h) in every frame
 FOUND = (427, 367, 386, 51)  # where the card's number is
 
@@ -142,6 +147,34 @@ def test_a_clean_upload_is_re_encoded_from_pixels_without_metadata_or_trailing_b
         assert leaked not in everything
     # the same picture, re-encoded (a wood grain at JPEG quality 85: about 35 dB)
     assert cv2.PSNR(decode(stored), decode(upload)) > 30
+
+
+def test_card_numbers_and_personal_text_reach_neither_the_model_nor_the_store(server, caplog):
+    conversation = server.open()
+    utterance = UploadedUtterance(1, f"hey glasses my card is {SPOKEN_CARD}, mail {EMAIL}", 0)
+    query = Query(2, f"my card is {CARD}, mail {EMAIL}", (), 1)
+    with caplog.at_level(logging.DEBUG):
+        *_, done = send(conversation, utterance, query)
+
+    assert isinstance(done, AnswerDone) and done.sample_id
+    (question,) = server.backend.questions
+    assert "[card number]" in question and "[email]" in question
+    assert not any(c.isdigit() for c in question)
+    sample = server.store.get(done.sample_id)
+    assert sample.query_text == question
+    assert sample.transcript == "hey glasses my card is [card number], mail [email]"
+    assert sample.redaction["text_recheck"] == {"query": 2, "transcript": 2}
+    everything = server.stored_bytes()
+    for secret in (CARD, "4111111111111111", EMAIL, "one one one one"):
+        assert secret.encode() not in everything
+    # what the server redacted is logged as counts, never as text
+    logged = [r.getMessage() for r in caplog.records if r.name == "server.recheck"]
+    assert logged == [
+        "re-check redacted 2 span(s) in utterance seq=1",
+        "re-check redacted 2 span(s) in query seq=2",
+    ]
+    for secret in ("4111", "example.org", "one one"):
+        assert not any(secret in r.getMessage() for r in caplog.records)
 
 
 def test_the_model_is_given_the_re_checked_frame_not_the_upload(server):
