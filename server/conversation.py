@@ -3,9 +3,9 @@
 :class:`Conversations` opens one per device hello (checks the device and its
 consent); a :class:`Conversation` takes the domain events ``server/wire.py``
 decodes (frames, utterances, audio, queries) and yields what goes back (acks,
-answer deltas, the answer's end). Every frame is re-checked before the model
-or the store sees it; every answer is kept as the consent rules
-(``server/consent_rules.py``) allow.
+answer deltas, the answer's end). Every frame, utterance and query is
+re-checked before the model or the store sees it (``server/recheck.py``);
+every answer is kept as the consent rules (``server/consent_rules.py``) allow.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import secrets
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import InvalidInputError
@@ -32,7 +33,7 @@ from server.consent_rules import (
     require_audio,
 )
 from server.domain import Ack, Sample, UploadedAudio, UploadedFrame, UploadedUtterance
-from server.recheck import recheck_upload
+from server.recheck import recheck_text, recheck_upload
 from server.store.base import SampleStore
 from server.vlm import VisionLanguageBackend
 
@@ -96,7 +97,8 @@ class Conversation:
         self._clock = shared.clock
         # seq -> (frame as re-checked, re-check time in ms); the oldest go first
         self._frames: OrderedDict[int, tuple[UploadedFrame, float]] = OrderedDict()
-        self._utterances: OrderedDict[int, str] = OrderedDict()
+        # seq -> (text as re-checked, spans the re-check replaced)
+        self._utterances: OrderedDict[int, tuple[str, int]] = OrderedDict()
 
     @property
     def session_id(self) -> str:
@@ -107,7 +109,9 @@ class Conversation:
             await self.accept_frame(event)
             yield Ack(event.seq)
         elif isinstance(event, UploadedUtterance):
-            self._remember(self._utterances, event.seq, event.text)
+            self._remember(
+                self._utterances, event.seq, recheck_text(event.text, "utterance", event.seq)
+            )
             yield Ack(event.seq)
         elif isinstance(event, UploadedAudio):
             max_age = AUDIO_CONSENT_MAX_AGE_S
@@ -125,7 +129,8 @@ class Conversation:
             recent.popitem(last=False)
 
     async def accept_frame(self, frame: UploadedFrame) -> None:
-        """Re-check the frame and hold it for the queries that name it."""
+        """Re-check the frame and hold it for the queries that name it (with the
+        re-check switched off, as it was sent)."""
         limit = self._config.max_frame_bytes
         if len(frame.jpeg) > limit:
             raise InvalidInputError(
@@ -148,6 +153,8 @@ class Conversation:
                 "does not hold; send (and await the ack of) frames first"
             )
         frame, recheck_ms = self._frames[query.frame_seqs[-1]] if query.frame_seqs else (None, 0)
+        text, redacted = recheck_text(query.text, "query", query.seq)
+        query = replace(query, text=text)
         backend = self._shared.backend
         max_tokens = min(query.max_tokens, self._config.max_answer_tokens)
         t0 = self._clock.monotonic()
@@ -165,20 +172,30 @@ class Conversation:
         if frame is not None:
             timings["recheck_ms"] = recheck_ms
         t0 = self._clock.monotonic()
-        sample_id = await self._keep(query, frame, "".join(parts), timings)
+        sample_id = await self._keep(query, redacted, frame, "".join(parts), timings)
         if sample_id:
             timings["store_ms"] = (self._clock.monotonic() - t0) * 1e3
         yield AnswerDone(query.seq, backend.model_id, timings, len(parts), sample_id)
 
     async def _keep(
-        self, query: Query, frame: UploadedFrame | None, answer: str, timings: dict[str, float]
+        self,
+        query: Query,
+        query_redacted: int,
+        frame: UploadedFrame | None,
+        answer: str,
+        timings: dict[str, float],
     ) -> str:
-        """Store the interaction as the consent read now allows; its id, or ""."""
+        """Store the interaction (``query`` as re-checked, ``query_redacted`` the
+        spans that took) as the consent read now allows; its id, or ""."""
         consent = await asyncio.to_thread(self.consent.current)
         now = self._clock.wall_ns()
         retention = self._shared.rules.retention(consent, now)
         if not retention.kept:
             return ""
+        transcript, transcript_redacted = self._utterances.get(query.utterance_seq, ("", 0))
+        redaction = frame.report.to_dict() if frame else {}
+        # what the server's re-check replaced in the text (counts, never the text)
+        redaction["text_recheck"] = {"query": query_redacted, "transcript": transcript_redacted}
         sample = Sample(
             sample_id=uuid.uuid4().hex,
             created_at_ns=now,
@@ -188,11 +205,11 @@ class Conversation:
             consent=consent,
             query_text=query.text,
             answer_text=answer,
-            transcript=self._utterances.get(query.utterance_seq, ""),
+            transcript=transcript,
             model_id=self._shared.backend.model_id,
             timings_ms=dict(timings),
             frame_jpeg=frame.jpeg if frame else None,
-            redaction=frame.report.to_dict() if frame else {},
+            redaction=redaction,
             expires_at_ns=retention.expires_at_ns,
         )
         return await asyncio.to_thread(self._shared.store.put, sample)

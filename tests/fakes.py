@@ -6,7 +6,8 @@
 - :class:`FailingDetector`: raises (a crashed model).
 - :class:`FakeScanner`: the text cascade's reader, reading what it is given
   (for the text detector's rules and control flow, without the OCR models).
-- :class:`FakeVisionLanguageBackend`: streams a fixed answer word by word.
+- :class:`FakeVisionLanguageBackend`: streams a fixed answer word by word;
+  :class:`RecordingVisionLanguageBackend` also keeps the questions and images.
 
 Detectors follow ``edge.redaction.detection.Detector``: ``name``, ``version`` and
 ``detect(bgr, windows=None) -> list[Detection]``. The redactor calls them from
@@ -246,3 +247,21 @@ class FakeVisionLanguageBackend:
         for i, word in enumerate(self.answer.split()[:max_tokens]):
             await asyncio.sleep(0)
             yield word if i == 0 else " " + word
+
+
+class RecordingVisionLanguageBackend(FakeVisionLanguageBackend):
+    """A :class:`FakeVisionLanguageBackend` that also keeps what it was given:
+    ``questions`` and ``images`` (the JPEG bytes, or None), one per call."""
+
+    def __init__(self, answer: str = "It looks like oak wood.") -> None:
+        super().__init__(answer)
+        self.questions: list[str] = []
+        self.images: list[bytes | None] = []
+
+    async def stream(
+        self, question: str, image_jpeg: bytes | None, max_tokens: int
+    ) -> AsyncIterator[str]:
+        self.questions.append(question)
+        self.images.append(image_jpeg)
+        async for text in super().stream(question, image_jpeg, max_tokens):
+            yield text
