@@ -63,7 +63,12 @@ class ServerConfig(BaseModel):
     store: StoreConfig = StoreConfig()
     consent: ConsentPolicyConfig = ConsentPolicyConfig()
     retention: RetentionConfig = RetentionConfig()
-    recheck_uploads: bool = Field(True, description="re-run redaction on every uploaded frame")
+    recheck_uploads: bool = Field(
+        True,
+        description="re-run redaction on every uploaded frame and re-encode it from pixels; "
+        "off, frames are kept as the device sent them, metadata included (text is "
+        "re-checked either way)",
+    )
     max_frame_bytes: int = Field(4 << 20, ge=1024, description="larger frames are refused")
     max_answer_tokens: int = Field(256, ge=1, le=8192, description="cap on any query")
     frames_per_session: int = Field(8, ge=1, description="recent frames kept per session")
