@@ -15,7 +15,7 @@ from core.frames import Label
 from core.geometry import Rect
 from edge.redaction.detection import Detection
 from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
-from edge.redaction.rules.cards import ShortenedNumber, reads_as_words
+from edge.redaction.rules.cards import reads_as_words
 from edge.redaction.text.fills import line_shaped, paint_out, solid_fills
 from edge.redaction.text.lines import TextLine
 from edge.redaction.text.scanner import TextScanner
@@ -39,8 +39,6 @@ class SensitiveTextDetector:
         self.rules = rules or TextRules()
         self.version = f"text-rules/{RULES_REVISION}-{digest(self.rules)}+{scanner.version}"
         self.analyzer = TextAnalyzer(self.rules, self.version, scanner.tuning.chaining)
-        r = self.rules
-        self.cut = ShortenedNumber(r.min_digits, r.tuning, r.scores)
 
     def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
         fills = self.fills(bgr)
@@ -57,7 +55,7 @@ class SensitiveTextDetector:
 
     def read_cut_again(self, bgr: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
         """The lines whose digit run stops short at an end, read again past it."""
-        return self.scanner.read_cut_again(bgr, lines, self.cut)
+        return self.scanner.read_cut_again(bgr, lines, self.analyzer.shortened)
 
     def apply(self, lines: list[TextLine]) -> list[Detection]:
         """The rules' findings in lines already read."""

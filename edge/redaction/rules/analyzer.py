@@ -91,7 +91,9 @@ class TextAnalyzer:
         self.numbers: list = [LongDigitRun(rules.min_digits, s)]
         if rules.card_groups:
             self.numbers.append(CardGroups(t, s))
-        self.numbers.append(ShortenedNumber(rules.min_digits, t, s))
+        # it also tells the scanner which lines to read again past their end
+        self.shortened = ShortenedNumber(rules.min_digits, t, s)
+        self.numbers.append(self.shortened)
         self.personal = PersonalText(rules.pii, rules.pii_region)
         self.unreadable = UnreadableNumber(t, s) if rules.unreadable_band else None
 

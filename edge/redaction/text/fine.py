@@ -98,10 +98,9 @@ class FinePass:
     ) -> None:
         self.detector, self.tuning = detector, tuning
         self.candidates, self.slant, self.cues, self.mosaic = candidates, slant, cues, mosaic
-        self.small_text, self.slant_min = tuning.small_text, tuning.slant_min
 
     def _slanted(self, region: Region) -> bool:
-        return self.slant_min <= region.slant <= 90 - self.slant_min
+        return self.tuning.slant_min <= region.slant <= 90 - self.tuning.slant_min
 
     def _steep(self, region: Region) -> bool:
         """A blob at 25-65 degrees that is no slanted line: a paragraph, or a
@@ -111,14 +110,16 @@ class FinePass:
 
     @property
     def _line_max(self) -> float:
-        return self.tuning.line_max * self.small_text
+        return self.tuning.line_max * self.tuning.small_text
 
     @property
     def _blob_max(self) -> float:
-        return self.tuning.blob_max * self.small_text
+        return self.tuning.blob_max * self.tuning.small_text
 
     def _small_line(self, region: Region) -> bool:
-        return region.thickness < self.small_text and region.elongated(self.tuning.line_elongation)
+        return region.thickness < self.tuning.small_text and region.elongated(
+            self.tuning.line_elongation
+        )
 
     def _slanted_line(self, region: Region) -> bool:
         return (
@@ -167,7 +168,7 @@ class FinePass:
             if thick <= self._blob_max and (
                 region.loose
                 or thick > self._line_max
-                or (thick > self.small_text and self._slanted(region))
+                or (thick > self.tuning.small_text and self._slanted(region))
             ):
                 # a small number closed into one blob with a chip, the card's
                 # edge or the lines below, or a slanted blob too thick to be
@@ -192,7 +193,7 @@ class FinePass:
             if self._steep(region):
                 # text at 30-60 degrees: upright, the detector finds only pieces
                 # of a paragraph's lines, but whole lines turned level
-                quad, degrees = level_quad(strokes, region, self.small_text, self.slant)
+                quad, degrees = level_quad(strokes, region, self.tuning.small_text, self.slant)
                 if t.steep_lines[0] <= abs(degrees) <= t.steep_lines[1]:
                     steep.append(Tile.onto(quad, 1.0))
                     continue
@@ -209,7 +210,7 @@ class FinePass:
             if across >= t.tile_strokes:
                 line = across >= t.line_strokes and quiet_margins(level, self.cues)
                 tile = replace(tile, line=line)
-                tiles.append(tile.zoomed(t.zoom) if thick < self.small_text else tile)
+                tiles.append(tile.zoomed(t.zoom) if thick < self.tuning.small_text else tile)
         rects = merge_rects(rects)
         if sum(w * h for _, _, w, h in rects) > width * height:
             rects = [(0, 0, width, height)]  # cheaper as one tile
