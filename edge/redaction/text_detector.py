@@ -2,9 +2,10 @@
 
 ``SensitiveTextDetector.detect`` runs the text cascade (``text/scanner.py``),
 has the lines the card rules would look past read again longer
-(``text/reread.py``), applies the rules (``rules/analyzer.py``), and, for each
-card whose number was not found, looks again where its chip says the number
-must lie (``text/chip_bands.py``).
+(``text/reread.py``), applies the rules (``rules/analyzer.py``), follows each
+number's line past the detector's box where its ink goes on
+(``text/extent.py``), and, for each card whose number was not found, looks
+again where its chip says the number must lie (``text/chip_bands.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from core.frames import Label
 from core.geometry import Rect
 from edge.redaction.detection import Detection
 from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
-from edge.redaction.rules.cards import reads_as_words
+from edge.redaction.rules.cards import reads_as_words, worth_following
+from edge.redaction.text.extent import glyphs_in, ink_extent
 from edge.redaction.text.fills import line_shaped, paint_out, solid_fills
-from edge.redaction.text.lines import TextLine
+from edge.redaction.text.lines import TextLine, point_in_quad
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import digest
 
@@ -44,7 +46,10 @@ class SensitiveTextDetector:
         fills = self.fills(bgr)
         if fills:  # a frame redacted before: its fills are blank card, not text
             bgr = paint_out(bgr, fills, self.scanner.tuning.fills)
-        found = self.apply(self.read_cut_again(bgr, self.scanner.scan(bgr, windows)))
+        lines = self.read_cut_again(bgr, self.scanner.scan(bgr, windows))
+        found = self.apply(lines)
+        found += self.followed(bgr, lines, found)
+        found += self.continued(bgr, found)
         return found + self.unread_cards(bgr, found, windows, fills)
 
     def fills(self, bgr: np.ndarray) -> list[np.ndarray]:
@@ -60,6 +65,47 @@ class SensitiveTextDetector:
     def apply(self, lines: list[TextLine]) -> list[Detection]:
         """The rules' findings in lines already read."""
         return self.analyzer.analyze(lines)
+
+    def continued(self, bgr: np.ndarray, found: list[Detection]) -> list[Detection]:
+        """Each number's line followed past its ends where the same ink goes on
+        on the same carrier (a group the detector did not box), as far as a
+        card number could still reach: the line is masked whole."""
+        t = self.scanner.tuning.extent
+        out = []
+        for det in found:
+            if det.label != Label.CARD_NUMBER:
+                continue
+            steps = int(t.number_glyphs - glyphs_in(det.polygon, t))
+            longer = ink_extent(bgr, det.polygon, steps, t)
+            if longer is not det.polygon:
+                out.append(
+                    self.analyzer.detection(
+                        Label.CARD_NUMBER, longer, det.confidence, ("ink_goes_on",)
+                    )
+                )
+        return out
+
+    def followed(
+        self, bgr: np.ndarray, lines: list[TextLine], found: list[Detection]
+    ) -> list[Detection]:
+        """Fragments that may be a little of a longer number (a few digits
+        read unsurely or boxed short: ``rules.cards.worth_following``), on which
+        nothing was found, followed along their ink; where that is long enough
+        for a number, read again and judged by the rules."""
+        t, cards = self.scanner.tuning.extent, self.rules.tuning
+        masked = [d.polygon for d in found]
+        quads = []
+        for line in lines:
+            centre = line.quad.mean(axis=0)
+            if any(point_in_quad(centre, m) for m in masked):
+                continue
+            if not worth_following(line, glyphs_in(line.quad, t), cards):
+                continue
+            longer = ink_extent(bgr, line.quad, t.number_glyphs, t)
+            if glyphs_in(longer, t) >= cards.unreadable_glyphs:
+                quads.append(longer)
+        read = [line for line in self.scanner.read_quads(bgr, quads) if line is not None]
+        return [d for d in self.apply(read) if not reported(d, found)]
 
     def unread_cards(
         self,

@@ -9,8 +9,9 @@ polygons on the frame. Order on a chain:
 2. personal text of the kinds the policy selects (e-mail, phone, national
    ID, IBAN);
 3. where a number was found, the fragments beside it that are mostly digits
-   (a split-off group); where none was, a digit-dense line that cannot be
-   read, if the policy masks what cannot be read.
+   (a split-off group), and every fragment on its printed line that the
+   chainer did not join (``whole_line.py``); where none was, a digit-dense
+   line that cannot be read, if the policy masks what cannot be read.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from edge.redaction.rules.cards import (
 from edge.redaction.rules.chain import Chain, Span
 from edge.redaction.rules.digits import MIN_DIGITS
 from edge.redaction.rules.pii import ALL_PII, PiiKind, find_pii
+from edge.redaction.rules.whole_line import LINE, LineTuning, line_mates
 from edge.redaction.text.chaining import CHAINING, ChainTuning, chain_lines
 from edge.redaction.text.lines import TextLine
 
@@ -51,7 +53,7 @@ PII_SCORE = 0.8  # times the chain's score
 # polygon under an earlier finding of its kind is the same one read again
 REPORTED_SHARE = 0.9
 # Bumped whenever a rule changes what it finds; part of the detector's version.
-RULES_REVISION = 3
+RULES_REVISION = 4
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class TextRules:
     pii_region: str = "US"  # the default region for phone numbers
     tuning: CardTuning = CardTuning()
     scores: CardScores = CardScores()
+    line: LineTuning = LINE
 
 
 class PersonalText:
@@ -113,6 +116,14 @@ class TextAnalyzer:
                     Span(Label.CARD_NUMBER, 0, 0, conf, ("same_line",), (k,))
                     for k in digit_neighbours(chain, hit, share)
                 ]
+                # and the groups of its printed line that the chainer left out
+                number = [chain.lines[k] for k in sorted(hit)]
+                for mate in line_mates(number, lines, self.rules.tuning, self.rules.line):
+                    whole = Chain([mate])
+                    found += [
+                        self.detection(Label.CARD_NUMBER, polygon, conf, ("whole_line",))
+                        for polygon in whole.polygons(Span(Label.CARD_NUMBER, 0, 0, conf, (), (0,)))
+                    ]
             elif self.unreadable is not None:
                 near = near_context(chain, chains, self.rules.tuning.context_reach)
                 spans += self.unreadable.spans(chain, near)

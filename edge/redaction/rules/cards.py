@@ -62,6 +62,12 @@ class CardTuning:
     word_letters: int = 3
     # a fragment beside a number's that is at least this share digits goes too
     neighbour_digits: float = 0.5
+    # a fragment of ``follow_digits``+ digits, at least ``unreadable_share``
+    # digits, read unsurely or boxed short (under half ``unreadable_glyphs``
+    # characters), may be a little of a longer number the detector missed:
+    # its line is followed where its ink goes on and read again (a receipt at
+    # 30 degrees in an OCR-style font, boxed as "52" of sixteen digits)
+    follow_digits: int = 2
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,19 @@ class UnreadableNumber:
                 Span(Label.CARD_NUMBER, 0, 0, self.scores.unreadable, ("unreadable_band",), whole)
             ]
         return []
+
+
+def worth_following(line: TextLine, glyphs: float, tuning: CardTuning) -> bool:
+    """Whether a fragment no rule found anything on, ``glyphs`` characters
+    long, may be a little of a longer number: a few digits, read unsurely or
+    boxed short."""
+    text = line.text.replace(" ", "")
+    digits = sum(c.isdigit() for c in text)
+    return (
+        digits >= tuning.follow_digits
+        and digits >= tuning.unreadable_share * len(text)
+        and (line.score < tuning.sure_score or glyphs < tuning.unreadable_glyphs / 2)
+    )
 
 
 def near_context(chain: Chain, chains: Sequence[Chain], reach: float) -> bool:

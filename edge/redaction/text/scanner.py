@@ -27,7 +27,7 @@ from edge.redaction.text.chaining import chain_lines, dedupe
 from edge.redaction.text.fine import FinePass
 from edge.redaction.text.lines import TextLine, point_in_quad, reading_order
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
-from edge.redaction.text.reading import read_lines
+from edge.redaction.text.reading import read_each, read_lines
 from edge.redaction.text.tuning import TEXT, TextTuning, digest
 
 
@@ -119,6 +119,10 @@ class TextScanner:
         """``reread.read_cut_again`` with this scanner's recogniser."""
         t = self.tuning
         return reread.read_cut_again(self.recognizer, bgr, lines, cut, t.reread, t.chaining)
+
+    def read_quads(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[TextLine | None]:
+        """Each quad read (None where nothing was), with this scanner's recogniser."""
+        return read_each(self.recognizer, bgr, quads, self.tuning.reading)
 
     def read_card_bands(
         self,

@@ -17,6 +17,7 @@ from edge.redaction.text.candidates import CANDIDATES, CandidateTuning
 from edge.redaction.text.chaining import CHAINING, ChainTuning
 from edge.redaction.text.chips import CHIPS, ChipTuning
 from edge.redaction.text.cues import CUES, CueTuning
+from edge.redaction.text.extent import EXTENT, ExtentTuning
 from edge.redaction.text.fills import FILLS, FillTuning
 from edge.redaction.text.fine import FINE, FineTuning
 from edge.redaction.text.mosaic import MOSAIC, MosaicTuning
@@ -58,6 +59,7 @@ class TextTuning:
     reread: RereadTuning = REREAD
     chips: ChipTuning = CHIPS
     fills: FillTuning = FILLS
+    extent: ExtentTuning = EXTENT
 
 
 TEXT = TextTuning()
