@@ -70,3 +70,29 @@ def merged(boxes: list[FaceBox], same: float) -> list[FaceBox]:
         else:
             out.append(box)
     return out
+
+
+def frame_boxes(
+    boxes: np.ndarray,
+    scores: np.ndarray,
+    input_size: tuple[int, int],
+    frame_size: tuple[int, int],
+    tuning: tuple[float, float],
+    model: str,
+) -> list[FaceBox]:
+    """A model's boxes (N x 4, x0 y0 x1 y1 in its ``input_size`` px, width and
+    height) in frame pixels, one per face (``tuning``: the score threshold and
+    the NMS IoU), clipped to the ``frame_size`` frame."""
+    (nw, nh), (w, h) = input_size, frame_size
+    boxes = boxes * np.array([w / nw, h / nh, w / nw, h / nh], np.float32)
+    return [
+        FaceBox(
+            float(max(boxes[i, 0], 0)),
+            float(max(boxes[i, 1], 0)),
+            float(min(boxes[i, 2], w)),
+            float(min(boxes[i, 3], h)),
+            float(scores[i]),
+            model,
+        )
+        for i in nms(boxes, scores, *tuning)
+    ]

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from edge.redaction.faces.boxes import FaceBox, nms
+from edge.redaction.faces.boxes import FaceBox, frame_boxes
 from models.onnx import model_version, planar, symbolic_dims
 
 INPUT = "input.1"
@@ -92,16 +92,6 @@ class CenterFaceDetector:
         cx = (xs + offset[0, 1, ys, xs] + 0.5) * 4
         cy = (ys + offset[0, 0, ys, xs] + 0.5) * 4
         boxes = np.stack([cx - sw / 2, cy - sh / 2, cx + sw / 2, cy + sh / 2], axis=1)
-        boxes *= np.array([w / nw, h / nh, w / nw, h / nh], np.float32)
         scores = heat[ys, xs]
-        return [
-            FaceBox(
-                float(max(boxes[i, 0], 0)),
-                float(max(boxes[i, 1], 0)),
-                float(min(boxes[i, 2], w)),
-                float(min(boxes[i, 3], h)),
-                float(scores[i]),
-                "centerface",
-            )
-            for i in nms(boxes, scores, self.threshold, self.nms)
-        ]
+        tuning = (self.threshold, self.nms)
+        return frame_boxes(boxes, scores, (nw, nh), (w, h), tuning, "centerface")

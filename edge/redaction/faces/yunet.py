@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from edge.redaction.faces.boxes import FaceBox, nms
+from edge.redaction.faces.boxes import FaceBox, frame_boxes
 from models.onnx import model_version, planar, symbolic_dims
 
 INPUT = "input"
@@ -96,16 +96,6 @@ class YuNetDetector:
             scores.append(score[idx])
         if not boxes:
             return []
-        found = np.concatenate(boxes) * np.array([w / nw, h / nh, w / nw, h / nh], np.float32)
-        conf = np.concatenate(scores)
-        return [
-            FaceBox(
-                float(max(found[i, 0], 0)),
-                float(max(found[i, 1], 0)),
-                float(min(found[i, 2], w)),
-                float(min(found[i, 3], h)),
-                float(conf[i]),
-                "yunet",
-            )
-            for i in nms(found, conf, self.tuning.threshold, self.tuning.nms)
-        ]
+        tuning = (self.tuning.threshold, self.tuning.nms)
+        found, conf = np.concatenate(boxes), np.concatenate(scores)
+        return frame_boxes(found, conf, (nw, nh), (w, h), tuning, "yunet")
