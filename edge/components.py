@@ -9,7 +9,14 @@ import onnxruntime as ort
 from edge.asr import WhisperTranscriber
 from edge.config import AsrConfig, EdgeConfig, RedactionConfig, VadConfig
 from edge.redaction import Redactor, calibration
-from edge.redaction.faces import CenterFaceDetector, FaceDetector, dynamic_centerface
+from edge.redaction.faces import (
+    CenterFaceDetector,
+    FaceDetector,
+    YuNetDetector,
+    YuNetTuning,
+    dynamic_centerface,
+    dynamic_yunet,
+)
 from edge.redaction.text.ppocr import TextDetector, TextOrientation, TextRecognizer
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import TextTuning
@@ -27,7 +34,12 @@ def onnx_model(role: Role, models: ModelsConfig, config: RedactionConfig) -> Pat
     """The role's ONNX model as the edge runs it (the text models folded,
     ``models/fold.py``), or its int8 copy (built once into the cache) when asked."""
     path = resolve_file(role, **models.where())
-    source = dynamic_centerface(path) if role is Role.FACE else fold_graph(path.read_bytes())
+    if role is Role.FACE:
+        source = dynamic_centerface(path)
+    elif role is Role.FACE_SECOND:
+        return dynamic_yunet(path)  # 0.23 MB: no int8 copy
+    else:
+        source = fold_graph(path.read_bytes())
     if role.value not in config.int8:
         return source
     tensors, input_name = calibration.inputs(role, config.face_input_width)
@@ -65,9 +77,21 @@ def build_redactor(models: ModelsConfig, config: RedactionConfig) -> Redactor:
     detectors: list = [SensitiveTextDetector(scanner, config.rules(), policy.fill_bgr)]
     if config.faces:
         # it runs beside the text cascade (Redactor.find): one thread fewer
-        session = onnx_session(Role.FACE, models, config, threads=max(1, models.threads - 1))
-        model = CenterFaceDetector(session, input_width=config.face_input_width)
-        detectors.append(FaceDetector(model))
+        threads = max(1, models.threads - 1)
+        face_models: list = [
+            CenterFaceDetector(
+                onnx_session(Role.FACE, models, config, threads),
+                input_width=config.face_input_width,
+            )
+        ]
+        if config.face_second_scale > 0:
+            face_models.append(
+                YuNetDetector(
+                    onnx_session(Role.FACE_SECOND, models, config, threads),
+                    YuNetTuning(scale=config.face_second_scale),
+                )
+            )
+        detectors.append(FaceDetector(face_models))
     return Redactor(detectors, policy)
 
 

