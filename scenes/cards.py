@@ -28,11 +28,12 @@ BRANDS = (  # prefix choices, length, grouping
 )
 
 
-def card_number(rng: np.random.Generator) -> tuple[str, str]:
-    """A card number (Luhn-valid, or with one misprinted digit) and how it is printed."""
+def card_number(rng: np.random.Generator, misprints: float = 0.1) -> tuple[str, str]:
+    """A card number (Luhn-valid, or with one misprinted digit in ``misprints`` of them) and
+    how it is printed."""
     prefixes, length, groups = BRANDS[rng.integers(len(BRANDS))]
     digits = luhn_complete(str(rng.choice(prefixes)), length, rng)
-    if rng.random() < 0.1:  # a misprint / misread: Luhn must never gate redaction
+    if rng.random() < misprints:  # a misprint / misread: Luhn must never gate redaction
         k = int(rng.integers(len(digits)))
         digits = digits[:k] + str((int(digits[k]) + 1) % 10) + digits[k + 1 :]
     style = rng.random()

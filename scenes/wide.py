@@ -168,8 +168,11 @@ def card_art(rng: np.random.Generator, st: Styles) -> tuple[np.ndarray, str, tup
 
 
 def add_card(scene: Scene, rng: np.random.Generator, st: Styles, taken: list) -> None:
-    """A card with its number (and expiry date) in a card font, in steep perspective."""
-    digits, printed = card_number(rng)
+    """A card with its number (and expiry date) in a card font, in steep perspective.
+
+    Numbers here are all Luhn-valid, as printed cards are (the seeded family
+    draws the misprints that show Luhn never gates redaction)."""
+    digits, printed = card_number(rng, misprints=0.0)
     font = st.card_fonts[int(rng.integers(len(st.card_fonts)))]
     card, look, ink = card_art(rng, st)
     digit_h = int(rng.uniform(0.065, 0.095) * CARD_H)
@@ -223,7 +226,7 @@ def add_sheet(
     lines = short_numbers(rng, font.digits_only)
     digits = ""
     if rng.random() < 0.65:
-        digits, printed = card_number(rng)
+        digits, printed = card_number(rng, misprints=0.0)
         label = "" if font.digits_only else str(rng.choice(["CARD", "Card no.", "PAN", ""]))
         lines.insert(int(rng.integers(len(lines) + 1)), ("card", f"{label} {printed}".strip()))
     if screen:
