@@ -56,6 +56,12 @@ def stamp(
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Lay ``mask`` into ``raster`` at (x, y) in ``look``; return the ink's quad."""
+    quad = np.float32([[x, y], [x + mask.shape[1], y], [x + mask.shape[1], y + mask.shape[0]]])
+    quad = np.vstack([quad, [[x, y + mask.shape[0]]]])
+    if look == "emboss":  # room round the glyphs for their rim and shadow
+        p = min(_relief(mask) + 1, x, y)
+        mask = np.pad(mask, p)
+        x, y = x - p, y - p
     h, w = mask.shape
     H, W = raster.shape[:2]
     w, h = min(w, W - x), min(h, H - y)
@@ -78,16 +84,35 @@ def stamp(
         a = mask[..., None]
         region = region * (1 - a) + colour * a
     raster[y : y + h, x : x + w] = np.clip(region, 0, 255).astype(np.uint8)
-    return np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+    # the ink's own box, inside the raster (a line never runs off its card or sheet)
+    quad[:, 0] = np.clip(quad[:, 0], 0, W)
+    quad[:, 1] = np.clip(quad[:, 1], 0, H)
+    return quad.astype(np.float32)
+
+
+def _relief(mask: np.ndarray) -> int:
+    """How far an embossed glyph's rim and shadow reach, in px."""
+    return max(int(round(mask.shape[0] / 18)), 1)
+
+
+def _shift(mask: np.ndarray, d: int) -> np.ndarray:
+    """``mask`` moved by ``d`` px down and right (up and left if negative), zero-filled."""
+    out = np.zeros_like(mask)
+    h, w = mask.shape
+    if d >= 0:
+        out[d:, d:] = mask[: h - d, : w - d]
+    else:
+        out[:d, :d] = mask[-d:, -d:]
+    return out
 
 
 def _emboss(
     region: np.ndarray, mask: np.ndarray, colour: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Raised digits: a light edge on the top left, a shadow on the bottom right, metal between."""
-    d = max(int(round(mask.shape[0] / 18)), 1)
-    light = np.roll(np.roll(mask, -d, 0), -d, 1)
-    shadow = np.roll(np.roll(mask, d, 0), d, 1)
+    d = _relief(mask)
+    light = _shift(mask, -d)
+    shadow = _shift(mask, d)
     out = region * (1 - 0.55 * shadow[..., None])  # shadow darkens what is under it
     out = out + 90.0 * np.clip(light - mask, 0, 1)[..., None]  # highlight on the rim
     # a brushed-metal gradient across the glyphs (silver or gold ink from ``colour``)
