@@ -48,6 +48,7 @@ import cv2
 import numpy as np
 
 from bench.judges import FACE_COVER, LEAK_DIGITS, FaceJudge, TextJudge, expand
+from core.errors import RedactionError
 from core.frames import Label, RawImage, Stamp
 from edge.components import build_redactor
 from edge.config import RedactionConfig
@@ -108,6 +109,9 @@ def run(args: argparse.Namespace) -> dict:
     over: list[float] = []
     latency: list[float] = []
     frames = []
+    withheld: list[int] = []  # seeds of frames the engine withheld (not scored)
+    face_misses: list[dict] = []
+    drawn = 0
     cache = _load(args.legible_cache)
     print(f"independent frames: {args.scenes} {args.family} scenes from seed {args.seed}")
     for k in range(args.scenes):
@@ -115,11 +119,21 @@ def run(args: argparse.Namespace) -> dict:
         frames.append(scene.image)
         raw = RawImage(k, scene.image, Stamp.wall(), "bench")
         t0 = time.perf_counter()
-        redacted = redactor.redact(raw)
+        try:
+            redacted = redactor.redact(raw)
+        except RedactionError:  # over its time budget: failed closed, nothing sent
+            redacted = None
         latency.append((time.perf_counter() - t0) * 1e3)
+        try:
+            detections, _ = redactor.find(scene.image)
+        except RedactionError:
+            redacted = None
+        if redacted is None:  # withheld: nothing leaks, nothing is scored
+            withheld.append(scene.seed)
+            continue
         sent = cv2.imdecode(np.frombuffer(redacted.jpeg, np.uint8), cv2.IMREAD_COLOR)
-        detections, _ = redactor.find(scene.image)
         mask = mask_of(detections, scene.image.shape)
+        drawn += len(scene.numbers)
         for i, number in enumerate(scene.numbers):
             key = f"{cv2.__version__}:{family_key}{scene.seed}:{i}"
             if key not in cache:
@@ -144,6 +158,10 @@ def run(args: argparse.Namespace) -> dict:
             band = face_band(box[3] - box[1])
             cover = coverage(face_mask, box_quad(box))
             face_stats[band].append(int(cover < 0.9))
+            if cover < 0.9:
+                face_misses.append(
+                    {"seed": scene.seed, "box": [round(v) for v in box], "cover": round(cover, 2)}
+                )
             face_leaks[band].append(int(cover < FACE_COVER))
             if face_judge.mmod_runs and face_judge.sees(scene.image, box):
                 mmod_after[band].append(int(bool(face_judge.sees(sent, box))))
@@ -172,6 +190,7 @@ def run(args: argparse.Namespace) -> dict:
         "scenes": args.scenes,
         "first_seed": args.seed,
         "int8_models": args.int8,
+        "numbers_drawn": drawn,
         "legible_numbers": legible,
         "legible_by_kind": dict(by_kind),
         "leaks": leaked,
@@ -189,6 +208,7 @@ def run(args: argparse.Namespace) -> dict:
         "long_numbers_redacted": sum(negatives["long"]),
         "over_redaction_area_mean": float(np.mean(over)),
         "faces_missed": {k: f"{sum(v)}/{len(v)}" for k, v in _bands(face_stats)},
+        "face_miss_examples": face_misses[:20],
         "faces_missed_32px_plus": _mean(
             [v for k, vs in face_stats.items() if k != "24-32" for v in vs]
         ),
@@ -200,6 +220,7 @@ def run(args: argparse.Namespace) -> dict:
             if face_judge.mmod_runs
             else "did not run"
         ),
+        "withheld_frames_not_scored": withheld,
         "latency_ms": {
             "p50": pct(latency, 50),
             "p95": pct(latency, 95),
