@@ -13,9 +13,10 @@ A number counts if the readers together recover 8+ consecutive digits of it
 before redaction; after redaction each reader that still recovers 8+ is a
 leak by that reader (a number is leaked if any reader recovers it).
 
-Faces: a face is leaked when the redaction mask covers less than half of its
-box, or (counted apart) when dlib's MMOD still finds it on its crop after
-redaction (``scenes.face_judge``; "did not run" where dlib is absent).
+Faces: a face is leaked when the redaction mask (every finding, whatever its
+label) covers less than half of its box, or (counted apart) when dlib's MMOD
+still finds it on its crop after redaction (``scenes.face_judge``; "did not
+run" where dlib is absent).
 """
 
 from __future__ import annotations

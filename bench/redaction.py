@@ -18,9 +18,10 @@ recogniser on the rectified line, PP-OCR detection+recognition on the
 upscaled object, Tesseract when installed), each reported apart. A number
 counts if the judges recover 8+ consecutive digits of it *before* redaction;
 a leak is 8+ consecutive digits recovered *after* redaction, from the JPEG
-that would be uploaded. Faces are scored by height band: missed (the mask
-covers under 90 % of the box), leaked (under half), and whether dlib's MMOD
-still finds the face on its crop after redaction.
+that would be uploaded. Faces are scored by height band: missed (the face
+detector's findings cover under 90 % of the box), leaked (all findings
+together cover under half), and whether dlib's MMOD still finds the face on
+its crop after redaction.
 
 The device runs the config's int8 copies (``--int8`` picks others; with no
 names, all float); the judge always reads with the float models. Latency is per 1280x720 frame
@@ -156,13 +157,14 @@ def run(args: argparse.Namespace) -> dict:
         face_mask = mask_of(detections, scene.image.shape, {Label.FACE})
         for box in scene.faces:
             band = face_band(box[3] - box[1])
-            cover = coverage(face_mask, box_quad(box))
+            cover = coverage(face_mask, box_quad(box))  # by the face detector
             face_stats[band].append(int(cover < 0.9))
             if cover < 0.9:
                 face_misses.append(
                     {"seed": scene.seed, "box": [round(v) for v in box], "cover": round(cover, 2)}
                 )
-            face_leaks[band].append(int(cover < FACE_COVER))
+            # leaked: what is sent hides less than half of it, whichever finding covers it
+            face_leaks[band].append(int(coverage(mask, box_quad(box)) < FACE_COVER))
             if face_judge.mmod_runs and face_judge.sees(scene.image, box):
                 mmod_after[band].append(int(bool(face_judge.sees(sent, box))))
         outside = mask & (1 - allowed_mask(scene, config))
