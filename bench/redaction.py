@@ -3,14 +3,25 @@
     python -m bench.redaction --scenes 300 [--video-frames 90] [--baseline 30]
                               [--int8 [face ocr_det ocr_rec]] [--json out.json]
                               [--seed 1000] [--legible-cache FILE]
+                              [--family seeded|wide] [--holdout] [--no-mmod]
 
-Scenes come from ``bench/scenes.py`` (seeded). The judge is stronger than the
-device: it knows where each number is, rectifies and upscales the crop, and
-reads it three ways (PP-OCR recogniser on the rectified line, PP-OCR
-detection+recognition on the upscaled object, Tesseract when installed). A
-number counts if the judge recovers 8+ consecutive digits of it *before*
-redaction; a leak is 8+ consecutive digits recovered *after* redaction, from
-the JPEG that would be uploaded.
+Scenes come from ``scenes.seeded`` (``--family seeded``, the default) or
+``scenes.wide`` (``--family wide``: other fonts, embossed, thermal and
+dot-matrix print, steep perspective, photographed backgrounds, real faces
+without bodies). ``--holdout`` (wide only) scores the held-back styles on seeds
+from 900,000 (``scenes.catalogue``): score it once, at the end, and report it
+apart; never tune on it.
+
+The judges (``bench.judges``) are stronger than the device: they know where
+each number is, rectify and upscale the crop, and read it three ways (PP-OCR
+recogniser on the rectified line, PP-OCR detection+recognition on the
+upscaled object, Tesseract when installed), each reported apart. A number
+counts if the judges recover 8+ consecutive digits of it *before* redaction;
+a leak is 8+ consecutive digits recovered *after* redaction, from the JPEG
+that would be uploaded. Faces are scored by height band: missed (the face
+detector's findings cover under 90 % of the box), leaked (all findings
+together cover under half), and whether dlib's MMOD still finds the face on
+its crop after redaction.
 
 The device runs the config's int8 copies (``--int8`` picks others; with no
 names, all float); the judge always reads with the float models. Latency is per 1280x720 frame
@@ -30,113 +41,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import cv2
 import numpy as np
 
+from bench.judges import FACE_COVER, LEAK_DIGITS, FaceJudge, TextJudge, expand
+from core.errors import RedactionError
 from core.frames import Label, RawImage, Stamp
 from edge.components import build_redactor
 from edge.config import RedactionConfig
-from edge.redaction.rules.digits import CONFUSABLE
-from edge.redaction.text.lines import crop_line
-from edge.redaction.text.ppocr import TextDetector, TextRecognizer
-from edge.redaction.text.reading import OcrReader
 from models.config import ModelsConfig
-from models.onnx import create_session
-from models.registry import Role, resolve_file
+from scenes.catalogue import HOLDOUT_SEED, missing
 from scenes.measure import box_quad, coverage, mask_of
 from scenes.seeded import H, Scene, W, make_scene, make_video
+from scenes.wide import make_wide_scene
 
-LEAK_DIGITS = 8
-
-
-def digits_of(text: str) -> str:
-    return "".join(c for c in text.translate(CONFUSABLE) if c.isdigit())
-
-
-def longest_common_run(a: str, b: str) -> int:
-    best = 0
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0] * (len(b) + 1)
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                cur[j] = prev[j - 1] + 1
-                best = max(best, cur[j])
-        prev = cur
-    return best
-
-
-class Judge:
-    """Reads a known number's region harder than the device does."""
-
-    def __init__(self, tesseract: bool) -> None:
-        det = TextDetector(create_session(resolve_file(Role.OCR_DET)), box_thresh=0.3)
-        self.rec = TextRecognizer(create_session(resolve_file(Role.OCR_REC)))
-        self.reader = OcrReader(det, self.rec, max_side=2400)
-        self.tesseract = tesseract and shutil.which("tesseract") is not None
-        self.tesseract_errors = 0  # reads that failed: counted, not taken for "no digits"
-        if tesseract and not self.tesseract:
-            print("judge: tesseract not found (apt-get install tesseract-ocr); it does not run")
-
-    def judges(self) -> dict[str, str]:
-        """Which readers judged, for the figures: a judge that did not run is said."""
-        return {
-            "ppocr_rec_on_rectified_line": "ran",
-            "ppocr_det_rec_on_upscaled_object": "ran",
-            "tesseract_on_rectified_line": (
-                f"ran, {self.tesseract_errors} failed reads" if self.tesseract else "did not run"
-            ),
-        }
-
-    def recovered(
-        self, image: np.ndarray, quad: np.ndarray, object_quad: np.ndarray, truth: str
-    ) -> int:
-        """The longest run of the true number's digits that any reader recovers."""
-        texts = []
-        line = _expand(quad, 0.06, 0.45)
-        crop = crop_line(image, line)
-        scale = 64.0 / max(crop.shape[0], 1)
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        crops = [crop, np.ascontiguousarray(crop[::-1, ::-1])]
-        texts += [r.text for r in self.rec.recognize(crops)]
-        x0, y0 = np.floor(object_quad.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(object_quad.max(axis=0)).astype(int)
-        region = image[max(y0 - 8, 0) : y1 + 8, max(x0 - 8, 0) : x1 + 8]
-        up = min(3.0, 2400 / max(region.shape[:2]))
-        region = cv2.resize(region, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
-        texts += [line.text for line in self.reader.read(region)]
-        if self.tesseract:
-            for c in crops:
-                text = _tesseract(c)
-                self.tesseract_errors += text is None
-                texts.append(text or "")
-        # join everything read in the region so split fragments count together
-        best = max((longest_common_run(digits_of(t), truth) for t in texts), default=0)
-        joined = digits_of(" ".join(texts))
-        return max(best, longest_common_run(joined, truth) if len(joined) < 400 else 0)
-
-
-def _tesseract(crop: np.ndarray) -> str | None:
-    """Tesseract's reading of a line, or None where it failed (counted and reported)."""
-    import pytesseract
-
-    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    try:
-        return pytesseract.image_to_string(
-            gray, config="--psm 7 -c tessedit_char_whitelist=0123456789-. "
-        )
-    except Exception:  # noqa: BLE001 - reported in the figures' "judges"
-        return None
-
-
-def _expand(quad: np.ndarray, fx: float, fy: float) -> np.ndarray:
-    tl, tr, br, bl = quad.astype(np.float32)
-    dx, dy = (tr - tl) * fx, (bl - tl) * fy
-    return np.stack([tl - dx - dy, tr + dx - dy, br + dx + dy, bl - dx + dy])
+FACE_BANDS = ((32, "24-32"), (64, "32-64"), (128, "64-128"), (float("inf"), ">=128"))
 
 
 def allowed_mask(scene: Scene, config: RedactionConfig) -> np.ndarray:
@@ -146,9 +69,9 @@ def allowed_mask(scene: Scene, config: RedactionConfig) -> np.ndarray:
     quads += [n.object_quad for n in scene.numbers if n.kind == "card"]
     quads += [q.quad for q in scene.negatives if q.kind == "long"]
     quads += [q.quad for q in scene.negatives if q.kind == "phone" and "phone" in config.pii]
-    quads += [_expand(box_quad(f), 0.3, 0.3) for f in scene.faces]
+    quads += [expand(box_quad(f), 0.3, 0.3) for f in scene.faces]
     for q in quads:
-        cv2.fillPoly(allowed, [np.round(_expand(q, 0.1, 0.6)).astype(np.int32)], 1)
+        cv2.fillPoly(allowed, [np.round(expand(q, 0.1, 0.6)).astype(np.int32)], 1)
     return allowed
 
 
@@ -156,34 +79,64 @@ def pct(values, q) -> float:  # noqa: ANN001
     return float(np.percentile(values, q)) if values else float("nan")
 
 
+def face_band(height: float) -> str:
+    """The face's height band (the seeded and wide families draw faces from 24 px)."""
+    return next(name for top, name in FACE_BANDS if height < top)
+
+
+def scene_maker(args: argparse.Namespace) -> tuple[Callable[[int], Scene], str]:
+    """The family's scene function and its prefix in the legible cache's keys."""
+    if args.family == "seeded":
+        return make_scene, ""
+    return (lambda seed: make_wide_scene(seed, holdout=args.holdout)), "wide:"
+
+
 def run(args: argparse.Namespace) -> dict:
     config = RedactionConfig(int8=args.int8)
     models = ModelsConfig(threads=2)
     redactor = build_redactor(models, config)
-    judge = Judge(tesseract=not args.no_tesseract)
+    judge = TextJudge(tesseract=not args.no_tesseract)
+    face_judge = FaceJudge(mmod=not args.no_mmod)
+    make, family_key = scene_maker(args)
 
     legible = leaked = 0
     leaks: list[dict] = []
     by_kind: Counter = Counter()
+    by_reader: Counter = Counter()
     negatives: dict[str, list[int]] = defaultdict(list)
     face_stats: dict[str, list[int]] = defaultdict(list)
+    face_leaks: dict[str, list[int]] = defaultdict(list)
+    mmod_after: dict[str, list[int]] = defaultdict(list)  # faces MMOD saw before redaction
     over: list[float] = []
     latency: list[float] = []
     frames = []
+    withheld: list[int] = []  # seeds of frames the engine withheld (not scored)
+    face_misses: list[dict] = []
+    drawn = 0
     cache = _load(args.legible_cache)
-    print(f"independent frames: {args.scenes} scenes from seed {args.seed}")
+    print(f"independent frames: {args.scenes} {args.family} scenes from seed {args.seed}")
     for k in range(args.scenes):
-        scene = make_scene(args.seed + k)
+        scene = make(args.seed + k)
         frames.append(scene.image)
         raw = RawImage(k, scene.image, Stamp.wall(), "bench")
         t0 = time.perf_counter()
-        redacted = redactor.redact(raw)
+        try:
+            redacted = redactor.redact(raw)
+        except RedactionError:  # over its time budget: failed closed, nothing sent
+            redacted = None
         latency.append((time.perf_counter() - t0) * 1e3)
+        try:
+            detections, _ = redactor.find(scene.image)
+        except RedactionError:
+            redacted = None
+        if redacted is None:  # withheld: nothing leaks, nothing is scored
+            withheld.append(scene.seed)
+            continue
         sent = cv2.imdecode(np.frombuffer(redacted.jpeg, np.uint8), cv2.IMREAD_COLOR)
-        detections, _ = redactor.find(scene.image)
         mask = mask_of(detections, scene.image.shape)
+        drawn += len(scene.numbers)
         for i, number in enumerate(scene.numbers):
-            key = f"{cv2.__version__}:{scene.seed}:{i}"
+            key = f"{cv2.__version__}:{family_key}{scene.seed}:{i}"
             if key not in cache:
                 cache[key] = judge.recovered(
                     scene.image, number.quad, number.object_quad, number.digits
@@ -192,25 +145,28 @@ def run(args: argparse.Namespace) -> dict:
                 continue
             legible += 1
             by_kind[number.kind] += 1
-            after = judge.recovered(sent, number.quad, number.object_quad, number.digits)
-            if after >= LEAK_DIGITS:
+            after = judge.by_reader(sent, number.quad, number.object_quad, number.digits)
+            by_reader.update(name for name, run in after.items() if run >= LEAK_DIGITS)
+            if after["any"] >= LEAK_DIGITS:
                 leaked += 1
-                leaks.append({"seed": scene.seed, "kind": number.kind, "digits_recovered": after})
+                leaks.append(
+                    {"seed": scene.seed, "kind": number.kind, "digits_recovered": after["any"]}
+                )
         for neg in scene.negatives:
             negatives[neg.kind].append(int(coverage(mask, neg.quad) >= 0.5))
         face_mask = mask_of(detections, scene.image.shape, {Label.FACE})
         for box in scene.faces:
-            height = box[3] - box[1]
-            bucket = (
-                "<32"
-                if height < 32
-                else "32-64"
-                if height < 64
-                else "64-128"
-                if height < 128
-                else ">=128"
-            )
-            face_stats[bucket].append(int(coverage(face_mask, box_quad(box)) < 0.9))
+            band = face_band(box[3] - box[1])
+            cover = coverage(face_mask, box_quad(box))  # by the face detector
+            face_stats[band].append(int(cover < 0.9))
+            if cover < 0.9:
+                face_misses.append(
+                    {"seed": scene.seed, "box": [round(v) for v in box], "cover": round(cover, 2)}
+                )
+            # leaked: what is sent hides less than half of it, whichever finding covers it
+            face_leaks[band].append(int(coverage(mask, box_quad(box)) < FACE_COVER))
+            if face_judge.mmod_runs and face_judge.sees(scene.image, box):
+                mmod_after[band].append(int(bool(face_judge.sees(sent, box))))
         outside = mask & (1 - allowed_mask(scene, config))
         over.append(float(outside.mean()))
         if (k + 1) % 50 == 0:
@@ -232,23 +188,41 @@ def run(args: argparse.Namespace) -> dict:
 
     short = [v for kind in ("date", "price", "time", "order") for v in negatives[kind]]
     result = {
+        "family": args.family + (" (HOLD-OUT: report apart)" if args.holdout else ""),
         "scenes": args.scenes,
+        "first_seed": args.seed,
         "int8_models": args.int8,
+        "numbers_drawn": drawn,
         "legible_numbers": legible,
         "legible_by_kind": dict(by_kind),
         "leaks": leaked,
         "leak_rate": leaked / legible if legible else float("nan"),
+        "leaks_by_judge": {name: by_reader[name] for name in TextJudge.READERS},
         "leak_examples": leaks[:20],
         "short_numbers": len(short),
         "short_numbers_redacted_fraction": sum(short) / len(short) if short else float("nan"),
+        "short_numbers_by_kind": {
+            kind: f"{sum(negatives[kind])}/{len(negatives[kind])}"
+            for kind in ("date", "price", "time", "order")
+        },
         "phone_numbers_redacted_fraction": _mean(negatives["phone"]),
         "long_numbers": len(negatives["long"]),
         "long_numbers_redacted": sum(negatives["long"]),
         "over_redaction_area_mean": float(np.mean(over)),
-        "faces_missed": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(face_stats.items())},
+        "faces_missed": {k: f"{sum(v)}/{len(v)}" for k, v in _bands(face_stats)},
+        "face_miss_examples": face_misses[:20],
         "faces_missed_32px_plus": _mean(
-            [v for k, vs in face_stats.items() if k != "<32" for v in vs]
+            [v for k, vs in face_stats.items() if k != "24-32" for v in vs]
         ),
+        f"faces_leaked_mask_cover_below_{FACE_COVER}": {
+            k: f"{sum(v)}/{len(v)}" for k, v in _bands(face_leaks)
+        },
+        "faces_still_seen_by_mmod_after": (
+            {k: f"{sum(v)}/{len(v)} seen before" for k, v in _bands(mmod_after)}
+            if face_judge.mmod_runs
+            else "did not run"
+        ),
+        "withheld_frames_not_scored": withheld,
         "latency_ms": {
             "p50": pct(latency, 50),
             "p95": pct(latency, 95),
@@ -261,9 +235,15 @@ def run(args: argparse.Namespace) -> dict:
             "p95": pct(baseline, 95),
         }
         result["speedup_p50"] = pct(baseline, 50) / pct(ours_same, 50)
-    result["judges"] = judge.judges()
+    result["judges"] = judge.judges() | face_judge.judges()
+    if args.family == "wide" and missing():
+        result["styles_not_installed"] = missing()
     result["video"] = video
     return result
+
+
+def _bands(stats: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
+    return [(name, stats[name]) for _, name in FACE_BANDS if name in stats]
 
 
 def _load(path: str | None) -> dict[str, int]:
@@ -283,7 +263,7 @@ def _mean(values) -> float:  # noqa: ANN001
     return sum(values) / len(values) if values else float("nan")
 
 
-def run_video(redactor, judge: Judge, args: argparse.Namespace) -> dict:  # noqa: ANN001
+def run_video(redactor, judge: TextJudge, args: argparse.Namespace) -> dict:  # noqa: ANN001
     """A slowly panning sequence through the streaming path (reuse across frames)."""
     frames, scene = make_video(args.seed + 10_000, args.video_frames)
     stream = redactor.stream()
@@ -320,7 +300,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--scenes", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=1000)
+    parser.add_argument(
+        "--seed", type=int, help=f"first seed (default 1000; with --holdout {HOLDOUT_SEED})"
+    )
+    parser.add_argument("--family", choices=["seeded", "wide"], default="seeded")
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="the wide family's held-back styles and seeds: score once, at the end, report apart",
+    )
+    parser.add_argument("--no-mmod", action="store_true", help="skip the dlib MMOD face judge")
     parser.add_argument("--video-frames", type=int, default=90)
     parser.add_argument("--baseline", type=int, default=30, help="frames for the naive baseline")
     parser.add_argument("--no-tesseract", action="store_true")
@@ -336,6 +325,13 @@ def main() -> None:
         "--legible-cache", help="keep the judge's readings before redaction here, and reuse them"
     )
     args = parser.parse_args()
+    if args.holdout and args.family != "wide":
+        parser.error("--holdout is the wide family's: add --family wide")
+    if args.seed is None:
+        args.seed = HOLDOUT_SEED if args.holdout else 1000
+    if args.family == "wide" and args.video_frames:
+        print("the panning video is the seeded family's: --family wide runs no video")
+        args.video_frames = 0
     t0 = time.perf_counter()
     result = run(args)
     result["wall_s"] = round(time.perf_counter() - t0, 1)
