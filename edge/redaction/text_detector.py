@@ -10,6 +10,8 @@ again where its chip says the number must lie (``text/chip_bands.py``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from core.frames import Label
@@ -48,8 +50,7 @@ class SensitiveTextDetector:
             bgr = paint_out(bgr, fills, self.scanner.tuning.fills)
         lines = self.read_cut_again(bgr, self.scanner.scan(bgr, windows))
         found = self.apply(lines)
-        found += self.followed(bgr, lines, found)
-        found += self.continued(bgr, found)
+        found = self.continued(bgr, found + self.followed(bgr, lines, found))
         return found + self.unread_cards(bgr, found, windows, fills)
 
     def fills(self, bgr: np.ndarray) -> list[np.ndarray]:
@@ -67,22 +68,19 @@ class SensitiveTextDetector:
         return self.analyzer.analyze(lines)
 
     def continued(self, bgr: np.ndarray, found: list[Detection]) -> list[Detection]:
-        """Each number's line followed past its ends where the same ink goes on
-        on the same carrier (a group the detector did not box), as far as a
-        card number could still reach: the line is masked whole."""
+        """``found``, each number's polygon followed past its ends where the
+        same ink goes on on the same carrier (a group the detector did not
+        box), as far as a card number could still reach: the line is masked
+        whole, and still reported once."""
         t = self.scanner.tuning.extent
         out = []
         for det in found:
-            if det.label != Label.CARD_NUMBER:
-                continue
-            steps = int(t.number_glyphs - glyphs_in(det.polygon, t))
-            longer = ink_extent(bgr, det.polygon, steps, t)
-            if longer is not det.polygon:
-                out.append(
-                    self.analyzer.detection(
-                        Label.CARD_NUMBER, longer, det.confidence, ("ink_goes_on",)
-                    )
-                )
+            if det.label == Label.CARD_NUMBER:
+                steps = int(t.number_glyphs - glyphs_in(det.polygon, t))
+                longer = ink_extent(bgr, det.polygon, steps, t)
+                if longer is not det.polygon:
+                    det = replace(det, polygon=longer, signals=(*det.signals, "ink_goes_on"))
+            out.append(det)
         return out
 
     def followed(
@@ -91,7 +89,7 @@ class SensitiveTextDetector:
         """Fragments that may be a little of a longer number (a few digits
         read unsurely or boxed short: ``rules.cards.worth_following``), on which
         nothing was found, followed along their ink; where that is long enough
-        for a number, read again and judged by the rules."""
+        for a number, read again, and what the rules find there as a number kept."""
         t, cards = self.scanner.tuning.extent, self.rules.tuning
         masked = [d.polygon for d in found]
         quads = []
@@ -105,7 +103,13 @@ class SensitiveTextDetector:
             if glyphs_in(longer, t) >= cards.unreadable_glyphs:
                 quads.append(longer)
         read = [line for line in self.scanner.read_quads(bgr, quads) if line is not None]
-        return [d for d in self.apply(read) if not reported(d, found)]
+        # a number read there, not a line that still cannot be read: the ink
+        # followed may be a card's edge or a fill's halo, read as digits unsurely
+        return [
+            d
+            for d in self.apply(read)
+            if "unreadable_band" not in d.signals and not reported(d, found)
+        ]
 
     def unread_cards(
         self,

@@ -28,6 +28,16 @@ CARD_CONTEXT = re.compile(
 )
 
 
+# A plus sign or a bracket inside a digit run: a phone number, which no card
+# number is printed with; the width it takes is not a number read short
+PHONE_MARKS = re.compile(r"[+()\uff08\uff09]")
+# A date printed whole ("2022-12-11", "11/12/2022", "11.12.22 14:05"): its
+# width is a date's, not a number read short
+DATE = re.compile(
+    r"(\d{4}([-/.])\d{1,2}\2\d{1,2}|\d{1,2}([-/.])\d{1,2}\3\d{2,4})(\s+\d{1,2}:\d{2}(:\d{2})?)?"
+)
+
+
 @dataclass(frozen=True)
 class CardTuning:
     """The card rules' thresholds. Set with the rules (no benchmark sweep is
@@ -144,6 +154,9 @@ class ShortenedNumber:
     def spans(self, chain: Chain) -> list[Span]:
         out = []
         for run in find_digit_runs(chain.text, self.tuning.short_run):
+            printed = chain.text[run.start : run.end]
+            if PHONE_MARKS.search(printed) or DATE.fullmatch(printed.strip()):
+                continue  # a phone number (the phone rule's) or a date, not a number read short
             glyphs = chain.span_glyphs(run.start, run.end, self.tuning.glyph_width)
             if glyphs >= self.min_digits:
                 signal = "undercounted"

@@ -38,6 +38,10 @@ CONFUSABLE = str.maketrans(
     }
 )
 SEPARATORS = frozenset(" -._\u2013\u2014·:,/")
+# Symbols a reader makes of a dotted or slashed zero, or a dot-matrix digit
+# ("532589*67735" of "5325 8900 7735"): one alone between digits joins them,
+# as a letter does. Not "$" or "+": prices and phone numbers use them.
+MISREAD_SYMBOLS = frozenset("*#")
 MAX_GAP = 3  # separators allowed between two digit groups
 
 
@@ -71,8 +75,8 @@ def _mark_digitish(text: str) -> list[bool]:
     A confusable letter counts when it touches a digit inside its token
     ("4l11"), or when its whole token is confusables and a neighbouring token
     ends in a digit ("4111 IIII 1111"); so words like "call" or "BOSS" stay words.
-    Then one letter misread inside a number joins its digits (but is not
-    counted as one): a letter alone between digits ("3419 L1440480107"),
+    Then one letter (or ``MISREAD_SYMBOLS``) misread inside a number joins its
+    digits (but is not counted as one): a letter alone between digits ("3419 L1440480107"),
     touching no other character that does not count. Brackets and plus signs
     are not misread digits but a phone number's ("+1 (328) 555-3775").
     """
@@ -110,7 +114,7 @@ def _mark_digitish(text: str) -> list[bool]:
         i
         for i, ch in enumerate(text)
         if not mark[i]
-        and ch.isalpha()
+        and (ch.isalpha() or ch in MISREAD_SYMBOLS)
         and _neighbour(text, mark, i, -1)
         and _neighbour(text, mark, i, 1)
     ]

@@ -60,6 +60,13 @@ class ChipTuning:
     # seeds 2500-2999 leaks 6 -> 2 of 755, over-redaction 0.065 -> 0.18 %)
     along: tuple[float, float] = (-1.0, 6.3)
     across: tuple[float, float] = (0.2, 2.3)
+    # what of a band is masked when its text cannot be read: the stretch that
+    # holds the text found there, padded by these shares of the band's length
+    # and height, not the whole band. A gold highlight on a photographed orange
+    # taken for a chip had its 1,100 px band masked across the frame, faces
+    # and all (wide seeds 1000-1059: 358,000 px outside any card, issue 23)
+    text_pad_along: float = 0.15
+    text_pad_across: float = 0.5
 
 
 CHIPS = ChipTuning()
