@@ -29,7 +29,7 @@ from scenes.cards import CARD_H, CARD_W, card_number, card_raster, negatives_tex
 from scenes.faces import paste_face, skimage_photo
 from scenes.objects import wood_table
 from scenes.placing import H, W, apply_h, placement, warp_into
-from scenes.truth import Negative, Number, Scene
+from scenes.truth import Negative, Number, Scene, record_sheet
 
 __all__ = ["H", "W", "Negative", "Number", "Scene", "make_scene", "make_video"]
 
@@ -116,13 +116,8 @@ def make_scene(seed: int, faces: bool = True) -> Scene:
         if dst is None:
             continue
         matrix = warp_into(frame, raster, dst)
-        scene.objects.append(dst)
-        for kind, text, quad in placed:
-            fq = apply_h(matrix, quad)
-            if kind == "card":
-                scene.numbers.append(Number(digits, fq, "phone" if screen else "paper", dst))
-            else:
-                scene.negatives.append(Negative(text, fq, kind))
+        quads = [apply_h(matrix, quad) for _, _, quad in placed]
+        record_sheet(scene, digits, placed, quads, dst, screen)
     if faces:
         for _ in range(int(rng.integers(0, 3))):
             face_h = float(np.exp(rng.uniform(np.log(24), np.log(220))))

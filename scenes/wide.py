@@ -31,7 +31,7 @@ from scenes.catalogue import HOLDOUT_SEED, Font, Styles, load_photo, styles
 from scenes.inks import glyphs, stamp
 from scenes.placing import H, W, apply_h, overlaps, warp_into
 from scenes.seeded import degrade
-from scenes.truth import Negative, Number, Scene
+from scenes.truth import Negative, Number, Scene, record_sheet
 from scenes.wide_faces import paste_face, pick_face
 
 SEGMENT_CHARS = set("0123456789-:. ")
@@ -255,10 +255,5 @@ def add_sheet(
     if dst is None:
         return
     matrix = warp_into(scene.image, sheet, dst)
-    scene.objects.append(dst)
-    for kind, text, quad in placed:
-        fq = apply_h(matrix, quad)
-        if kind == "card":
-            scene.numbers.append(Number(digits, fq, "phone" if screen else "paper", dst))
-        else:
-            scene.negatives.append(Negative(text, fq, kind))
+    quads = [apply_h(matrix, quad) for _, _, quad in placed]
+    record_sheet(scene, digits, placed, quads, dst, screen)
