@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from core.frames import Label
@@ -19,11 +20,18 @@ from core.geometry import Rect
 from edge.redaction.detection import Detection
 from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
 from edge.redaction.rules.cards import reads_as_words, worth_following
-from edge.redaction.text.extent import glyphs_in, ink_extent
+from edge.redaction.text.bands import ink_bands
+from edge.redaction.text.extent import glyphs_in, ink_ends, lengthened, mask_of_line
 from edge.redaction.text.fills import line_shaped, paint_out, solid_fills
-from edge.redaction.text.lines import TextLine, point_in_quad
+from edge.redaction.text.lines import TextLine, crop_line, point_in_quad
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import digest
+
+
+def one_line(bgr: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether ``quad``, cut upright, holds one band of ink (one printed line)."""
+    gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
+    return len(ink_bands(gray)) == 1
 
 
 class SensitiveTextDetector:
@@ -77,8 +85,9 @@ class SensitiveTextDetector:
         for det in found:
             if det.label == Label.CARD_NUMBER:
                 steps = int(t.number_glyphs - glyphs_in(det.polygon, t))
-                longer = ink_extent(bgr, det.polygon, steps, t)
-                if longer is not det.polygon:
+                ends = ink_ends(bgr, det.polygon, steps, t)
+                if ends != (0.0, 1.0):
+                    longer = mask_of_line(det.polygon, ends, t)
                     det = replace(det, polygon=longer, signals=(*det.signals, "ink_goes_on"))
             out.append(det)
         return out
@@ -99,8 +108,10 @@ class SensitiveTextDetector:
                 continue
             if not worth_following(line, glyphs_in(line.quad, t), cards):
                 continue
-            longer = ink_extent(bgr, line.quad, t.number_glyphs, t)
-            if glyphs_in(longer, t) >= cards.unreadable_glyphs:
+            longer = lengthened(line.quad, ink_ends(bgr, line.quad, t.number_glyphs, t))
+            # one line long enough for a number; a quad at the wrong angle that
+            # crosses lines would join their digits into one
+            if glyphs_in(longer, t) >= cards.unreadable_glyphs and one_line(bgr, longer):
                 quads.append(longer)
         read = [line for line in self.scanner.read_quads(bgr, quads) if line is not None]
         # a number read there, not a line that still cannot be read: the ink

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from edge.redaction.text.cues import ink
@@ -38,8 +39,9 @@ class ExtentTuning:
     # a card number is at most 19 digits and 4 gaps: the most steps a line's
     # ink is followed past the glyphs already found
     number_glyphs: int = 23
-    # the lengthened quad is grown by ``pad`` of its height up and down: in
-    # steep perspective the near glyphs stand taller than the quad's end
+    # what is added past an end is grown by ``pad`` of the end's height up and
+    # down: in steep perspective the near glyphs stand taller than the quad's
+    # end (the quad itself is not grown: a receipt's next line may be near)
     pad: float = 0.15
 
 
@@ -65,16 +67,17 @@ def _inside(window: np.ndarray, shape: tuple[int, ...]) -> bool:
     )
 
 
-def ink_extent(
+def ink_ends(
     bgr: np.ndarray, quad: np.ndarray, steps: int, tuning: ExtentTuning = EXTENT
-) -> np.ndarray:
-    """``quad`` lengthened, each way, as far as its line's ink goes on (at most
-    ``steps`` glyphs past each end); the quad itself where it goes no further."""
+) -> tuple[float, float]:
+    """How far ``quad``'s line of ink goes on each way (at most ``steps``
+    glyphs past each end), as positions along its edges: 0 is its left end, 1
+    its right, so (0, 1) where it goes no further."""
     t = tuning
     own = crop_line(bgr, quad)
     own_ink = ink(own)
     if own_ink <= 0 or steps <= 0:
-        return quad
+        return 0.0, 1.0
     carrier = np.median(own.reshape(-1, 3), axis=0)
     top_len = float(np.linalg.norm(quad[1] - quad[0])) or 1.0
     ends = []
@@ -82,8 +85,7 @@ def ink_extent(
         reach, pos, blank = start, start, 0
         for _ in range(steps + t.gap_steps):
             top, bottom = _at(quad, pos)
-            dt = t.glyph * float(np.linalg.norm(bottom - top)) / top_len
-            nxt = pos + sign * dt
+            nxt = pos + sign * t.glyph * float(np.linalg.norm(bottom - top)) / top_len
             window = _window(quad, min(pos, nxt), max(pos, nxt))
             if not _inside(window, bgr.shape):
                 break
@@ -98,11 +100,36 @@ def ink_extent(
                     break
             pos = nxt
         ends.append(reach)
-    if ends == [0.0, 1.0]:
-        return quad
-    tl, tr, br, bl = _window(quad, ends[0], ends[1])
-    grow_a, grow_b = (bl - tl) * t.pad, (br - tr) * t.pad
-    return np.stack([tl - grow_a, tr - grow_b, br + grow_b, bl + grow_a]).astype(np.float32)
+    return ends[0], ends[1]
+
+
+def lengthened(quad: np.ndarray, ends: tuple[float, float]) -> np.ndarray:
+    """``quad`` from ``ends[0]`` to ``ends[1]`` along its edges (to read it again)."""
+    return _window(quad, *ends)
+
+
+def mask_of_line(
+    quad: np.ndarray, ends: tuple[float, float], tuning: ExtentTuning = EXTENT
+) -> np.ndarray:
+    """``quad`` lengthened to ``ends``, what is added grown by ``pad`` of its
+    height up and down and the quad itself kept as it is (its neighbours above
+    and below may be a few px away: a receipt's lines), made convex."""
+    top, bottom = [], []
+    for at in ends:
+        if at in (0.0, 1.0):
+            continue
+        up, down = _at(quad, at)
+        grow = (down - up) * tuning.pad
+        top.append((at, up - grow))
+        bottom.append((at, down + grow))
+    tl, tr, br, bl = quad.astype(np.float64)
+    top += [(0.0, tl), (1.0, tr)]
+    bottom += [(0.0, bl), (1.0, br)]
+    top.sort(key=lambda p: p[0])
+    bottom.sort(key=lambda p: -p[0])
+    # convex, so a re-check knows the fill for one (``fills.line_shaped``)
+    outline = np.float32([p for _, p in top] + [p for _, p in bottom])
+    return cv2.convexHull(outline).reshape(-1, 2)
 
 
 def glyphs_in(quad: np.ndarray, tuning: ExtentTuning = EXTENT) -> float:
