@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from core.frames import Label
@@ -20,18 +19,12 @@ from core.geometry import Rect
 from edge.redaction.detection import Detection
 from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
 from edge.redaction.rules.cards import reads_as_words, worth_following
-from edge.redaction.text.bands import ink_bands
+from edge.redaction.text.bands import one_band
 from edge.redaction.text.extent import glyphs_in, ink_ends, lengthened, mask_of_line
 from edge.redaction.text.fills import line_shaped, paint_out, solid_fills
-from edge.redaction.text.lines import TextLine, crop_line, point_in_quad
+from edge.redaction.text.lines import TextLine, point_in_quad
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import digest
-
-
-def one_line(bgr: np.ndarray, quad: np.ndarray) -> bool:
-    """Whether ``quad``, cut upright, holds one band of ink (one printed line)."""
-    gray = cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY)
-    return len(ink_bands(gray)) == 1
 
 
 class SensitiveTextDetector:
@@ -96,7 +89,7 @@ class SensitiveTextDetector:
         self, bgr: np.ndarray, lines: list[TextLine], found: list[Detection]
     ) -> list[Detection]:
         """Fragments that may be a little of a longer number (a few digits
-        read unsurely or boxed short: ``rules.cards.worth_following``), on which
+        read unsurely and boxed short: ``rules.cards.worth_following``), on which
         nothing was found, followed along their ink; where that is long enough
         for a number, read again, and what the rules find there as a number kept."""
         t, cards = self.scanner.tuning.extent, self.rules.tuning
@@ -111,7 +104,7 @@ class SensitiveTextDetector:
             longer = lengthened(line.quad, ink_ends(bgr, line.quad, t.number_glyphs, t))
             # one line long enough for a number; a quad at the wrong angle that
             # crosses lines would join their digits into one
-            if glyphs_in(longer, t) >= cards.unreadable_glyphs and one_line(bgr, longer):
+            if glyphs_in(longer, t) >= cards.unreadable_glyphs and one_band(bgr, longer):
                 quads.append(longer)
         read = [line for line in self.scanner.read_quads(bgr, quads) if line is not None]
         # a number read there, not a line that still cannot be read: the ink

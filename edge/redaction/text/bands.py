@@ -80,6 +80,11 @@ def ink_bands(gray: np.ndarray, tuning: BandTuning = BANDS) -> list[tuple[float,
     return out
 
 
+def one_band(bgr: np.ndarray, quad: np.ndarray, tuning: BandTuning = BANDS) -> bool:
+    """Whether ``quad``, cut upright, holds one band of ink (one printed line)."""
+    return len(ink_bands(cv2.cvtColor(crop_line(bgr, quad), cv2.COLOR_BGR2GRAY), tuning)) == 1
+
+
 def glyph_height(gray: np.ndarray, tuning: BandTuning = BANDS) -> float:
     """The median height of the ink's connected components (the minority colour
     after Otsu): about a character's height, whatever the slant of the lines."""
