@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from core.frames import Label
@@ -19,10 +20,10 @@ from core.geometry import Rect
 from edge.redaction.detection import Detection
 from edge.redaction.rules.analyzer import RULES_REVISION, TextAnalyzer, TextRules, reported
 from edge.redaction.rules.cards import reads_as_words, worth_following
-from edge.redaction.text.bands import one_band
+from edge.redaction.text.bands import one_band, tighten
 from edge.redaction.text.extent import glyphs_in, ink_ends, lengthened, mask_of_line
 from edge.redaction.text.fills import line_shaped, paint_out, solid_fills
-from edge.redaction.text.lines import TextLine, point_in_quad
+from edge.redaction.text.lines import TextLine, is_tall, point_in_quad
 from edge.redaction.text.scanner import TextScanner
 from edge.redaction.text.tuning import digest
 
@@ -77,13 +78,22 @@ class SensitiveTextDetector:
         out = []
         for det in found:
             if det.label == Label.CARD_NUMBER:
-                steps = int(t.number_glyphs - glyphs_in(det.polygon, t))
-                ends = ink_ends(bgr, det.polygon, steps, t)
+                line = self.ink_line(bgr, det.polygon)
+                steps = int(t.number_glyphs - glyphs_in(line, t))
+                ends = ink_ends(bgr, line, steps, t)
                 if ends != (0.0, 1.0):
-                    longer = mask_of_line(det.polygon, ends, t)
+                    added = mask_of_line(line, ends, t)
+                    longer = cv2.convexHull(np.concatenate([det.polygon, added])).reshape(-1, 2)
                     det = replace(det, polygon=longer, signals=(*det.signals, "ink_goes_on"))
             out.append(det)
         return out
+
+    def ink_line(self, bgr: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+        """The band of ``polygon`` its line's ink fills (``bands.tighten``): a
+        detector's quad a little tall also holds the edge of the next line,
+        whose ink must not carry the number's line on."""
+        lines, _ = tighten(bgr, polygon, self.scanner.tuning.bands)
+        return lines[0] if lines and not is_tall(polygon) else polygon
 
     def followed(
         self, bgr: np.ndarray, lines: list[TextLine], found: list[Detection]
