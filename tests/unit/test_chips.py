@@ -69,3 +69,33 @@ def test_a_chip_joined_to_a_gold_surface_and_stripe_is_found(width, angle):
     # table, its chip touching a khaki stripe; the chip's pads are brighter
     scene, chip = _khaki_card(width, angle)
     assert [c for c in find_chips(scene) if np.linalg.norm(c.centre - chip) < width / 14]
+
+
+def _sheared_card(width: int, shear: float, quarter_turns: int):
+    """A card on a wood table seen steeply: sheared by ``shear`` (its chip a
+    parallelogram, as a card tilted and turned at once makes it), then turned;
+    returns the frame and the number's centre."""
+    scene, number = _card_scene(width, quarter_turns)
+    warp = np.float32([[1, shear, -shear * 360], [0, 1, 0]])
+    turned = cv2.getRotationMatrix2D((640, 360), 25.0, 1.0)
+    both = np.vstack([turned, [0, 0, 1]]) @ np.vstack([warp, [0, 0, 1]])
+    scene = cv2.warpAffine(scene, both[:2], (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    return scene, both[:2, :2] @ number + both[:2, 2]
+
+
+@pytest.mark.parametrize("quarter_turns", [0, 1])
+@pytest.mark.parametrize(("width", "shear"), [(260, 0.8), (160, -0.7)])
+def test_a_chip_seen_in_steep_perspective_is_found_and_points_at_the_number(
+    width, shear, quarter_turns
+):
+    # wide scene 1169: a card tilted and turned at once, its chip a
+    # parallelogram filling 0.59 of its rotated box, was no chip
+    scene, number = _sheared_card(width, shear, quarter_turns)
+    chips = [c for c in find_chips(scene) if np.linalg.norm(c.centre - (640, 360)) < width]
+    assert len(chips) == 1
+    holding = [
+        quad
+        for quad, _ in chips[0].bands()
+        if cv2.pointPolygonTest(quad, tuple(map(float, number)), False) > 0
+    ]
+    assert len(holding) == 1

@@ -30,6 +30,11 @@ class FaceTuning:
     # boxes of two models overlapping by more than this share of the smaller
     # are one face, masked by their envelope
     same_face: float = 0.3
+    # boxes lower than this (frame pixels) are dropped: the faces promised
+    # start at 24 px high (dlib's box), which YuNet at 2x boxes at 20 px and
+    # up, while the 8s, 9s and 0s of 7-segment screens drew its boxes of
+    # 11-18 px (seeded family, 4 of 6 boxes found on no face)
+    smallest: float = 20.0
     # A model's box runs from the forehead to the chin, cheek to cheek; the
     # head is more: hair above, ears and hair at the sides, the chin's edge
     # below, and a rotated head reaches out of the box at its corners. Grown by
@@ -57,13 +62,14 @@ class FaceDetector:
             raise ValueError("the face detector needs at least one face model")
         self.models, self.tuning = list(models), tuning
         t = tuning
-        head = f"head(up{t.up:g},down{t.down:g},side{t.side:g})"
+        head = f"head(up{t.up:g},down{t.down:g},side{t.side:g},min{t.smallest:g})"
         self.version = "+".join(m.version for m in self.models) + f"|{head}"
 
     def boxes(self, bgr: np.ndarray) -> list[FaceBox]:
         """Every model's boxes, one per face (two models' boxes of a face merged)."""
         found = [box for model in self.models for box in model.detect(bgr)]
-        return merged(found, self.tuning.same_face)
+        kept = [box for box in found if box.height >= self.tuning.smallest]
+        return merged(kept, self.tuning.same_face)
 
     def detect(self, bgr: np.ndarray, windows: list[Rect] | None = None) -> list[Detection]:
         """Faces in the whole frame, whatever the windows: one may be as large as it."""

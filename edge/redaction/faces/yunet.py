@@ -42,8 +42,11 @@ class YuNetTuning:
     # the frame is scaled by this before the model: YuNet's smallest anchors
     # are made for faces of ~20 px and up; at 1x it found too few of the
     # 24-48 px faces to pay (docs/research/faces-and-fonts.md: beside
-    # CenterFace, 32-64 px misses 73 -> 58 of 336 at 1x, -> 38 at 1.5x)
-    scale: float = 1.5
+    # CenterFace, 32-64 px misses 73 -> 58 of 336 at 1x, -> 38 at 1.5x).
+    # On the wide family's 284 faces of 32 px and up (tight, blurred,
+    # low-contrast crops without bodies), 2x missed 4 against 9 at 1.5x and
+    # 8 at 1.75x, for 115 ms a frame on one thread against 64 ms
+    scale: float = 2.0
     # sqrt(class x objectness) of a face; OpenCV's default is 0.9. At 0.6 (the
     # research's pick) 4 of 60 face-free photographed frames gained a box
     # (gravel, grass, a cartoon eye, a circuit board; scores 0.61-0.69); at

@@ -40,6 +40,12 @@ class ChipTuning:
     max_side: int = 200
     aspect: float = 1.9
     fill: float = 0.7
+    # a chip seen in perspective: a parallelogram whose hull has four corners
+    # (``approxPolyDP`` at ``corner_fit`` of its perimeter), each side at least
+    # ``facing`` as long as the one facing it, meeting at ``skew`` degrees or more
+    corner_fit: float = 0.06
+    facing: float = 0.75
+    skew: float = 40.0
     contrast: float = 20.0
     ring_grow: float = 1.6
     ring_px: float = 4
@@ -139,49 +145,88 @@ def _chips_in(
     from each of no chip's shape."""
     chips = []
     for contour in cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
-        if (box := _shaped(contour, mask, t)) is None:
+        if (shaped := _shaped(contour, mask, t)) is None:
             chips += _split(contour, mask, value, lab, t, depth)
-        elif (chip := _standing_out(contour, box, mask, lab, t)) is not None:
+        elif (chip := _standing_out(contour, shaped, mask, lab, t)) is not None:
             chips.append(chip)
     return chips
 
 
-def _shaped(contour: np.ndarray, gold: np.ndarray, t: ChipTuning) -> tuple | None:
-    """The contour's rotated box (grown by a pixel) if the gold it holds has a
-    chip's shape and size, else None."""
+def _shaped(contour: np.ndarray, gold: np.ndarray, t: ChipTuning) -> Chip | None:
+    """The chip the contour outlines (its box grown by a pixel) if the gold it
+    holds has a chip's shape and size, else None: a rectangle, or, seen in
+    perspective, a parallelogram (:func:`_parallelogram`)."""
     x, y, w, h = cv2.boundingRect(contour)
     if min(w, h) < t.min_side or max(w, h) > t.max_side:
         return None
-    centre, (rw, rh), angle = cv2.minAreaRect(contour)
-    rw, rh = rw + 1, rh + 1
-    if max(rw, rh) > t.aspect * min(rw, rh) or min(rw, rh) < t.min_side:
-        return None
     inside = np.zeros((h, w), np.uint8)
     cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x, -y))
-    if ((inside > 0) & (gold[y : y + h, x : x + w] > 0)).sum() < t.fill * rw * rh:
+    held = ((inside > 0) & (gold[y : y + h, x : x + w] > 0)).sum()
+    centre, (rw, rh), angle = cv2.minAreaRect(contour)
+    a = np.deg2rad(angle)
+    box = Chip(
+        np.float32(centre),
+        (np.float32([np.cos(a), np.sin(a)]), np.float32([-np.sin(a), np.cos(a)])),
+        (float(rw + 1), float(rh + 1)),
+    )
+    for chip in (box, _parallelogram(contour, t)):
+        if chip is None:
+            continue
+        (u, v), (su, sv) = chip.axes, chip.sides
+        area = su * sv * abs(_sine(u, v))
+        if max(su, sv) <= t.aspect * min(su, sv) and min(su, sv) >= t.min_side:
+            if held >= t.fill * area:
+                return chip
+    return None
+
+
+def _parallelogram(contour: np.ndarray, t: ChipTuning) -> Chip | None:
+    """The parallelogram the contour's hull makes, grown by a pixel, if the hull
+    has four corners, each side about as long as the one facing it, at an angle
+    of ``skew`` or more: a chip on a card tilted and turned steeply, which
+    fills too little of its rotated box (wide 1169: 0.59)."""
+    hull = cv2.convexHull(contour)
+    corners = cv2.approxPolyDP(hull, t.corner_fit * cv2.arcLength(hull, True), True)
+    if len(corners) != 4:
         return None
-    return centre, (rw, rh), angle
+    p = corners[:, 0].astype(np.float32)
+    sides = [p[(k + 1) % 4] - p[k] for k in range(4)]
+    lengths = [float(np.linalg.norm(d)) for d in sides]
+    if min(lengths[0], lengths[2]) < t.facing * max(lengths[0], lengths[2]):
+        return None
+    if min(lengths[1], lengths[3]) < t.facing * max(lengths[1], lengths[3]):
+        return None
+    u, v = (sides[0] - sides[2]) / 2, (sides[1] - sides[3]) / 2
+    su, sv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    u, v = u / su, v / sv
+    if abs(_sine(u, v)) < np.sin(np.deg2rad(t.skew)):
+        return None
+    return Chip(p.mean(axis=0), (u, v), (su + 1, sv + 1))
+
+
+def _sine(u: np.ndarray, v: np.ndarray) -> float:
+    """The sine of the angle between unit vectors ``u`` and ``v`` (signed)."""
+    return float(u[0] * v[1] - u[1] * v[0])
 
 
 def _standing_out(
-    contour: np.ndarray, box: tuple, gold: np.ndarray, lab: np.ndarray, t: ChipTuning
+    contour: np.ndarray, chip: Chip, gold: np.ndarray, lab: np.ndarray, t: ChipTuning
 ) -> Chip | None:
-    """A chip, if its colour differs from a ring around it: the chip's box
-    grown by ``ring_grow`` and ``ring_px``, less the chip."""
-    centre, (rw, rh), angle = box
+    """``chip``, if its colour differs from a ring around it: the chip grown
+    by ``ring_grow`` and ``ring_px``, less the chip."""
+    (u, v), (su, sv) = chip.axes, chip.sides
     height, width = gold.shape
     x, y, w, h = cv2.boundingRect(contour)
-    pad = int(t.window_pad * max(rw, rh)) + t.window_px
+    pad = int(t.window_pad * max(su, sv)) + t.window_px
     x0, y0 = max(x - pad, 0), max(y - pad, 0)
     x1, y1 = min(x + w + pad, width), min(y + h + pad, height)
     inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.drawContours(inside, [contour], -1, 1, -1, offset=(-x0, -y0))
     inside = (inside > 0) & (gold[y0:y1, x0:x1] > 0)
     ring = np.zeros(inside.shape, np.uint8)
-    grown = cv2.boxPoints(
-        (centre, (rw * t.ring_grow + t.ring_px, rh * t.ring_grow + t.ring_px), angle)
-    ) - np.float32([x0, y0])
-    cv2.fillPoly(ring, [np.round(grown).astype(np.int32)], 1)
+    a, b = (su * t.ring_grow + t.ring_px) / 2, (sv * t.ring_grow + t.ring_px) / 2
+    grown = [chip.centre + i * a * u + j * b * v for i, j in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+    cv2.fillPoly(ring, [np.round(np.float32(grown) - np.float32([x0, y0])).astype(np.int32)], 1)
     ring[inside] = 0
     colours = lab[y0:y1, x0:x1].astype(np.float32)
     if (
@@ -189,10 +234,7 @@ def _standing_out(
         or np.linalg.norm(colours[inside].mean(0) - colours[ring > 0].mean(0)) < t.contrast
     ):
         return None
-    t = np.deg2rad(angle)
-    u = np.float32([np.cos(t), np.sin(t)])
-    v = np.float32([-np.sin(t), np.cos(t)])
-    return Chip(np.float32(centre), (u, v), (float(rw), float(rh)))
+    return chip
 
 
 def _split(
