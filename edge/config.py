@@ -141,6 +141,24 @@ class AsrConfig(BaseModel):
     compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
 
 
+class UplinkConfig(BaseModel):
+    """How long the edge waits for the server before a question is given up
+    (each wait has a deadline; a question that misses one fails on its own,
+    the session goes on)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ready_s: float = Field(10.0, gt=0, description="hello -> ready")
+    ack_s: float = Field(10.0, gt=0, description="an upload -> its ack, where one is awaited")
+    first_token_s: float = Field(
+        30.0,
+        gt=0,
+        description="query sent -> first answer token: the server's re-check (2 s budget) "
+        "and the model's prefill on a busy server",
+    )
+    idle_s: float = Field(15.0, gt=0, description="one answer token -> the next")
+
+
 class EdgeConfig(BaseModel):
     """Everything the edge runtime needs; it receives only this section."""
 
@@ -159,6 +177,7 @@ class EdgeConfig(BaseModel):
     redaction: RedactionConfig = RedactionConfig()
     vad: VadConfig = VadConfig()
     asr: AsrConfig = AsrConfig()
+    uplink: UplinkConfig = UplinkConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     replay_speed: float = Field(

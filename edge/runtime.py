@@ -1,6 +1,14 @@
 """The edge runtime: microphone -> VAD -> on-device ASR -> text redaction;
-camera -> frame buffer -> frame redaction; then hello + frame + utterance +
-query over one ``Converse`` stream, with the answer streamed back.
+camera -> frame buffer -> frame redaction; then frame + utterance + query
+over one ``Converse`` stream, with the answer streamed back.
+
+The stages overlap: while the wearer speaks, the newest frames are redacted
+ahead (``edge/frames.py``); when speech ends, the frame nearest its end is
+redacted (if it was not already) beside the transcription, not after it; the
+frame, the utterance and the query then go up together, without waiting for
+the frame's ack (the server re-checks the frame before the model or the
+store sees it, in stream order). Each question ends in an outcome: answered,
+or failed with the reason, while the session goes on.
 
 Blocking inference (ASR, redaction) runs in worker threads so capture keeps
 flowing; video is latest-wins (a bounded buffer), audio is never dropped.
@@ -9,9 +17,9 @@ flowing; video is latest-wins (a bounded buffer), audio is never dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -23,55 +31,16 @@ from core.frames import (
     RawImage,
     RedactedImage,
     SpeechSegment,
-    Stamp,
     Utterance,
 )
 from edge.config import EdgeConfig
+from edge.frames import FrameBuffer, RedactAhead
 from edge.redaction import Redactor, redact_transcript
 from edge.sources import CameraSource, MicrophoneSource
-from edge.uplink import ConverseSession
+from edge.uplink import ConverseSession, ServerReportedError
 from edge.vad import VadSegmenter
 
 log = logging.getLogger(__name__)
-
-
-class FrameBuffer:
-    """Recent frames, sampled at ``sample_hz`` and kept for ``keep_s`` seconds."""
-
-    def __init__(self, keep_s: float, sample_hz: float) -> None:
-        self.keep_s = keep_s
-        self.min_gap = 1.0 / sample_hz
-        self._frames: deque[RawImage] = deque()
-        self.ended = asyncio.Event()
-        self._changed = asyncio.Event()
-
-    def add(self, frame: RawImage) -> None:
-        t = frame.captured_at.seconds
-        if self._frames and t - self._frames[-1].captured_at.seconds < self.min_gap:
-            self._frames[-1] = frame  # latest wins within one sampling slot
-        else:
-            self._frames.append(frame)
-        while self._frames and t - self._frames[0].captured_at.seconds > self.keep_s:
-            self._frames.popleft()
-        self._changed.set()
-
-    async def nearest(self, stamp: Stamp, wait_s: float = 1.0) -> RawImage | None:
-        """The kept frame closest to ``stamp``; waits briefly for the camera to
-        reach that time if it lags behind the microphone."""
-        deadline = time.monotonic() + wait_s
-        while (
-            not self.ended.is_set()
-            and time.monotonic() < deadline
-            and (not self._frames or self._frames[-1].captured_at.seconds < stamp.seconds)
-        ):
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
-            except TimeoutError:
-                break
-        if not self._frames:
-            return None
-        return min(self._frames, key=lambda f: abs(f.captured_at.seconds - stamp.seconds))
 
 
 @dataclass
@@ -82,6 +51,8 @@ class Interaction:
     raw_frame: RawImage | None = None  # kept on the device for the demo's side-by-side
     redacted: RedactedImage | None = None
     withheld_reason: str = ""
+    outcome: str = ""  # "answered", or "failed" with ``error``
+    error: str = ""  # the failure's code and what to do, never personal data
     answer: str = ""
     done: AnswerDone | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -101,6 +72,7 @@ class EdgeRuntime:
         self.redactor = redactor
         self._seq = 0
         self.vad_ms = 0.0
+        self.ahead: RedactAhead | None = None  # the last run's frames redacted ahead
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -117,15 +89,18 @@ class EdgeRuntime:
         hello = Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale)
         await session.open(hello)
         frames = FrameBuffer(self.config.frame_buffer_s, self.config.frame_sample_hz)
+        self.ahead = RedactAhead(self.redactor.stream())
 
         async def capture_video() -> None:
             try:
                 async for frame in camera.frames():
-                    frames.add(frame)
+                    # one sequence space per session for everything uploaded (acks are by seq)
+                    frames.add(replace(frame, seq=self._next_seq()))
             finally:
                 frames.ended.set()
 
         video = asyncio.create_task(capture_video())
+        ahead = asyncio.create_task(self.ahead.run(frames, lambda: self.segmenter.speaking))
         pending: list[asyncio.Task] = []
         async for chunk in mic.chunks():
             t0 = time.perf_counter()
@@ -141,6 +116,9 @@ class EdgeRuntime:
         ]
         results = [r for r in await asyncio.gather(*pending) if r is not None]
         await video
+        ahead.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ahead
         return results
 
     async def _handle(
@@ -148,33 +126,26 @@ class EdgeRuntime:
     ) -> Interaction | None:  # noqa: ANN001
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        transcript = await asyncio.to_thread(self.transcriber.transcribe, segment)
+        asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
+        raw = await frames.nearest(segment.ended_at)
+        # the frame is redacted beside the transcription (if not redacted ahead already)
+        redacting = asyncio.create_task(self._redacted(raw, timings)) if raw is not None else None
+        transcript = await asr
         timings["asr_ms"] = (time.perf_counter() - t0) * 1e3
         if not transcript.text:
+            if redacting is not None:
+                await redacting  # kept on the device, never sent
             return None
         utterance = redact_transcript(transcript, self._next_seq())
-        result = Interaction(utterance, timings_ms=timings)
-        raw = await frames.nearest(segment.ended_at)
+        result = Interaction(utterance, raw_frame=raw, timings_ms=timings)
         frame_seqs: tuple[int, ...] = ()
-        if raw is not None:
-            # One sequence space per session for everything uploaded (acks are by seq).
-            raw = replace(raw, seq=self._next_seq())
-            result.raw_frame = raw
-            t0 = time.perf_counter()
-            try:
-                redacted = await asyncio.to_thread(self.redactor.redact, raw)
-            except RedactionError as exc:
-                result.withheld_reason = str(exc)  # fail closed: ask without the frame
-                redacted = None
-            timings["redact_ms"] = (time.perf_counter() - t0) * 1e3
+        if redacting is not None:
+            redacted, result.withheld_reason = await redacting
+            timings["frame_ready_ms"] = (time.perf_counter() - t0) * 1e3
             if redacted is not None:
                 result.redacted = redacted
-                t0 = time.perf_counter()
-                session.send_frame(redacted)
-                await session.wait_ack(redacted.seq)
-                timings["upload_ack_ms"] = (time.perf_counter() - t0) * 1e3
+                session.send_frame(redacted)  # not awaited: the query follows at once
                 frame_seqs = (redacted.seq,)
-        session.send_utterance(utterance)
         query = Query(
             self._next_seq(),
             utterance.text,
@@ -184,15 +155,33 @@ class EdgeRuntime:
         )
         t0 = time.perf_counter()
         parts: list[str] = []
-        async for event in session.ask(query):
-            if isinstance(event, AnswerDone):
-                result.done = event
-            else:
-                if not parts:
-                    timings["first_token_ms"] = (time.perf_counter() - t0) * 1e3
-                parts.append(event.text)
-                if on_delta:
-                    on_delta(event.text)
+        try:
+            session.send_utterance(utterance)
+            async for event in session.ask(query):
+                if isinstance(event, AnswerDone):
+                    result.done = event
+                else:
+                    if not parts:
+                        timings["first_token_ms"] = (time.perf_counter() - t0) * 1e3
+                    parts.append(event.text)
+                    if on_delta:
+                        on_delta(event.text)
+            result.outcome = "answered"
+        except ServerReportedError as exc:  # this question failed; the session goes on
+            result.outcome, result.error = "failed", str(exc)
+            log.warning("question %d failed: %s", query.seq, exc.code)
         timings["answer_ms"] = (time.perf_counter() - t0) * 1e3
         result.answer = "".join(parts)
         return result
+
+    async def _redacted(
+        self, raw: RawImage, timings: dict[str, float]
+    ) -> tuple[RedactedImage | None, str]:
+        """``raw`` redacted (or None and why it was withheld: fail closed)."""
+        t0 = time.perf_counter()
+        try:
+            return await self.ahead.redacted(raw), ""
+        except RedactionError as exc:
+            return None, str(exc)
+        finally:
+            timings["redact_ms"] = (time.perf_counter() - t0) * 1e3

@@ -16,17 +16,33 @@ import grpc
 from core.errors import BackendError
 from core.frames import AnswerDelta, AnswerDone, Hello, Query, Ready, RedactedImage, Utterance
 from edge import wire
+from edge.config import UplinkConfig
 from protos import glasses_pb2_grpc as pb_grpc
 
 _END = object()
 
 
 class ServerReportedError(BackendError):
-    """The server sent an error event (code + message) on the session."""
+    """The server sent an error event (code + message) about the client event
+    ``seq`` (0: about the session), or the link failed (``code`` says which)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, seq: int = 0) -> None:
         super().__init__(f"{code}: {message}")
-        self.code = code
+        self.code, self.detail, self.seq = code, message, seq
+
+
+class LinkLost(ServerReportedError):
+    """The stream ended or broke: nothing more comes on this session."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("LINK_LOST", message)
+
+
+class NoAnswerInTime(ServerReportedError):
+    """A deadline passed while waiting for the server."""
+
+    def __init__(self, message: str, seq: int = 0) -> None:
+        super().__init__("DEADLINE_EXCEEDED", message, seq)
 
 
 def bearer(token: str) -> tuple[tuple[str, str], ...]:
@@ -35,19 +51,32 @@ def bearer(token: str) -> tuple[tuple[str, str], ...]:
 
 
 class ConverseSession:
-    """A live ``Converse`` stream. Use ``async with ConverseSession(channel) as s``."""
+    """A live ``Converse`` stream. Use ``async with ConverseSession(channel) as s``.
 
-    def __init__(self, channel: grpc.aio.Channel, metadata: tuple = ()) -> None:
+    Every wait has a deadline (``UplinkConfig``). An error event about one
+    upload or query reaches only its waiter; once the stream has ended, every
+    wait, present or later, fails at once with :class:`LinkLost`.
+    """
+
+    def __init__(
+        self,
+        channel: grpc.aio.Channel,
+        metadata: tuple = (),
+        deadlines: UplinkConfig | None = None,
+    ) -> None:
         self._stub = pb_grpc.AssistantStub(channel)
         self._metadata = metadata
+        self.deadlines = deadlines or UplinkConfig()
         self._outgoing: asyncio.Queue = asyncio.Queue()
         self._ready: asyncio.Future[Ready] | None = None
         self._answers: dict[int, asyncio.Queue] = {}
         self._acks: dict[int, asyncio.Event] = {}
         self._reader: asyncio.Task | None = None
         self._call = None
+        self._ended: LinkLost | None = None
         self.bytes_sent = 0
         self.errors: list[ServerReportedError] = []
+        self.refused: dict[int, ServerReportedError] = {}  # upload seq -> why
 
     async def __aenter__(self) -> ConverseSession:
         return self
@@ -63,26 +92,49 @@ class ConverseSession:
             yield msg
 
     def _send(self, msg) -> None:  # noqa: ANN001 - a message from edge/wire.py
+        if self._ended is not None:
+            raise self._ended
         self.bytes_sent += msg.ByteSize()
         self._outgoing.put_nowait(msg)
 
-    async def open(self, hello: Hello, timeout: float = 30.0) -> Ready:
+    async def open(self, hello: Hello) -> Ready:
         loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
         self._call = self._stub.Converse(self._requests(), metadata=self._metadata)
         self._reader = asyncio.create_task(self._read())
         self._send(wire.encode_hello(hello))
-        return await asyncio.wait_for(self._ready, timeout)
+        try:
+            return await asyncio.wait_for(self._ready, self.deadlines.ready_s)
+        except TimeoutError:
+            raise NoAnswerInTime(
+                f"the server did not answer the hello within {self.deadlines.ready_s:g} s; "
+                "check that it runs and is reachable"
+            ) from None
 
     async def _read(self) -> None:
         try:
             async for msg in self._call:
                 self._dispatch(wire.decode_server_event(msg))
+            ended = LinkLost("the server closed the session")
         except grpc.aio.AioRpcError as exc:
-            self._fail(ServerReportedError(exc.code().name, exc.details() or ""))
-        finally:
-            for queue in self._answers.values():
-                queue.put_nowait(_END)
+            code, details = exc.code().name, exc.details() or ""
+            if self._ready and not self._ready.done():  # refused: say why, as the server did
+                self._ready.set_exception(ServerReportedError(code, details))
+            ended = LinkLost(f"the link to the server failed ({code}: {details})")
+        except asyncio.CancelledError:
+            self._end(LinkLost("the session was closed"))
+            raise
+        self._end(ended)
+
+    def _end(self, ended: LinkLost) -> None:
+        """Nothing more comes: every waiter, now and later, gets ``ended``."""
+        self._ended = ended
+        if self._ready and not self._ready.done():
+            self._ready.set_exception(ended)
+        for queue in self._answers.values():
+            queue.put_nowait(ended)
+        for event in self._acks.values():
+            event.set()
 
     def _dispatch(self, event) -> None:  # noqa: ANN001 - a decoded server event
         if isinstance(event, Ready):
@@ -95,14 +147,19 @@ class ConverseSession:
         elif event[0] == "ack":
             self._acks.setdefault(event[1], asyncio.Event()).set()
         elif event[0] == "error":
-            self._fail(ServerReportedError(event[1], event[2]))
-
-    def _fail(self, error: ServerReportedError) -> None:
-        self.errors.append(error)
-        if self._ready and not self._ready.done():
-            self._ready.set_exception(error)
-        for queue in self._answers.values():
-            queue.put_nowait(error)
+            _, code, message, seq = event
+            error = ServerReportedError(code, message, seq)
+            self.errors.append(error)
+            if seq in self._answers:  # about a query: its asker alone
+                self._answers[seq].put_nowait(error)
+            elif seq:  # about an upload: whoever awaits it, or a query naming it, learns why
+                self.refused[seq] = error
+                self._acks.setdefault(seq, asyncio.Event()).set()
+            elif self._ready and not self._ready.done():
+                self._ready.set_exception(error)
+            else:  # about the session: every question waiting
+                for queue in self._answers.values():
+                    queue.put_nowait(error)
 
     def send_frame(self, image: RedactedImage) -> None:
         self._acks.setdefault(image.seq, asyncio.Event())
@@ -111,31 +168,52 @@ class ConverseSession:
     def send_utterance(self, utterance: Utterance) -> None:
         self._send(wire.encode_utterance(utterance))
 
-    async def wait_ack(self, seq: int, timeout: float = 30.0) -> None:
-        await asyncio.wait_for(self._acks.setdefault(seq, asyncio.Event()).wait(), timeout)
+    async def wait_ack(self, seq: int) -> None:
+        """Until the upload ``seq`` is acknowledged; its refusal, a lost link or
+        the deadline raise."""
+        event = self._acks.setdefault(seq, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), self.deadlines.ack_s)
+        except TimeoutError:
+            raise NoAnswerInTime(
+                f"upload {seq} was not acknowledged within {self.deadlines.ack_s:g} s", seq
+            ) from None
+        if seq in self.refused:
+            raise self.refused[seq]
+        if self._ended is not None:
+            raise self._ended
 
     async def ask(self, query: Query) -> AsyncIterator[AnswerDelta | AnswerDone]:
-        """Send ``query`` and yield its answer deltas, then its AnswerDone."""
+        """Send ``query`` and yield its answer deltas, then its AnswerDone. The
+        first token is awaited ``first_token_s``, each next one ``idle_s``."""
         queue: asyncio.Queue = asyncio.Queue()
         self._answers[query.seq] = queue
-        self._send(wire.encode_query(query))
         try:
+            self._send(wire.encode_query(query))
+            wait = self.deadlines.first_token_s
             while True:
-                item = await queue.get()
-                if item is _END:
-                    raise ServerReportedError("STREAM_CLOSED", "the server closed the session")
+                try:
+                    item = await asyncio.wait_for(queue.get(), wait)
+                except TimeoutError:
+                    raise NoAnswerInTime(
+                        f"no answer to question {query.seq} within {wait:g} s; the server "
+                        "may be overloaded. Ask again.",
+                        query.seq,
+                    ) from None
                 if isinstance(item, Exception):
                     raise item
                 yield item
                 if isinstance(item, AnswerDone):
                     return
+                wait = self.deadlines.idle_s
         finally:
             self._answers.pop(query.seq, None)
 
     async def close(self, reason: str = "done") -> None:
         if self._call is None:
             return
-        self._send(wire.encode_goodbye(reason))
+        if self._ended is None:
+            self._send(wire.encode_goodbye(reason))
         self._outgoing.put_nowait(_END)
         if self._reader is not None:
             try:

@@ -58,6 +58,11 @@ class VadSegmenter:
         self._silence_windows = 0
         self._clock = None
 
+    @property
+    def speaking(self) -> bool:
+        """Whether a segment is open: speech heard and not yet ended by silence."""
+        return bool(self._speech)
+
     def feed(self, chunk: AudioChunk) -> Iterator[SpeechSegment]:
         """Segments that end within ``chunk`` (usually none)."""
         if chunk.sample_rate != SAMPLE_RATE:

@@ -176,7 +176,7 @@ def encode_goodbye(reason: str = "done") -> pb.ClientEvent:
 
 def decode_server_event(msg: pb.ServerEvent):
     """A domain object for each server event: Ready, AnswerDelta, AnswerDone,
-    ``("ack", seq)`` or ``("error", code, message)``."""
+    ``("ack", seq)`` or ``("error", code, message, seq)`` (seq 0: about the session)."""
     kind = msg.WhichOneof("event")
     if kind == "ready":
         return Ready(msg.ready.session_id, msg.ready.resume_token, msg.ready.model_id)
@@ -188,7 +188,7 @@ def decode_server_event(msg: pb.ServerEvent):
     if kind == "ack":
         return ("ack", msg.ack.seq)
     if kind == "error":
-        return ("error", msg.error.code, msg.error.message)
+        return ("error", msg.error.code, msg.error.message, msg.error.seq)
     raise ValueError(f"unknown server event {kind!r}")
 
 

@@ -77,15 +77,16 @@ def cmd_edge(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         async with grpc.aio.insecure_channel(edge.server) as channel:
-            async with ConverseSession(channel, bearer(edge.token)) as session:
+            async with ConverseSession(channel, bearer(edge.token), edge.uplink) as session:
                 items = await runtime.run(
                     camera, mic, session, on_delta=lambda t: print(t, end="", flush=True)
                 )
         print()
         for item in items:
             counts = item.redacted.report.counts() if item.redacted else "frame withheld"
+            outcome = item.outcome if item.outcome == "answered" else f"failed: {item.error}"
             print(
-                f"asked: {item.utterance.text!r} | redacted: {counts} | "
+                f"asked: {item.utterance.text!r} | redacted: {counts} | {outcome} | "
                 f"sample: {item.done.sample_id if item.done else '-'}"
             )
         return 0

@@ -69,7 +69,7 @@ async def run_demo(
                 f"consent: {caller.user_id} granted {','.join(scopes)} (ledger entry "
                 f"{state.snapshot.ledger_entry_id[:12]})"
             )
-            session = ConverseSession(channel, bearer(token))
+            session = ConverseSession(channel, bearer(token), edge.uplink)
             t0 = time.perf_counter()
             interactions = await runtime.run(
                 VideoFileCamera(video, edge.replay_speed),
@@ -118,6 +118,8 @@ def format_report(result: DemoResult) -> str:
         else:
             lines.append(f"  frame: not sent ({item.withheld_reason or 'no frame available'})")
         lines.append(f"  answer (streamed): {item.answer!r}")
+        if item.outcome != "answered":
+            lines.append(f"  outcome: {item.outcome} ({item.error})")
         if item.done is not None:
             lines.append(
                 f"  model: {item.done.model_id}, {item.done.tokens} deltas, "

@@ -106,12 +106,14 @@ class RedactionReport(_message.Message):
     def __init__(self, findings: _Optional[_Iterable[_Union[RedactionFinding, _Mapping]]] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., sent_pixel_fraction: _Optional[float] = ..., fully_masked: _Optional[bool] = ..., detector_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ErrorInfo(_message.Message):
-    __slots__ = ("code", "message")
+    __slots__ = ("code", "message", "seq")
     CODE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
     code: str
     message: str
-    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+    seq: int
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., seq: _Optional[int] = ...) -> None: ...
 
 class Hello(_message.Message):
     __slots__ = ("device_id", "consent", "region", "locale", "capabilities", "resume_token", "protocol_version")

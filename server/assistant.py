@@ -61,7 +61,9 @@ class AssistantService(pb_grpc.AssistantServicer):
                     yield wire.encode_reply(reply)
             except GlassesError as exc:
                 _, code = status_for(exc)
-                kind = wire.client_event_kind(msg)
-                log.warning("session %s: %s on %s event", conversation.session_id, code, kind)
-                yield wire.encode_error(code, str(exc))
+                kind, seq = wire.client_event_kind(msg), wire.client_event_seq(msg)
+                log.warning(
+                    "session %s: %s on %s event %d", conversation.session_id, code, kind, seq
+                )
+                yield wire.encode_error(code, str(exc), seq)
         log.info("session %s closed", conversation.session_id)

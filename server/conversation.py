@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from core.clock import SYSTEM_CLOCK, Clock
-from core.errors import InvalidInputError
+from core.errors import GlassesError, InvalidInputError
 from core.frames import AnswerDelta, AnswerDone, Hello, Query, Ready
 from edge.redaction import Redactor
 from server.accounts import Caller
@@ -99,6 +99,8 @@ class Conversation:
         self._frames: OrderedDict[int, tuple[UploadedFrame, float]] = OrderedDict()
         # seq -> (text as re-checked, spans the re-check replaced)
         self._utterances: OrderedDict[int, tuple[str, int]] = OrderedDict()
+        # seq -> the error that refused the frame: a query naming it is told why
+        self._refused: OrderedDict[int, GlassesError] = OrderedDict()
 
     @property
     def session_id(self) -> str:
@@ -139,18 +141,29 @@ class Conversation:
             )
         t0 = self._clock.monotonic()
         if self._shared.recheck is not None:
-            frame = await asyncio.to_thread(recheck_upload, self._shared.recheck, frame)
+            try:
+                frame = await asyncio.to_thread(recheck_upload, self._shared.recheck, frame)
+            except GlassesError as exc:
+                self._remember(self._refused, frame.seq, exc)
+                raise
         recheck_ms = (self._clock.monotonic() - t0) * 1e3
         self._remember(self._frames, frame.seq, (frame, recheck_ms))
 
     async def answer(self, query: Query) -> AsyncIterator[AnswerDelta | AnswerDone]:
         """Stream the model's answer about the query's last frame, then keep it as
         consent allows (``AnswerDone.sample_id`` is empty when it was not kept)."""
+        refused = [s for s in query.frame_seqs if s in self._refused]
+        if refused:  # the same kind of error, about this query: fail closed, no model call
+            error = self._refused[refused[0]]
+            raise type(error)(
+                f"query {query.seq} was not answered: its frame {refused[0]} was refused "
+                f"({error}). Ask again."
+            )
         missing = [s for s in query.frame_seqs if s not in self._frames]
         if missing:
             raise InvalidInputError(
                 f"query {query.seq} names frames {missing} that this session "
-                "does not hold; send (and await the ack of) frames first"
+                "does not hold; send its frames first, on this session"
             )
         frame, recheck_ms = self._frames[query.frame_seqs[-1]] if query.frame_seqs else (None, 0)
         text, redacted = recheck_text(query.text, "query", query.seq)

@@ -69,6 +69,12 @@ def client_event_kind(msg: pb.ClientEvent) -> str:
     return msg.WhichOneof("event") or ""
 
 
+def client_event_seq(msg: pb.ClientEvent) -> int:
+    """The sequence number of the event a client message holds (0 when it has none)."""
+    kind = msg.WhichOneof("event")
+    return int(getattr(getattr(msg, kind), "seq", 0)) if kind else 0
+
+
 def decode_client_event(
     msg: pb.ClientEvent,
 ) -> UploadedFrame | UploadedUtterance | UploadedAudio | Query | Goodbye | None:
@@ -154,8 +160,9 @@ def encode_reply(reply: Ready | Ack | AnswerDelta | AnswerDone) -> pb.ServerEven
     raise TypeError(f"no server event for {type(reply).__name__}")
 
 
-def encode_error(code: str, message: str) -> pb.ServerEvent:
-    return pb.ServerEvent(error=pb.ErrorInfo(code=code, message=message))
+def encode_error(code: str, message: str, seq: int = 0) -> pb.ServerEvent:
+    """An error event about the client event ``seq`` (0: about the session)."""
+    return pb.ServerEvent(error=pb.ErrorInfo(code=code, message=message, seq=seq))
 
 
 # ------------------------------------------------------------------ Consent

@@ -36,7 +36,7 @@ def test_demo_prints_the_whole_story(demo_run):
     assert "answer (streamed): '" in report and "answer (streamed): ''" not in report
     assert "sample id: " in report and "(not kept" not in report
     assert "samples in store: 1" in report
-    for stage in ("asr_ms", "redact_ms", "upload_ack_ms", "first_token_ms", "server_recheck_ms"):
+    for stage in ("asr_ms", "redact_ms", "frame_ready_ms", "first_token_ms", "server_recheck_ms"):
         assert stage in report
     assert DEMO_CARD_NUMBER not in report and "4111" not in report
 
