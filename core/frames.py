@@ -318,6 +318,8 @@ class Query:
     frame_seqs: tuple[int, ...]
     utterance_seq: int
     max_tokens: int = 64
+    # unique per question, kept across retries: the server answers and logs it once
+    idempotency_key: str = ""
 
     def __str__(self) -> str:
         return f"Query(seq={self.seq} frames={list(self.frame_seqs)} {len(self.text)} chars)"
@@ -356,3 +358,4 @@ class AnswerDone:
     timings_ms: dict[str, float]
     tokens: int
     sample_id: str = ""
+    replayed: bool = False  # answered before (a repeated delivery): not generated again

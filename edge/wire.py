@@ -163,6 +163,7 @@ def encode_query(query: Query) -> pb.ClientEvent:
             frame_seqs=list(query.frame_seqs),
             utterance_seq=query.utterance_seq,
             max_tokens=query.max_tokens,
+            idempotency_key=query.idempotency_key,
         )
     )
 
@@ -184,7 +185,9 @@ def decode_server_event(msg: pb.ServerEvent):
         return AnswerDelta(msg.delta.query_seq, msg.delta.text, msg.delta.index)
     if kind == "done":
         d = msg.done
-        return AnswerDone(d.query_seq, d.model_id, dict(d.timings_ms), d.tokens, d.sample_id)
+        return AnswerDone(
+            d.query_seq, d.model_id, dict(d.timings_ms), d.tokens, d.sample_id, d.replayed
+        )
     if kind == "ack":
         return ("ack", msg.ack.seq)
     if kind == "error":

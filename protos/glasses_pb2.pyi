@@ -182,18 +182,20 @@ class AudioChunk(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., pcm_s16le: _Optional[bytes] = ..., sample_rate: _Optional[int] = ..., captured_at: _Optional[_Union[Timestamp, _Mapping]] = ...) -> None: ...
 
 class Query(_message.Message):
-    __slots__ = ("seq", "text", "frame_seqs", "utterance_seq", "max_tokens")
+    __slots__ = ("seq", "text", "frame_seqs", "utterance_seq", "max_tokens", "idempotency_key")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     FRAME_SEQS_FIELD_NUMBER: _ClassVar[int]
     UTTERANCE_SEQ_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     seq: int
     text: str
     frame_seqs: _containers.RepeatedScalarFieldContainer[int]
     utterance_seq: int
     max_tokens: int
-    def __init__(self, seq: _Optional[int] = ..., text: _Optional[str] = ..., frame_seqs: _Optional[_Iterable[int]] = ..., utterance_seq: _Optional[int] = ..., max_tokens: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, seq: _Optional[int] = ..., text: _Optional[str] = ..., frame_seqs: _Optional[_Iterable[int]] = ..., utterance_seq: _Optional[int] = ..., max_tokens: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class Ack(_message.Message):
     __slots__ = ("seq",)
@@ -248,7 +250,7 @@ class AnswerDelta(_message.Message):
     def __init__(self, query_seq: _Optional[int] = ..., text: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
 
 class AnswerDone(_message.Message):
-    __slots__ = ("query_seq", "model_id", "timings_ms", "tokens", "sample_id")
+    __slots__ = ("query_seq", "model_id", "timings_ms", "tokens", "sample_id", "replayed")
     class TimingsMsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -261,12 +263,14 @@ class AnswerDone(_message.Message):
     TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
     TOKENS_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     query_seq: int
     model_id: str
     timings_ms: _containers.ScalarMap[str, float]
     tokens: int
     sample_id: str
-    def __init__(self, query_seq: _Optional[int] = ..., model_id: _Optional[str] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., tokens: _Optional[int] = ..., sample_id: _Optional[str] = ...) -> None: ...
+    replayed: bool
+    def __init__(self, query_seq: _Optional[int] = ..., model_id: _Optional[str] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., tokens: _Optional[int] = ..., sample_id: _Optional[str] = ..., replayed: _Optional[bool] = ...) -> None: ...
 
 class ServerEvent(_message.Message):
     __slots__ = ("ready", "delta", "done", "error", "ack")

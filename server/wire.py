@@ -111,7 +111,14 @@ def decode_utterance(msg: pb.Utterance) -> UploadedUtterance:
 
 
 def decode_query(msg: pb.Query) -> Query:
-    return Query(msg.seq, msg.text, tuple(msg.frame_seqs), msg.utterance_seq, msg.max_tokens or 64)
+    return Query(
+        msg.seq,
+        msg.text,
+        tuple(msg.frame_seqs),
+        msg.utterance_seq,
+        msg.max_tokens or 64,
+        msg.idempotency_key,
+    )
 
 
 def encode_ready(ready: Ready) -> pb.ServerEvent:
@@ -139,6 +146,7 @@ def encode_done(done: AnswerDone) -> pb.ServerEvent:
             timings_ms=done.timings_ms,
             tokens=done.tokens,
             sample_id=done.sample_id,
+            replayed=done.replayed,
         )
     )
 
