@@ -157,6 +157,29 @@ class UplinkConfig(BaseModel):
         "and the model's prefill on a busy server",
     )
     idle_s: float = Field(15.0, gt=0, description="one answer token -> the next")
+    answer_wait_s: float = Field(
+        60.0,
+        gt=0,
+        description="how long the wearer's question waits for the link before it is left "
+        "queued in the outbox (sent when the link returns, its answer in the history)",
+    )
+    reconnect_base_s: float = Field(
+        0.1, gt=0, description="first reconnect delay; it doubles per failed try"
+    )
+    reconnect_max_s: float = Field(
+        1.0,
+        gt=0,
+        description="reconnect delay cap (with equal jitter: 0.5-1 s): a server back up is "
+        "found within about a second, and a few thousand glasses retrying do not beat "
+        "it down in step",
+    )
+    keepalive_s: float = Field(
+        10.0, gt=0, description="HTTP/2 pings this often find a dead link while idle"
+    )
+    outbox: str = Field(
+        "~/.local/state/glasses/outbox.sqlite",
+        description="the on-device outbox: questions kept until answered (redacted only)",
+    )
 
 
 class EdgeConfig(BaseModel):

@@ -35,9 +35,10 @@ from core.frames import (
 )
 from edge.config import EdgeConfig
 from edge.frames import FrameBuffer, RedactAhead
+from edge.link import Queued, Uplink
 from edge.redaction import Redactor, redact_transcript
 from edge.sources import CameraSource, MicrophoneSource
-from edge.uplink import ConverseSession, ServerReportedError
+from edge.uplink import ServerReportedError
 from edge.vad import VadSegmenter
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class Interaction:
     raw_frame: RawImage | None = None  # kept on the device for the demo's side-by-side
     redacted: RedactedImage | None = None
     withheld_reason: str = ""
-    outcome: str = ""  # "answered", or "failed" with ``error``
+    outcome: str = ""  # "answered", "queued" (in the outbox) or "failed", with ``error``
     error: str = ""  # the failure's code and what to do, never personal data
     answer: str = ""
     done: AnswerDone | None = None
@@ -82,19 +83,19 @@ class EdgeRuntime:
         self,
         camera: CameraSource,
         mic: MicrophoneSource,
-        session: ConverseSession,
+        link: Uplink,
         on_delta: Callable[[str], None] | None = None,
     ) -> list[Interaction]:
-        """Capture until the sources end; answer every question heard."""
-        hello = Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale)
-        await session.open(hello)
+        """Capture until the sources end; answer every question heard (or keep
+        it in the link's outbox until it can be)."""
+        link.start(Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale))
         frames = FrameBuffer(self.config.frame_buffer_s, self.config.frame_sample_hz)
         self.ahead = RedactAhead(self.redactor.stream())
 
         async def capture_video() -> None:
             try:
                 async for frame in camera.frames():
-                    # one sequence space per session for everything uploaded (acks are by seq)
+                    # frame ids from the runtime's counter (the link renumbers what it sends)
                     frames.add(replace(frame, seq=self._next_seq()))
             finally:
                 frames.ended.set()
@@ -107,11 +108,9 @@ class EdgeRuntime:
             segments = list(self.segmenter.feed(chunk))
             self.vad_ms += (time.perf_counter() - t0) * 1e3
             for segment in segments:
-                pending.append(
-                    asyncio.create_task(self._handle(segment, frames, session, on_delta))
-                )
+                pending.append(asyncio.create_task(self._handle(segment, frames, link, on_delta)))
         pending += [
-            asyncio.create_task(self._handle(s, frames, session, on_delta))
+            asyncio.create_task(self._handle(s, frames, link, on_delta))
             for s in self.segmenter.flush()
         ]
         results = [r for r in await asyncio.gather(*pending) if r is not None]
@@ -122,7 +121,7 @@ class EdgeRuntime:
         return results
 
     async def _handle(
-        self, segment: SpeechSegment, frames: FrameBuffer, session: ConverseSession, on_delta
+        self, segment: SpeechSegment, frames: FrameBuffer, link: Uplink, on_delta
     ) -> Interaction | None:  # noqa: ANN001
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -144,7 +143,6 @@ class EdgeRuntime:
             timings["frame_ready_ms"] = (time.perf_counter() - t0) * 1e3
             if redacted is not None:
                 result.redacted = redacted
-                session.send_frame(redacted)  # not awaited: the query follows at once
                 frame_seqs = (redacted.seq,)
         query = Query(
             self._next_seq(),
@@ -156,8 +154,8 @@ class EdgeRuntime:
         t0 = time.perf_counter()
         parts: list[str] = []
         try:
-            session.send_utterance(utterance)
-            async for event in session.ask(query):
+            # frame, utterance and query go up together: nothing waits for an ack
+            async for event in link.ask(result.redacted, utterance, query):
                 if isinstance(event, AnswerDone):
                     result.done = event
                 else:
@@ -167,6 +165,8 @@ class EdgeRuntime:
                     if on_delta:
                         on_delta(event.text)
             result.outcome = "answered"
+        except Queued as exc:  # kept on the device; it goes up when the link returns
+            result.outcome, result.error = "queued", str(exc)
         except ServerReportedError as exc:  # this question failed; the session goes on
             result.outcome, result.error = "failed", str(exc)
             log.warning("question %d failed: %s", query.seq, exc.code)

@@ -45,6 +45,22 @@ class NoAnswerInTime(ServerReportedError):
         super().__init__("DEADLINE_EXCEEDED", message, seq)
 
 
+def channel_options(deadlines: UplinkConfig) -> list[tuple[str, int]]:
+    """gRPC channel options for the edge: keepalive pings find a dead link while
+    idle, and the channel's own reconnect backoff is kept as short as the
+    uplink's (gRPC's default waits up to 120 s)."""
+    ms = int(deadlines.keepalive_s * 1000)
+    return [
+        ("grpc.keepalive_time_ms", ms),
+        ("grpc.keepalive_timeout_ms", max(ms // 2, 1000)),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_pings_without_data", 0),
+        ("grpc.initial_reconnect_backoff_ms", int(deadlines.reconnect_base_s * 1000)),
+        ("grpc.min_reconnect_backoff_ms", int(deadlines.reconnect_base_s * 1000)),
+        ("grpc.max_reconnect_backoff_ms", int(deadlines.reconnect_max_s * 1000)),
+    ]
+
+
 def bearer(token: str) -> tuple[tuple[str, str], ...]:
     """Call metadata that names the caller by its device token."""
     return (("authorization", f"Bearer {token}"),)
@@ -77,6 +93,11 @@ class ConverseSession:
         self.bytes_sent = 0
         self.errors: list[ServerReportedError] = []
         self.refused: dict[int, ServerReportedError] = {}  # upload seq -> why
+
+    @property
+    def ended(self) -> bool:
+        """Whether the stream has ended: nothing more comes on this session."""
+        return self._ended is not None
 
     async def __aenter__(self) -> ConverseSession:
         return self
@@ -184,21 +205,30 @@ class ConverseSession:
             raise self._ended
 
     async def ask(self, query: Query) -> AsyncIterator[AnswerDelta | AnswerDone]:
-        """Send ``query`` and yield its answer deltas, then its AnswerDone. The
-        first token is awaited ``first_token_s``, each next one ``idle_s``."""
+        """Send ``query`` and yield its answer deltas, then its AnswerDone."""
+        async for event in self.ask_events([wire.encode_query(query)], query.seq):
+            yield event
+
+    async def ask_events(
+        self, events: list, query_seq: int
+    ) -> AsyncIterator[AnswerDelta | AnswerDone]:
+        """Send ``events`` (from ``edge/wire.py``; the last a query of ``query_seq``)
+        and yield the answer's deltas, then its AnswerDone. The first token is
+        awaited ``first_token_s``, each next one ``idle_s``."""
         queue: asyncio.Queue = asyncio.Queue()
-        self._answers[query.seq] = queue
+        self._answers[query_seq] = queue
         try:
-            self._send(wire.encode_query(query))
+            for msg in events:
+                self._send(msg)
             wait = self.deadlines.first_token_s
             while True:
                 try:
                     item = await asyncio.wait_for(queue.get(), wait)
                 except TimeoutError:
                     raise NoAnswerInTime(
-                        f"no answer to question {query.seq} within {wait:g} s; the server "
+                        f"no answer to question {query_seq} within {wait:g} s; the server "
                         "may be overloaded. Ask again.",
-                        query.seq,
+                        query_seq,
                     ) from None
                 if isinstance(item, Exception):
                     raise item
@@ -207,12 +237,14 @@ class ConverseSession:
                     return
                 wait = self.deadlines.idle_s
         finally:
-            self._answers.pop(query.seq, None)
+            self._answers.pop(query_seq, None)
 
     async def close(self, reason: str = "done") -> None:
         if self._call is None:
             return
-        if self._ended is None:
+        if self._ready is None or not self._ready.done() or self._ready.exception():
+            self._call.cancel()  # never opened: nothing to say goodbye to
+        elif self._ended is None:
             self._send(wire.encode_goodbye(reason))
         self._outgoing.put_nowait(_END)
         if self._reader is not None:

@@ -10,7 +10,7 @@ here too, so no other edge or glasses module touches a generated message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from core.frames import (
     AnswerDelta,
@@ -166,6 +166,33 @@ def encode_query(query: Query) -> pb.ClientEvent:
             idempotency_key=query.idempotency_key,
         )
     )
+
+
+def question_events(frame: RedactedImage | None, utterance: Utterance, query: Query) -> list[bytes]:
+    """A question as it goes up, serialised (what the outbox keeps): its frame
+    (if any), its utterance and its query. Only redacted types encode."""
+    events = [] if frame is None else [encode_frame(frame)]
+    events += [encode_utterance(utterance), encode_query(query)]
+    return [e.SerializeToString() for e in events]
+
+
+def renumbered(events: list[bytes], next_seq: Callable[[], int]) -> list[pb.ClientEvent]:
+    """A kept question's events (:func:`question_events`) with fresh sequence
+    numbers for the session that delivers them; the query names the new ones."""
+    out = [pb.ClientEvent.FromString(e) for e in events]
+    *uploads, query = out
+    frames = []
+    for msg in uploads:
+        kind = msg.WhichOneof("event")
+        getattr(msg, kind).seq = next_seq()
+        if kind == "frame":
+            frames.append(msg.frame.seq)
+        elif kind == "utterance":
+            query.query.utterance_seq = msg.utterance.seq
+    query.query.seq = next_seq()
+    query.query.ClearField("frame_seqs")
+    query.query.frame_seqs.extend(frames)
+    return out
 
 
 def encode_goodbye(reason: str = "done") -> pb.ClientEvent:

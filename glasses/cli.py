@@ -55,8 +55,9 @@ def cmd_edge(args: argparse.Namespace) -> int:
 
     from core.errors import ConfigError
     from edge.components import build_edge_runtime
+    from edge.link import open_uplink
     from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
-    from edge.uplink import ConverseSession, bearer
+    from edge.uplink import bearer, channel_options
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 
     overrides = {"edge": {"server": args.server}} if args.server else None
@@ -76,15 +77,19 @@ def cmd_edge(args: argparse.Namespace) -> int:
     camera = VideoFileCamera(Path(args.video or DEMO_VIDEO), edge.replay_speed)
 
     async def run() -> int:
-        async with grpc.aio.insecure_channel(edge.server) as channel:
-            async with ConverseSession(channel, bearer(edge.token), edge.uplink) as session:
+        options = channel_options(edge.uplink)
+        async with grpc.aio.insecure_channel(edge.server, options=options) as channel:
+            link = open_uplink(channel, bearer(edge.token), edge.uplink, edge.uplink.outbox)
+            async with link:
                 items = await runtime.run(
-                    camera, mic, session, on_delta=lambda t: print(t, end="", flush=True)
+                    camera, mic, link, on_delta=lambda t: print(t, end="", flush=True)
                 )
         print()
         for item in items:
             counts = item.redacted.report.counts() if item.redacted else "frame withheld"
-            outcome = item.outcome if item.outcome == "answered" else f"failed: {item.error}"
+            outcome = (
+                item.outcome if item.outcome == "answered" else f"{item.outcome}: {item.error}"
+            )
             print(
                 f"asked: {item.utterance.text!r} | redacted: {counts} | {outcome} | "
                 f"sample: {item.done.sample_id if item.done else '-'}"

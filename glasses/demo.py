@@ -23,9 +23,10 @@ import grpc
 from core.frames import Scope, scope_names
 from edge.components import build_edge_runtime
 from edge.consent_client import ConsentClient
+from edge.link import open_uplink
 from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
-from edge.uplink import ConverseSession, bearer
+from edge.uplink import bearer
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
 
@@ -69,19 +70,17 @@ async def run_demo(
                 f"consent: {caller.user_id} granted {','.join(scopes)} (ledger entry "
                 f"{state.snapshot.ledger_entry_id[:12]})"
             )
-            session = ConverseSession(channel, bearer(token), edge.uplink)
+            link = open_uplink(channel, bearer(token), edge.uplink, out_dir / "outbox.sqlite")
             t0 = time.perf_counter()
-            interactions = await runtime.run(
-                VideoFileCamera(video, edge.replay_speed),
-                WavFileMicrophone(audio, edge.replay_speed),
-                session,
-            )
-            await session.close()
+            async with link:
+                interactions = await runtime.run(
+                    VideoFileCamera(video, edge.replay_speed),
+                    WavFileMicrophone(audio, edge.replay_speed),
+                    link,
+                )
             timings["session_ms"] = (time.perf_counter() - t0) * 1e3
         timings["vad_ms"] = runtime.vad_ms
-        result = DemoResult(
-            interactions, session.bytes_sent, running.store.count(), out_dir, timings
-        )
+        result = DemoResult(interactions, link.bytes_sent, running.store.count(), out_dir, timings)
     finally:
         await running.stop(grace=1.0)
     for i, item in enumerate(interactions):

@@ -83,6 +83,9 @@ async def create_server(
     server = grpc.aio.server(
         options=[
             ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
+            # the edge pings every 10 s to find a dead link (edge.uplink.keepalive_s)
+            ("grpc.keepalive_permit_without_calls", 1),
+            ("grpc.http2.min_recv_ping_interval_without_data_ms", 5000),
         ]
     )
     ledger = ConsentLedger(store, config.consent.policy())

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.frames import Hello, Query, Transcript
+from core.frames import Hello, Query, Stamp, Transcript
 from edge.components import build_segmenter
 from edge.config import EdgeConfig, UplinkConfig
-from edge.redaction import Redactor
+from edge.link import open_uplink
+from edge.redaction import Redactor, redact_transcript
 from edge.runtime import EdgeRuntime
 from edge.sources import VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession, LinkLost, NoAnswerInTime, bearer
@@ -42,6 +43,13 @@ class StalledBackend(FakeVisionLanguageBackend):
         yield ""
 
 
+NOW = Stamp.now()
+
+
+def _link(channel, token, tmp_path):  # noqa: ANN001, ANN202
+    return open_uplink(channel, token, UplinkConfig(), tmp_path / "outbox.sqlite")
+
+
 def _runtime(models_config) -> EdgeRuntime:
     config = EdgeConfig()
     return EdgeRuntime(
@@ -64,18 +72,19 @@ def test_a_frame_the_server_refuses_fails_its_question_clearly_and_the_session_g
 
     async def scenario():
         async with serving(tmp_path, backend, recheck) as (channel, store):
-            session = ConverseSession(channel, bearer(enrol(store, EdgeConfig().device_id)))
-            (item,) = await _runtime(models_config).run(*_sources(), session)
-            # the same session answers the next question (without a frame)
-            later = [e async for e in session.ask(Query(10_000, "and now?", (), 0, 4))]
-            await session.close()
-            return item, later, list(session.refused)
+            token = bearer(enrol(store, EdgeConfig().device_id))
+            async with _link(channel, token, tmp_path) as link:
+                (item,) = await _runtime(models_config).run(*_sources(), link)
+                # the same link answers the next question (without a frame)
+                said = redact_transcript(Transcript("and now?", NOW, NOW, "en", 0.9), 10_000)
+                later = [e async for e in link.ask(None, said, Query(10_001, said.text, (), 0))]
+                return item, later, link.stats.refused
 
     item, later, refused = run(scenario())
     assert item.redacted is not None  # the edge redacted and sent it
     assert item.outcome == "failed" and "REDACTION_FAILED" in item.error
     assert "was not answered" in item.error and "Ask again" in item.error
-    assert refused == [item.redacted.seq]
+    assert refused == 1
     assert backend.calls == [("and now?", False)]  # the refused frame never reached the model
     assert later[-1].tokens > 0
 
@@ -85,11 +94,11 @@ def test_the_frame_and_question_go_up_together_and_are_answered(tmp_path, models
 
     async def scenario():
         async with serving(tmp_path, backend, Redactor([FakeDetector()])) as (channel, store):
-            session = ConverseSession(channel, bearer(enrol(store, EdgeConfig().device_id)))
-            runtime = _runtime(models_config)
-            (item,) = await runtime.run(*_sources(), session)
-            await session.close()
-            return item, runtime
+            token = bearer(enrol(store, EdgeConfig().device_id))
+            async with _link(channel, token, tmp_path) as link:
+                runtime = _runtime(models_config)
+                (item,) = await runtime.run(*_sources(), link)
+                return item, runtime
 
     item, runtime = run(scenario())
     assert item.outcome == "answered" and item.answer == "It looks like oak wood."
