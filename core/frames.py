@@ -147,6 +147,7 @@ class RedactionReport:
     sent_pixel_fraction: float = 1.0
     fully_masked: bool = False
     detector_versions: dict[str, str] = field(default_factory=dict)
+    view_fraction: float = 1.0  # share of the camera's view inside what was sent
 
     def count(self, label: Label) -> int:
         return sum(1 for f in self.findings if f.label == label)
@@ -173,6 +174,7 @@ class RedactionReport:
             ],
             "timings_ms": self.timings_ms,
             "sent_pixel_fraction": self.sent_pixel_fraction,
+            "view_fraction": self.view_fraction,
             "fully_masked": self.fully_masked,
             "detector_versions": self.detector_versions,
         }
@@ -339,6 +341,7 @@ class Ready:
     session_id: str
     resume_token: str
     model_id: str
+    image_side: int = 0  # the longest side (px) the model looks at; 0: not known
 
 
 @dataclass(frozen=True)

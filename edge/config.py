@@ -141,6 +141,45 @@ class AsrConfig(BaseModel):
     compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
 
 
+class MinimiseConfig(BaseModel):
+    """How little of a frame goes up (``edge/focus.py``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="send only what the question needs")
+    default_side: int = Field(
+        512,
+        ge=64,
+        description="the longest side sent before the server has said what its model uses",
+    )
+    full_resolution_on_request: bool = Field(
+        True, description="a question that needs detail ('read this label') gets full resolution"
+    )
+    detail_words: list[str] = Field(
+        [
+            "read",
+            "reading",
+            "label",
+            "written",
+            "writing",
+            "says",
+            "say",
+            "text",
+            "print",
+            "sign",
+            "tiny",
+            "zoom",
+            "detail",
+            "details",
+            "spell",
+        ],
+        description="words that make a question one that needs detail",
+    )
+    region_share: float = Field(
+        0.6, gt=0.2, le=1.0, description="a named side ('on the left') keeps this share across"
+    )
+
+
 class UplinkConfig(BaseModel):
     """How long the edge waits for the server before a question is given up
     (each wait has a deadline; a question that misses one fails on its own,
@@ -201,6 +240,7 @@ class EdgeConfig(BaseModel):
     vad: VadConfig = VadConfig()
     asr: AsrConfig = AsrConfig()
     uplink: UplinkConfig = UplinkConfig()
+    minimise: MinimiseConfig = MinimiseConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     replay_speed: float = Field(

@@ -113,6 +113,11 @@ class Uplink:
         self._hello = hello
         self._task = asyncio.create_task(self._deliver())
 
+    @property
+    def image_side(self) -> int:
+        """The longest side the server's model looks at, as its last Ready said (0: not yet)."""
+        return self.ready.image_side if self.ready is not None else 0
+
     def next_seq(self) -> int:
         """A sequence number no upload of this link's sessions has used."""
         self._seq += 1
@@ -174,6 +179,7 @@ class Uplink:
     # --- the delivery task --------------------------------------------------------------
 
     async def _deliver(self) -> None:
+        await self._connected()  # at once: the Ready says what the model looks at
         while True:
             pending = await asyncio.to_thread(self.outbox.oldest)
             if pending is None:

@@ -34,9 +34,10 @@ from core.frames import (
     Utterance,
 )
 from edge.config import EdgeConfig
+from edge.focus import need
 from edge.frames import FrameBuffer, RedactAhead
 from edge.link import Queued, Uplink
-from edge.redaction import Redactor, redact_transcript
+from edge.redaction import Redactor, minimised, redact_transcript
 from edge.sources import CameraSource, MicrophoneSource
 from edge.uplink import ServerReportedError
 from edge.vad import VadSegmenter
@@ -50,8 +51,10 @@ class Interaction:
 
     utterance: Utterance
     raw_frame: RawImage | None = None  # kept on the device for the demo's side-by-side
-    redacted: RedactedImage | None = None
+    redacted: RedactedImage | None = None  # what was sent
+    redacted_full: RedactedImage | None = None  # the frame redacted whole (stays on the device)
     withheld_reason: str = ""
+    minimised: str = ""  # why the frame was sent at its size and extent
     outcome: str = ""  # "answered", "queued" (in the outbox) or "failed", with ``error``
     error: str = ""  # the failure's code and what to do, never personal data
     answer: str = ""
@@ -142,7 +145,14 @@ class EdgeRuntime:
             redacted, result.withheld_reason = await redacting
             timings["frame_ready_ms"] = (time.perf_counter() - t0) * 1e3
             if redacted is not None:
-                result.redacted = redacted
+                # only what the question needs: the part it names, at the model's size
+                wanted = need(utterance.text, self.config.minimise, link.image_side)
+                quality = self.redactor.policy.jpeg_quality
+                result.redacted_full = redacted
+                result.redacted = await asyncio.to_thread(
+                    minimised, redacted, wanted.region, wanted.max_side, quality
+                )
+                result.minimised = wanted.why
                 frame_seqs = (redacted.seq,)
         query = Query(
             self._next_seq(),

@@ -77,6 +77,7 @@ def report_to_pb(report: RedactionReport) -> pb.RedactionReport:
         ],
         timings_ms=report.timings_ms,
         sent_pixel_fraction=report.sent_pixel_fraction,
+        view_fraction=report.view_fraction,
         fully_masked=report.fully_masked,
         detector_versions=report.detector_versions,
     )
@@ -101,6 +102,7 @@ def report_from_pb(msg: pb.RedactionReport) -> RedactionReport:
         msg.sent_pixel_fraction,
         msg.fully_masked,
         dict(msg.detector_versions),
+        msg.view_fraction,
     )
 
 
@@ -207,7 +209,8 @@ def decode_server_event(msg: pb.ServerEvent):
     ``("ack", seq)`` or ``("error", code, message, seq)`` (seq 0: about the session)."""
     kind = msg.WhichOneof("event")
     if kind == "ready":
-        return Ready(msg.ready.session_id, msg.ready.resume_token, msg.ready.model_id)
+        r = msg.ready
+        return Ready(r.session_id, r.resume_token, r.model_id, r.image_side)
     if kind == "delta":
         return AnswerDelta(msg.delta.query_seq, msg.delta.text, msg.delta.index)
     if kind == "done":

@@ -86,8 +86,10 @@ async def run_demo(
     for i, item in enumerate(interactions):
         if item.raw_frame is not None:
             cv2.imwrite(str(out_dir / f"frame{i}_original.jpg"), item.raw_frame.pixels)
+        if item.redacted_full is not None:
+            (out_dir / f"frame{i}_redacted.jpg").write_bytes(item.redacted_full.jpeg)
         if item.redacted is not None:
-            (out_dir / f"frame{i}_redacted.jpg").write_bytes(item.redacted.jpeg)
+            (out_dir / f"frame{i}_sent.jpg").write_bytes(item.redacted.jpeg)
     return result
 
 
@@ -108,11 +110,13 @@ def format_report(result: DemoResult) -> str:
                 f"  frame: {item.redacted.width}x{item.redacted.height}, "
                 f"{len(item.redacted.jpeg)} bytes JPEG, redacted: "
                 + ", ".join(f"{k}={v}" for k, v in counts.items())
-                + f", pixels sent {report.sent_pixel_fraction:.0%}"
+                + f", view sent {report.view_fraction:.0%} at "
+                + f"{report.sent_pixel_fraction:.1%} of its pixels ({item.minimised})"
             )
             lines.append(
                 f"  files: {result.out_dir / f'frame{i}_original.jpg'} (stays on device)"
-                f" | {result.out_dir / f'frame{i}_redacted.jpg'} (what was sent)"
+                f" | {result.out_dir / f'frame{i}_redacted.jpg'} (redacted whole, on device)"
+                f" | {result.out_dir / f'frame{i}_sent.jpg'} (what was sent)"
             )
         else:
             lines.append(f"  frame: not sent ({item.withheld_reason or 'no frame available'})")

@@ -78,7 +78,7 @@ class RedactionFinding(_message.Message):
     def __init__(self, label: _Optional[str] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., confidence: _Optional[float] = ..., signals: _Optional[_Iterable[str]] = ..., detector: _Optional[str] = ...) -> None: ...
 
 class RedactionReport(_message.Message):
-    __slots__ = ("findings", "timings_ms", "sent_pixel_fraction", "fully_masked", "detector_versions")
+    __slots__ = ("findings", "timings_ms", "sent_pixel_fraction", "fully_masked", "detector_versions", "view_fraction")
     class TimingsMsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -98,12 +98,14 @@ class RedactionReport(_message.Message):
     SENT_PIXEL_FRACTION_FIELD_NUMBER: _ClassVar[int]
     FULLY_MASKED_FIELD_NUMBER: _ClassVar[int]
     DETECTOR_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FRACTION_FIELD_NUMBER: _ClassVar[int]
     findings: _containers.RepeatedCompositeFieldContainer[RedactionFinding]
     timings_ms: _containers.ScalarMap[str, float]
     sent_pixel_fraction: float
     fully_masked: bool
     detector_versions: _containers.ScalarMap[str, str]
-    def __init__(self, findings: _Optional[_Iterable[_Union[RedactionFinding, _Mapping]]] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., sent_pixel_fraction: _Optional[float] = ..., fully_masked: _Optional[bool] = ..., detector_versions: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    view_fraction: float
+    def __init__(self, findings: _Optional[_Iterable[_Union[RedactionFinding, _Mapping]]] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., sent_pixel_fraction: _Optional[float] = ..., fully_masked: _Optional[bool] = ..., detector_versions: _Optional[_Mapping[str, str]] = ..., view_fraction: _Optional[float] = ...) -> None: ...
 
 class ErrorInfo(_message.Message):
     __slots__ = ("code", "message", "seq")
@@ -228,16 +230,18 @@ class ClientEvent(_message.Message):
     def __init__(self, hello: _Optional[_Union[Hello, _Mapping]] = ..., frame: _Optional[_Union[RedactedFrame, _Mapping]] = ..., utterance: _Optional[_Union[Utterance, _Mapping]] = ..., audio: _Optional[_Union[AudioChunk, _Mapping]] = ..., query: _Optional[_Union[Query, _Mapping]] = ..., ack: _Optional[_Union[Ack, _Mapping]] = ..., goodbye: _Optional[_Union[Goodbye, _Mapping]] = ...) -> None: ...
 
 class Ready(_message.Message):
-    __slots__ = ("session_id", "resume_token", "protocol_version", "model_id")
+    __slots__ = ("session_id", "resume_token", "protocol_version", "model_id", "image_side")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     RESUME_TOKEN_FIELD_NUMBER: _ClassVar[int]
     PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_SIDE_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     resume_token: str
     protocol_version: int
     model_id: str
-    def __init__(self, session_id: _Optional[str] = ..., resume_token: _Optional[str] = ..., protocol_version: _Optional[int] = ..., model_id: _Optional[str] = ...) -> None: ...
+    image_side: int
+    def __init__(self, session_id: _Optional[str] = ..., resume_token: _Optional[str] = ..., protocol_version: _Optional[int] = ..., model_id: _Optional[str] = ..., image_side: _Optional[int] = ...) -> None: ...
 
 class AnswerDelta(_message.Message):
     __slots__ = ("query_seq", "text", "index")

@@ -74,7 +74,10 @@ class Conversations:
         consent = self.rules.session(caller.user_id, hello.consent)
         now = await asyncio.to_thread(consent.current)
         require_assist(now)
-        ready = Ready(uuid.uuid4().hex, secrets.token_urlsafe(16), self.backend.model_id)
+        backend = self.backend
+        ready = Ready(
+            uuid.uuid4().hex, secrets.token_urlsafe(16), backend.model_id, backend.image_side
+        )
         log.info("session %s opened (%s)", ready.session_id, now)
         return Conversation(ready, caller, consent, self)
 

@@ -15,10 +15,29 @@ from core.errors import BackendError, InvalidInputError
 
 class VisionLanguageBackend(Protocol):
     model_id: str
+    image_side: int  # the longest side (px) the model looks at (0: not known)
 
     def stream(
         self, question: str, image_jpeg: bytes | None, max_tokens: int
     ) -> AsyncIterator[str]: ...
+
+
+def image_side(processor) -> int:  # noqa: ANN001 - a transformers processor
+    """The longest side (px) the model's processor sizes an image to: one view
+    (``max_image_size``) when it does not split images into tiles, else the
+    whole (``size``); 0 when the processor does not say."""
+    images = getattr(processor, "image_processor", None)
+    if images is None:
+        return 0
+    splits = getattr(images, "do_image_splitting", False)
+    size = (
+        (getattr(images, "size", None) if splits else None)
+        or getattr(images, "max_image_size", None)
+        or getattr(images, "size", None)
+        or {}
+    )
+    side = size.get("longest_edge") or max(size.get("height", 0), size.get("width", 0))
+    return int(side or 0)
 
 
 class HfVisionLanguageBackend:
@@ -33,6 +52,7 @@ class HfVisionLanguageBackend:
         self.processor = processor
         self.model = model
         self.model_id = model_id
+        self.image_side = image_side(processor)
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 

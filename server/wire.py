@@ -128,6 +128,7 @@ def encode_ready(ready: Ready) -> pb.ServerEvent:
             resume_token=ready.resume_token,
             protocol_version=PROTOCOL_VERSION,
             model_id=ready.model_id,
+            image_side=ready.image_side,
         )
     )
 

@@ -238,6 +238,7 @@ class FakeVisionLanguageBackend:
     """Streams a fixed answer word by word; for fast unit tests of the servicer."""
 
     model_id = "fake-vlm"
+    image_side = 512
 
     def __init__(self, answer: str = "It looks like oak wood.") -> None:
         self.answer = answer

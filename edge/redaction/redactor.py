@@ -213,8 +213,9 @@ class Redactor:
         report = RedactionReport(
             findings=findings,
             timings_ms=timings,
-            sent_pixel_fraction=(region.w * region.h) / (raw.width * raw.height),
+            sent_pixel_fraction=(width * height) / (raw.width * raw.height),
             detector_versions={d.name: d.version for d in self.detectors},
+            view_fraction=(region.w * region.h) / (raw.width * raw.height),
         )
         return RedactedImage(
             raw.seq, jpeg, width, height, raw.captured_at, report, mint=_REDACTION_MINT
@@ -229,6 +230,7 @@ class Redactor:
             timings_ms={},
             sent_pixel_fraction=0.0,
             fully_masked=True,
+            view_fraction=0.0,
             detector_versions={"fail_closed": reason},
         )
         return RedactedImage(

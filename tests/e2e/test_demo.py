@@ -49,3 +49,12 @@ def test_the_card_number_is_legible_in_the_original_and_not_in_what_was_sent(
     redacted = cv2.imread(str(out / "frame0_redacted.jpg"))
     assert DEMO_CARD_NUMBER in readable_digit_runs(strong_reader, original)
     assert readable_digit_runs(strong_reader, redacted) == []
+
+
+def test_only_what_the_model_looks_at_is_sent(demo_run):
+    proc, out = demo_run
+    sent = cv2.imread(str(out / "frame0_sent.jpg"))
+    whole = cv2.imread(str(out / "frame0_redacted.jpg"))
+    # the demo's tiny model looks at 64 px a side: that is what went up
+    assert max(sent.shape[:2]) == 64 and max(whole.shape[:2]) == 1280
+    assert "view sent 100% at 0.4% of its pixels (model side 64 px)" in proc.stdout

@@ -142,13 +142,15 @@ def test_a_frame_that_is_not_bgr_is_refused_not_passed():
 def test_minimisation_downscales_the_whole_view():
     out = Redactor([], RedactionPolicy(max_side=640)).redact(raw(card_scene()))
     assert (out.width, out.height) == (640, 360)
-    assert out.report.sent_pixel_fraction == pytest.approx(1.0)
+    assert out.report.view_fraction == pytest.approx(1.0)  # the whole view, at
+    assert out.report.sent_pixel_fraction == pytest.approx(0.25)  # a quarter of its pixels
 
 
 def test_minimisation_crops_to_the_centre_and_reports_the_fraction_sent():
     out = Redactor([], RedactionPolicy(crop="centre", crop_fraction=0.5)).redact(raw(card_scene()))
     assert (out.width, out.height) == (640, 360)
     assert out.report.sent_pixel_fraction == pytest.approx(0.25)
+    assert out.report.view_fraction == pytest.approx(0.25)
 
 
 def test_a_focus_box_from_the_caller_wins_over_the_centre():
@@ -156,3 +158,4 @@ def test_a_focus_box_from_the_caller_wins_over_the_centre():
     out = Redactor([], RedactionPolicy(crop="centre")).redact(raw(card_scene()), focus=focus)
     assert (out.width, out.height) == (320, 180)
     assert out.report.sent_pixel_fraction == pytest.approx(1 / 16)
+    assert out.report.view_fraction == pytest.approx(1 / 16)
