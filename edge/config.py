@@ -180,6 +180,16 @@ class MinimiseConfig(BaseModel):
     )
 
 
+class SpeakConfig(BaseModel):
+    """Answers spoken as they stream in (``edge/speaker.py``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(False, description="speak answers through espeak-ng")
+    voice: str = Field("en-us", description="an espeak-ng voice ('espeak-ng --voices')")
+    words_per_minute: int = Field(175, ge=80, le=450)
+
+
 class UplinkConfig(BaseModel):
     """How long the edge waits for the server before a question is given up
     (each wait has a deadline; a question that misses one fails on its own,
@@ -241,6 +251,7 @@ class EdgeConfig(BaseModel):
     asr: AsrConfig = AsrConfig()
     uplink: UplinkConfig = UplinkConfig()
     minimise: MinimiseConfig = MinimiseConfig()
+    speak: SpeakConfig = SpeakConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     replay_speed: float = Field(

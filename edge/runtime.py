@@ -88,9 +88,11 @@ class EdgeRuntime:
         mic: MicrophoneSource,
         link: Uplink,
         on_delta: Callable[[str], None] | None = None,
+        on_done: Callable[[Interaction], None] | None = None,
     ) -> list[Interaction]:
         """Capture until the sources end; answer every question heard (or keep
-        it in the link's outbox until it can be)."""
+        it in the link's outbox until it can be). ``on_delta`` gets each piece of
+        an answer as it comes, ``on_done`` each question once it has its outcome."""
         link.start(Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale))
         frames = FrameBuffer(self.config.frame_buffer_s, self.config.frame_sample_hz)
         self.ahead = RedactAhead(self.redactor.stream())
@@ -111,9 +113,11 @@ class EdgeRuntime:
             segments = list(self.segmenter.feed(chunk))
             self.vad_ms += (time.perf_counter() - t0) * 1e3
             for segment in segments:
-                pending.append(asyncio.create_task(self._handle(segment, frames, link, on_delta)))
+                pending.append(
+                    asyncio.create_task(self._handle(segment, frames, link, on_delta, on_done))
+                )
         pending += [
-            asyncio.create_task(self._handle(s, frames, link, on_delta))
+            asyncio.create_task(self._handle(s, frames, link, on_delta, on_done))
             for s in self.segmenter.flush()
         ]
         results = [r for r in await asyncio.gather(*pending) if r is not None]
@@ -124,8 +128,13 @@ class EdgeRuntime:
         return results
 
     async def _handle(
-        self, segment: SpeechSegment, frames: FrameBuffer, link: Uplink, on_delta
-    ) -> Interaction | None:  # noqa: ANN001
+        self,
+        segment: SpeechSegment,
+        frames: FrameBuffer,
+        link: Uplink,
+        on_delta,  # noqa: ANN001
+        on_done,  # noqa: ANN001
+    ) -> Interaction | None:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
@@ -182,6 +191,8 @@ class EdgeRuntime:
             log.warning("question %d failed: %s", query.seq, exc.code)
         timings["answer_ms"] = (time.perf_counter() - t0) * 1e3
         result.answer = "".join(parts)
+        if on_done:
+            on_done(result)
         return result
 
     async def _redacted(
