@@ -231,12 +231,13 @@ def _public(holder: x509.Certificate | ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write atomically (a temporary file renamed over ``path``) with ``mode`` from the start."""
+    """Write atomically (a temporary file renamed over ``path``), created with ``mode``:
+    a key is never readable by others, not even for a moment (the umask can only
+    take bits away)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), mode)  # exactly mode, whatever the umask
             out.write(data)
         os.replace(tmp, path)
     except BaseException:
