@@ -36,8 +36,8 @@ _HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 _NO_PROXY = (("grpc.enable_http_proxy", 0),)
 
 _CA_HINT = (
-    "the ca.pem that 'glasses certs' wrote, or that the server created in its state folder "
-    "(server.store.path/tls/ca.pem) on first start"
+    "the ca.pem from 'glasses certs', or server.store.path/tls/ca.pem, which the server "
+    "creates on first start"
 )
 
 
