@@ -15,8 +15,9 @@ not as a gRPC traceback in the middle of a question.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import grpc
 
@@ -41,8 +42,9 @@ _CA_HINT = (
 )
 
 
-def open_channel(config: EdgeConfig) -> grpc.aio.Channel:
+def open_channel(config: EdgeConfig, options: Sequence[tuple[str, Any]] = ()) -> grpc.aio.Channel:
     """A channel to ``config.server``: TLS, or plaintext to loopback when asked.
+    ``options`` are further gRPC channel options (keepalives, message sizes).
 
     Raises :class:`ConfigError` before connecting when plaintext is asked for a
     non-loopback address, or when ``tls_ca`` is not a file.
@@ -57,7 +59,7 @@ def open_channel(config: EdgeConfig) -> grpc.aio.Channel:
                 f"edge.plaintext off and set edge.tls_ca to the server's CA ({_CA_HINT})"
             )
         local = grpc.local_channel_credentials(grpc.LocalConnectionType.LOCAL_TCP)
-        return grpc.aio.secure_channel(config.server, local, options=_NO_PROXY)
+        return grpc.aio.secure_channel(config.server, local, options=[*options, *_NO_PROXY])
     roots = None
     if config.tls_ca is not None:
         if not config.tls_ca.is_file():
@@ -65,7 +67,8 @@ def open_channel(config: EdgeConfig) -> grpc.aio.Channel:
                 f"edge.tls_ca '{config.tls_ca}' does not exist; give the server's CA ({_CA_HINT})"
             )
         roots = config.tls_ca.read_bytes()
-    return grpc.aio.secure_channel(config.server, grpc.ssl_channel_credentials(roots))
+    credentials = grpc.ssl_channel_credentials(roots)
+    return grpc.aio.secure_channel(config.server, credentials, options=list(options))
 
 
 async def check_link(
@@ -83,9 +86,11 @@ async def check_link(
 
 
 @asynccontextmanager
-async def connect(config: EdgeConfig) -> AsyncIterator[grpc.aio.Channel]:
+async def connect(
+    config: EdgeConfig, options: Sequence[tuple[str, Any]] = ()
+) -> AsyncIterator[grpc.aio.Channel]:
     """Open the channel, check the link, and close the channel on exit."""
-    async with open_channel(config) as channel:
+    async with open_channel(config, options) as channel:
         await check_link(channel, config)
         yield channel
 
