@@ -17,6 +17,10 @@ class ModelMissingError(ConfigError):
     """A model's weights are not where the registry says they should be."""
 
 
+class LinkError(GlassesError):
+    """The edge could not reach the server, or the two disagree on TLS."""
+
+
 class AuthError(GlassesError):
     """The call carries no device token, or one this server did not issue."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -237,6 +238,17 @@ class EdgeConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     server: str = Field("127.0.0.1:50051", description="host:port of the gRPC server")
+    tls_ca: Path | None = Field(
+        None,
+        description="PEM file of the CA that signed the server's certificate: the ca.pem that "
+        "'glasses certs' wrote, or that the server created in its state folder "
+        "(store.path/tls) on first start; empty: the system's trusted CAs",
+    )
+    plaintext: bool = Field(
+        False,
+        description="talk to the server without TLS; allowed only to a loopback address "
+        "(127.0.0.1, ::1, localhost) and refused before connecting otherwise",
+    )
     device_id: str = Field("glasses-demo-0001", min_length=1)
     token: str = Field(
         "",

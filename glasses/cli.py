@@ -24,6 +24,12 @@ def _config(args: argparse.Namespace, defaults: dict | None = None, overrides: d
     return load_config(args.config, defaults=defaults, overrides=overrides)
 
 
+def _edge_config(args: argparse.Namespace, **fields: str | None):  # noqa: ANN202 - EdgeConfig
+    """The ``edge`` section, with the command line's ``--server``/``--token`` over it."""
+    given = {key: value for key, value in fields.items() if value}
+    return _config(args, overrides={"edge": given} if given else None).edge
+
+
 # ------------------------------------------------------------------ commands
 
 
@@ -46,22 +52,49 @@ def cmd_server(args: argparse.Namespace) -> int:
 
     overrides = {"server": {"port": args.port}} if args.port is not None else None
     config = _config(args, overrides=overrides)
-    asyncio.run(serve(config, on_ready=lambda r: print(f"serving on port {r.port}", flush=True)))
+
+    def ready(running) -> None:  # noqa: ANN001 - server.app.RunningServer
+        if config.server.plaintext:
+            link = "plaintext, loopback only"
+        elif running.tls_ca:
+            link = f"TLS; devices trust {running.tls_ca} (edge.tls_ca)"
+        else:
+            link = f"TLS with {config.server.tls.cert}"
+        print(f"serving on port {running.port} ({link})", flush=True)
+
+    asyncio.run(serve(config, on_ready=ready))
+    return 0
+
+
+def cmd_certs(args: argparse.Namespace) -> int:
+    from server.certs import describe, ensure_local_certificates
+
+    server = _config(args).server
+    folder = Path(args.out) if args.out else server.tls_folder()
+    made = ensure_local_certificates(folder, [server.host, *server.tls.hosts, *args.host])
+    names, until = describe(made.cert)
+    print(f"CA certificate: {made.ca}")
+    print(f"  give this file to every device: edge.tls_ca (GLASSES__EDGE__TLS_CA={made.ca})")
+    print(f"server certificate: {made.cert}, key {made.key}")
+    print(f"  valid for {', '.join(names)} until {until:%Y-%m-%d}")
+    if folder.resolve() != server.tls_folder().resolve():
+        print(f"  the server uses them with server.tls.dir: {folder} (GLASSES__SERVER__TLS__DIR)")
+    else:
+        print("  the server uses them from here (its state folder)")
+    print(f"keep {made.ca.with_name('ca.key')} secret: its holder can impersonate the server")
     return 0
 
 
 def cmd_edge(args: argparse.Namespace) -> int:
-    import grpc
-
     from core.errors import ConfigError
+    from edge.channel import ServerAway, check_link, open_channel
     from edge.components import build_edge_runtime
     from edge.link import open_uplink
     from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
     from edge.uplink import bearer, channel_options
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 
-    overrides = {"edge": {"server": args.server}} if args.server else None
-    config = _config(args, overrides=overrides)
+    config = _config(args, overrides={"edge": {"server": args.server}} if args.server else None)
     edge = config.edge
     if not edge.token:
         raise ConfigError(
@@ -77,8 +110,11 @@ def cmd_edge(args: argparse.Namespace) -> int:
     camera = VideoFileCamera(Path(args.video or DEMO_VIDEO), edge.replay_speed)
 
     async def run() -> int:
-        options = channel_options(edge.uplink)
-        async with grpc.aio.insecure_channel(edge.server, options=options) as channel:
+        async with open_channel(edge, channel_options(edge.uplink)) as channel:
+            try:
+                await check_link(channel, edge)
+            except ServerAway as exc:  # questions wait in the outbox until it answers
+                print(f"offline: {exc} Questions are kept and sent when it answers.")
             link = open_uplink(channel, bearer(edge.token), edge.uplink, edge.uplink.outbox)
             async with link:
                 items = await runtime.run(
@@ -117,15 +153,15 @@ def cmd_redact(args: argparse.Namespace) -> int:
 
 
 def cmd_imagine(args: argparse.Namespace) -> int:
-    import grpc
-
+    from edge.channel import connect
     from edge.imagine_client import ImagineClient
 
+    edge = _edge_config(args, server=args.server)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
     async def run() -> int:
-        async with grpc.aio.insecure_channel(args.server) as channel:
+        async with connect(edge) as channel:
             images = ImagineClient(channel).generate(
                 args.prompt, args.n, args.seed, args.device_id, timeout=args.timeout
             )
@@ -222,17 +258,17 @@ def _consent_operator(args: argparse.Namespace) -> int:
 
 
 def _consent_over_grpc(args: argparse.Namespace) -> int:
-    import grpc
-
+    from edge.channel import connect
     from edge.consent_client import ConsentClient
     from edge.uplink import bearer
 
     if args.action not in ("get", "grant", "revoke"):
         raise GlassesError(f"'{args.action}' is an operator action; use --user, not --token")
+    edge = _edge_config(args, server=args.server, token=args.token)
 
     async def run():  # noqa: ANN202 - core.frames.ConsentState
-        async with grpc.aio.insecure_channel(args.server) as channel:
-            client = ConsentClient(channel, bearer(args.token), timeout=args.timeout)
+        async with connect(edge) as channel:
+            client = ConsentClient(channel, bearer(edge.token), timeout=args.timeout)
             if args.action == "get":
                 return await client.get()
             change = client.grant if args.action == "grant" else client.revoke
@@ -321,6 +357,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port to bind (default from config: 50051)")
     p.set_defaults(func=cmd_server)
 
+    p = sub.add_parser(
+        "certs",
+        help="create a local CA and the server's TLS certificate (or reuse them)",
+        description="Writes ca.pem (give it to every device: edge.tls_ca), ca.key (keep it "
+        "secret) and server.pem/server.key, valid for localhost, 127.0.0.1, ::1, server.host, "
+        "server.tls.hosts and every --host. Re-running reuses the CA and re-issues the server "
+        "certificate only when it nears its end or lacks a host. The server does the same on "
+        "its first start when server.tls.cert is empty.",
+    )
+    p.add_argument("--out", help="folder to write to (default: the server's, store.path/tls)")
+    p.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        help="a name or address devices use to reach the server (repeat for more)",
+    )
+    p.set_defaults(func=cmd_certs)
+
     p = sub.add_parser("edge", help="run the edge runtime against a server")
     p.add_argument("--server", help="host:port of the server (default from config)")
     p.add_argument("--video", help="video file to use as the camera (default: bundled clip)")
@@ -336,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("imagine", help="generate images from a prompt (Imagine.Generate)")
     p.add_argument("prompt")
-    p.add_argument("--server", default="127.0.0.1:50051")
+    p.add_argument("--server", help="host:port of the server (default: edge.server)")
     p.add_argument("--n", type=int, default=4, help="number of images")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device-id", default="cli")
@@ -360,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="ISO 3166-1 alpha-2 region to set")
     p.add_argument("--policy-version", help="the policy version accepted (default: current)")
     p.add_argument("--reason", default="glasses consent", help="recorded in the ledger")
-    p.add_argument("--server", default="127.0.0.1:50051")
+    p.add_argument("--server", help="host:port of the server (default: edge.server)")
     p.add_argument("--timeout", type=float, default=10.0)
     p.set_defaults(func=cmd_consent)
 

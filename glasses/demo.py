@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
-import grpc
 
 from core.frames import Scope, scope_names
+from edge.channel import connect
 from edge.components import build_edge_runtime
 from edge.consent_client import ConsentClient
 from edge.link import open_uplink
 from edge.runtime import Interaction
 from edge.sources import VideoFileCamera, WavFileMicrophone
-from edge.uplink import bearer
+from edge.uplink import bearer, channel_options
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
 
@@ -50,15 +50,23 @@ async def run_demo(
     t0 = time.perf_counter()
     running = await start_server(config)
     timings["server_start_ms"] = (time.perf_counter() - t0) * 1e3
-    echo(f"server: listening on 127.0.0.1:{running.port}, model {running.model_id}")
+    link = "plaintext" if config.server.plaintext else "TLS"
+    echo(f"server: listening on 127.0.0.1:{running.port} ({link}), model {running.model_id}")
     try:
         t0 = time.perf_counter()
-        edge = config.edge
+        # the edge trusts the CA the server created in its state folder on first start
+        edge = config.edge.model_copy(
+            update={
+                "server": f"127.0.0.1:{running.port}",
+                "tls_ca": running.tls_ca or config.edge.tls_ca,
+                "plaintext": config.server.plaintext,
+            }
+        )
         runtime = await asyncio.to_thread(build_edge_runtime, config.models, edge)
         timings["edge_start_ms"] = (time.perf_counter() - t0) * 1e3
         echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
         caller, token = await asyncio.to_thread(running.accounts.enrol, edge.device_id)
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+        async with connect(edge, channel_options(edge.uplink)) as channel:
             state = await ConsentClient(channel, bearer(token)).grant(
                 [Scope[s.upper()] for s in edge.consent.scopes],
                 region=edge.consent.region,

@@ -13,6 +13,7 @@ import logging
 import signal
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -31,6 +32,7 @@ from server.consent_service import ConsentService
 from server.conversation import Conversations
 from server.rights import Rights
 from server.store.base import SampleStore
+from server.tls import server_transport
 from server.vlm import VisionLanguageBackend
 from server.wire import SERVICE_NAMES
 
@@ -44,6 +46,7 @@ class RunningServer:
     health: health_aio.HealthServicer
     store: SampleStore
     model_id: str = ""
+    tls_ca: Path | None = None  # the CA devices trust, where the server created it
     owns_store: bool = False  # closed on stop when start_server opened it
     retention: asyncio.Task | None = None
 
@@ -79,7 +82,11 @@ async def create_server(
     """Bind and start the server; health reports NOT_SERVING until ``set_serving``.
 
     ``clock`` is what the assistant times answers and stamps samples with.
+    TLS unless ``config.plaintext`` (loopback only); without a configured
+    certificate, a local CA and certificate are created in ``config.tls_folder()``
+    on first start and reused after (``RunningServer.tls_ca``).
     """
+    transport = server_transport(config)  # before anything binds: a bad TLS config stops here
     server = grpc.aio.server(
         options=[
             ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
@@ -111,11 +118,11 @@ async def create_server(
         ],
         server,
     )
-    port = server.add_insecure_port(f"{config.host}:{config.port}")
+    port = server.add_secure_port(f"{config.host}:{config.port}", transport.credentials)
     if port == 0:
         raise OSError(f"cannot bind {config.host}:{config.port}; is the port in use?")
     await server.start()
-    running = RunningServer(server, port, health, store, backend.model_id)
+    running = RunningServer(server, port, health, store, backend.model_id, tls_ca=transport.ca)
     await running.set_serving(False)
     return running
 
@@ -148,7 +155,13 @@ async def start_server(config) -> RunningServer:  # noqa: ANN001 - AppConfig
         retention_job(store, config.server.retention.purge_every_s)
     )
     await running.set_serving(True)
-    log.info("serving on %s:%d (model %s)", config.server.host, running.port, backend.model_id)
+    log.info(
+        "serving on %s:%d over %s (model %s)",
+        config.server.host,
+        running.port,
+        "plaintext (loopback)" if config.server.plaintext else "TLS",
+        backend.model_id,
+    )
     return running
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class StoreConfig(BaseModel):
@@ -53,13 +53,49 @@ class RetentionConfig(BaseModel):
     purge_every_s: float = Field(600.0, gt=0, description="how often the retention job runs")
 
 
+class TlsConfig(BaseModel):
+    """The server's certificate. Empty ``cert`` and ``key``: a local CA and a
+    certificate signed by it are created in ``dir`` on first start and reused
+    after (``glasses certs`` does the same ahead of time); devices trust its
+    ``ca.pem`` (``edge.tls_ca``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cert: Path | None = Field(
+        None, description="PEM certificate chain of the server (with key); empty: created"
+    )
+    key: Path | None = Field(None, description="PEM private key of ``cert``")
+    dir: Path | None = Field(
+        None,
+        description="folder of the created CA and certificate; empty: the 'tls' folder "
+        "in store.path (the server's state folder)",
+    )
+    hosts: list[str] = Field(
+        [],
+        description="names and addresses devices use to reach this server; the created "
+        "certificate is valid for them besides localhost, 127.0.0.1 and ::1",
+    )
+
+    @model_validator(mode="after")
+    def _pair(self) -> TlsConfig:
+        if (self.cert is None) != (self.key is None):
+            raise ValueError("set both cert and key, or neither (then they are created)")
+        return self
+
+
 class ServerConfig(BaseModel):
     """Everything the gRPC server needs; it receives only this section."""
 
     model_config = ConfigDict(extra="forbid")
 
-    host: str = "127.0.0.1"
+    host: str = Field("127.0.0.1", description="address to bind; 0.0.0.0 or :: for all")
     port: int = Field(50051, ge=0, le=65535, description="0 picks a free port")
+    plaintext: bool = Field(
+        False,
+        description="serve without TLS; allowed only when host is a loopback address "
+        "(127.0.0.1, ::1, localhost), e.g. behind a TLS-terminating proxy on the same machine",
+    )
+    tls: TlsConfig = TlsConfig()
     store: StoreConfig = StoreConfig()
     consent: ConsentPolicyConfig = ConsentPolicyConfig()
     retention: RetentionConfig = RetentionConfig()
@@ -73,3 +109,7 @@ class ServerConfig(BaseModel):
     max_answer_tokens: int = Field(256, ge=1, le=8192, description="cap on any query")
     frames_per_session: int = Field(8, ge=1, description="recent frames kept per session")
     grace_s: float = Field(5.0, ge=0, description="graceful shutdown period")
+
+    def tls_folder(self) -> Path:
+        """Where the created CA and certificate live (``tls.dir``, else in store.path)."""
+        return self.tls.dir if self.tls.dir is not None else self.store.path / "tls"

@@ -1,15 +1,19 @@
-"""A real server on loopback for integration tests, and enrolled callers."""
+"""A real server on loopback for integration tests, and enrolled callers.
+
+The server speaks TLS as in production, with a local CA it creates in the
+test's folder; the client channel trusts that CA.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 
-import grpc
-
 from core.frames import ConsentSnapshot, Scope
+from edge.channel import open_channel
+from edge.config import EdgeConfig
 from server.accounts import Accounts
-from server.app import create_server
+from server.app import RunningServer, create_server
 from server.config import ServerConfig
 from server.consent import ConsentLedger
 from server.store import SqliteSampleStore
@@ -27,18 +31,44 @@ def enrol(store, device_id: str, grant=(Scope.HISTORY,), revoke=()) -> str:
     return token
 
 
+def server_config(tmp_path, config: ServerConfig | None = None) -> ServerConfig:
+    """``config`` (default: port 0) with its store and created certificates in ``tmp_path``."""
+    config = config or ServerConfig(port=0)
+    return config.model_copy(
+        update={
+            "store": config.store.model_copy(update={"path": tmp_path / "store"}),
+            "tls": config.tls.model_copy(update={"dir": tmp_path / "tls"}),
+        }
+    )
+
+
+def edge_config(running: RunningServer, **fields) -> EdgeConfig:
+    """The edge section for a device talking to ``running``, trusting its CA."""
+    return EdgeConfig(server=f"127.0.0.1:{running.port}", tls_ca=running.tls_ca, **fields)
+
+
+@contextlib.asynccontextmanager
+async def started(tmp_path, vlm, redactor, config: ServerConfig | None = None):
+    """A serving server on port 0 with its store in ``tmp_path``: (running, store)."""
+    store = SqliteSampleStore(tmp_path / "store")
+    try:
+        running = await create_server(server_config(tmp_path, config), vlm, store, redactor)
+        await running.set_serving(True)
+        try:
+            yield running, store
+        finally:
+            await running.stop(grace=0.5)
+    finally:
+        store.close()
+
+
 @contextlib.asynccontextmanager
 async def serving(tmp_path, vlm, redactor, config: ServerConfig | None = None):
-    store = SqliteSampleStore(tmp_path / "store")
-    running = await create_server(config or ServerConfig(port=0), vlm, store, redactor)
-    await running.set_serving(True)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
-    try:
-        yield channel, store
-    finally:
-        await channel.close()
-        await running.stop(grace=0.5)
-        store.close()
+    """A serving server and a channel to it that trusts its CA: (channel, store)."""
+    async with started(tmp_path, vlm, redactor, config) as (running, store):
+        plaintext = config is not None and config.plaintext
+        async with open_channel(edge_config(running, plaintext=plaintext)) as channel:
+            yield channel, store
 
 
 def run(coro):

@@ -7,15 +7,17 @@ import asyncio
 
 from glasses.cli import main
 from server.app import create_server
-from server.config import ServerConfig
 from server.store import SqliteSampleStore
-from tests.integration.serving import enrol, run
+from tests.integration.serving import enrol, run, server_config
 
 
-def test_the_cli_reads_and_changes_consent_with_the_devices_token(tmp_path, vlm, capsys):
+def test_the_cli_reads_and_changes_consent_with_the_devices_token(
+    tmp_path, vlm, capsys, monkeypatch
+):
     async def scenario():
         store = SqliteSampleStore(tmp_path / "store")
-        running = await create_server(ServerConfig(port=0), vlm, store, None)
+        running = await create_server(server_config(tmp_path), vlm, store, None)
+        monkeypatch.setenv("GLASSES__EDGE__TLS_CA", str(running.tls_ca))
         try:
             token = enrol(store, "dev-cli", grant=())
             device = ["--token", token, "--server", f"127.0.0.1:{running.port}"]
@@ -41,10 +43,11 @@ def test_the_cli_reads_and_changes_consent_with_the_devices_token(tmp_path, vlm,
     assert got[0] == 0 and got[1] == revoked[1]
 
 
-def test_imagine_without_a_generator_on_the_server_says_so(tmp_path, vlm, capsys):
+def test_imagine_without_a_generator_on_the_server_says_so(tmp_path, vlm, capsys, monkeypatch):
     async def scenario():
         store = SqliteSampleStore(tmp_path / "store")
-        running = await create_server(ServerConfig(port=0), vlm, store, None)
+        running = await create_server(server_config(tmp_path), vlm, store, None)
+        monkeypatch.setenv("GLASSES__EDGE__TLS_CA", str(running.tls_ca))
         try:
             argv = ["imagine", "a cat", "--server", f"127.0.0.1:{running.port}"]
             return await asyncio.to_thread(main, [*argv, "--out", str(tmp_path / "img")])

@@ -8,18 +8,18 @@ import asyncio
 import contextlib
 import socket
 
-import grpc
-
 from core.frames import Hello, Query, Stamp, Transcript
-from edge.config import UplinkConfig
+from edge.channel import open_channel
+from edge.config import EdgeConfig, UplinkConfig
 from edge.link import Queued, open_uplink
 from edge.redaction import redact_transcript
 from edge.uplink import bearer, channel_options
 from server.app import create_server
+from server.certs import ensure_local_certificates
 from server.config import ServerConfig
 from server.store import SqliteSampleStore
 from tests.fakes import FakeVisionLanguageBackend
-from tests.integration.serving import ASSIST_HISTORY, enrol, run
+from tests.integration.serving import ASSIST_HISTORY, enrol, run, server_config
 
 NOW = Stamp.now()
 FAST = UplinkConfig(reconnect_base_s=0.05, reconnect_max_s=0.2, answer_wait_s=20)
@@ -32,13 +32,20 @@ def _free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def _server(store, port: int):  # noqa: ANN001
-    running = await create_server(ServerConfig(port=port), FakeVisionLanguageBackend(), store, None)
+async def _server(store, port: int, tmp_path):  # noqa: ANN001
+    config = server_config(tmp_path, ServerConfig(port=port))
+    running = await create_server(config, FakeVisionLanguageBackend(), store, None)
     await running.set_serving(True)
     try:
         yield running
     finally:
         await running.stop(grace=0.2)
+
+
+def _channel(tmp_path, port: int):  # noqa: ANN001, ANN202
+    """A TLS channel to a server that may not be up yet (its CA made beforehand)."""
+    ca = ensure_local_certificates(tmp_path / "tls").ca
+    return open_channel(EdgeConfig(server=f"127.0.0.1:{port}", tls_ca=ca), channel_options(FAST))
 
 
 def _question(text: str, seq: int):  # noqa: ANN202
@@ -52,14 +59,14 @@ def test_a_question_asked_offline_is_answered_once_the_server_is_up(tmp_path):
     port = _free_port()
 
     async def scenario():
-        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=channel_options(FAST))
+        channel = _channel(tmp_path, port)
         link = open_uplink(channel, token, FAST, tmp_path / "outbox.sqlite")
         link.start(Hello("dev-1", ASSIST_HISTORY))
         said, query = _question("what is this?", 1)
         asking = asyncio.create_task(_collect(link.ask(None, said, query)))
         await asyncio.sleep(1.0)  # the server is not there: the question waits, kept
         assert len(link.outbox) == 1 and not asking.done()
-        async with _server(store, port):
+        async with _server(store, port, tmp_path):
             events = await asking
             kept = len(link.outbox)
         await link.close()
@@ -80,7 +87,7 @@ def test_questions_kept_when_the_edge_stopped_are_delivered_after_it_starts_agai
     hurried = UplinkConfig(reconnect_base_s=0.05, reconnect_max_s=0.2, answer_wait_s=0.3)
 
     async def offline():
-        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=channel_options(FAST))
+        channel = _channel(tmp_path, port)
         link = open_uplink(channel, token, hurried, tmp_path / "outbox.sqlite")
         link.start(Hello("dev-1", ASSIST_HISTORY))
         outcomes = []
@@ -95,8 +102,8 @@ def test_questions_kept_when_the_edge_stopped_are_delivered_after_it_starts_agai
         return outcomes
 
     async def online():
-        async with _server(store, port):
-            channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=channel_options(FAST))
+        async with _server(store, port, tmp_path):
+            channel = _channel(tmp_path, port)
             link = open_uplink(channel, token, FAST, tmp_path / "outbox.sqlite")
             link.start(Hello("dev-1", ASSIST_HISTORY))
             for _ in range(100):

@@ -7,7 +7,7 @@ import cv2
 from glasses.cli import build_parser, main
 from tests.conftest import TEST_CARD, card_scene
 
-SUBCOMMANDS = ["demo", "server", "edge", "redact", "imagine", "consent", "export"]
+SUBCOMMANDS = ["demo", "server", "certs", "edge", "redact", "imagine", "consent", "export"]
 
 
 def test_help_lists_every_subcommand():
