@@ -57,4 +57,4 @@ def test_only_what_the_model_looks_at_is_sent(demo_run):
     whole = cv2.imread(str(out / "frame0_redacted.jpg"))
     # the demo's tiny model looks at 64 px a side: that is what went up
     assert max(sent.shape[:2]) == 64 and max(whole.shape[:2]) == 1280
-    assert "view sent 100% at 0.4% of its pixels (model side 64 px)" in proc.stdout
+    assert "view sent 100% at 0.2% of its pixels (model side 64 px)" in proc.stdout
