@@ -69,6 +69,7 @@ class LinkStats:
     refused: int = 0  # refused for good by the server (a per-question outcome)
     retries: int = 0  # deliveries started again after a drop or a deadline
     connects: int = 0
+    connected_at: list[float] = field(default_factory=list)  # monotonic, each ready
     bytes_sent: int = 0  # by sessions that have ended
     reconnect_s: list[float] = field(default_factory=list)  # link lost -> ready again
 
@@ -240,6 +241,7 @@ class Uplink:
                 attempt += 1
                 continue
             self.stats.connects += 1
+            self.stats.connected_at.append(time.monotonic())
             if self._lost_at is not None:
                 self.stats.reconnect_s.append(time.monotonic() - self._lost_at)
                 self._lost_at = None
