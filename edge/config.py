@@ -130,6 +130,12 @@ class VadConfig(BaseModel):
 
     threshold: float = Field(0.5, gt=0, lt=1, description="speech probability threshold")
     min_silence_ms: int = Field(400, ge=50, description="silence that ends an utterance")
+    early_ms: int = Field(
+        160,
+        ge=0,
+        description="after this much silence the utterance so far is transcribed already; "
+        "if no speech follows before the end-point, that transcript is used (0: off)",
+    )
     speech_pad_ms: int = Field(150, ge=0, description="audio kept before/after speech")
     min_speech_ms: int = Field(250, ge=0, description="shorter blips are ignored")
 

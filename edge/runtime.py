@@ -76,6 +76,7 @@ class EdgeRuntime:
         self.redactor = redactor
         self._seq = 0
         self.vad_ms = 0.0
+        self.early_asr = 0  # transcriptions started at an early pause
         self.ahead: RedactAhead | None = None  # the last run's frames redacted ahead
 
     def _next_seq(self) -> int:
@@ -108,18 +109,28 @@ class EdgeRuntime:
         video = asyncio.create_task(capture_video())
         ahead = asyncio.create_task(self.ahead.run(frames, lambda: self.segmenter.speaking))
         pending: list[asyncio.Task] = []
+        early: tuple[SpeechSegment, asyncio.Task] | None = None  # transcribing ahead
+
+        def handle(segment: SpeechSegment) -> None:
+            ahead_asr = None
+            if early is not None and early[0].started_at == segment.started_at:
+                ahead_asr = early[1]  # no speech since: the transcript made ahead stands
+            task = self._handle(segment, frames, link, on_delta, on_done, ahead_asr)
+            pending.append(asyncio.create_task(task))
+
         async for chunk in mic.chunks():
             t0 = time.perf_counter()
             segments = list(self.segmenter.feed(chunk))
             self.vad_ms += (time.perf_counter() - t0) * 1e3
+            tentative = self.segmenter.tentative
+            if tentative is not None and (early is None or early[0] is not tentative):
+                self.early_asr += 1
+                asr = asyncio.to_thread(self.transcriber.transcribe, tentative)
+                early = (tentative, asyncio.create_task(asr))
             for segment in segments:
-                pending.append(
-                    asyncio.create_task(self._handle(segment, frames, link, on_delta, on_done))
-                )
-        pending += [
-            asyncio.create_task(self._handle(s, frames, link, on_delta, on_done))
-            for s in self.segmenter.flush()
-        ]
+                handle(segment)
+        for segment in self.segmenter.flush():
+            handle(segment)
         results = [r for r in await asyncio.gather(*pending) if r is not None]
         await video
         ahead.cancel()
@@ -134,10 +145,16 @@ class EdgeRuntime:
         link: Uplink,
         on_delta,  # noqa: ANN001
         on_done,  # noqa: ANN001
+        asr: asyncio.Task | None = None,
     ) -> Interaction | None:
+        """One utterance, from its end-point to its outcome; ``asr``: its
+        transcription already under way (started at the early pause)."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
+        if asr is None:
+            asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
+        else:
+            timings["asr_ahead"] = 1.0
         raw = await frames.nearest(segment.ended_at)
         # the frame is redacted beside the transcription (if not redacted ahead already)
         redacting = asyncio.create_task(self._redacted(raw, timings)) if raw is not None else None

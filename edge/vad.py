@@ -44,7 +44,12 @@ class SileroVad:
 
 class VadSegmenter:
     """Feeds chunks through the VAD; yields a :class:`SpeechSegment` when an
-    utterance ends (speech followed by ``min_silence_ms`` of silence)."""
+    utterance ends (speech followed by ``min_silence_ms`` of silence).
+
+    After ``early_ms`` of silence the utterance so far is offered as
+    :attr:`tentative`, so that it can be transcribed while the end-point is
+    awaited; it is withdrawn (None) when speech resumes. A segment that closes
+    while its tentative stands has the same start and only more silence."""
 
     def __init__(self, vad: SileroVad, config: VadConfig) -> None:
         self.vad = vad
@@ -57,6 +62,7 @@ class VadSegmenter:
         self._speech_start = 0.0
         self._silence_windows = 0
         self._clock = None
+        self.tentative: SpeechSegment | None = None
 
     @property
     def speaking(self) -> bool:
@@ -96,7 +102,12 @@ class VadSegmenter:
             return None
         self._speech.append(window)
         self._silence_windows = 0 if speaking else self._silence_windows + 1
-        if self._silence_windows * WINDOW * 1000 / SAMPLE_RATE >= self.config.min_silence_ms:
+        silence_ms = self._silence_windows * WINDOW * 1000 / SAMPLE_RATE
+        if speaking:
+            self.tentative = None
+        elif self.config.early_ms and self.tentative is None and silence_ms >= self.config.early_ms:
+            self.tentative = self._segment(np.concatenate(self._speech), t0 + WINDOW / SAMPLE_RATE)
+        if silence_ms >= self.config.min_silence_ms:
             return self._close(t0 + WINDOW / SAMPLE_RATE)
         return None
 
@@ -108,6 +119,9 @@ class VadSegmenter:
             < self.config.min_speech_ms + self.config.min_silence_ms
         ):
             return None
+        return self._segment(samples, t_end)
+
+    def _segment(self, samples: np.ndarray, t_end: float) -> SpeechSegment:
         clock = self._clock
         return SpeechSegment(
             samples,
