@@ -24,7 +24,7 @@ from core.frames import Scope, scope_names
 from edge.components import build_edge_runtime
 from edge.consent_client import ConsentClient
 from edge.runtime import Interaction
-from edge.sources import VideoFileCamera, WavFileMicrophone
+from edge.sources import CaptureClock, VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession, bearer
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
@@ -71,9 +71,10 @@ async def run_demo(
             )
             session = ConverseSession(channel, bearer(token))
             t0 = time.perf_counter()
+            clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
             interactions = await runtime.run(
-                VideoFileCamera(video, edge.replay_speed),
-                WavFileMicrophone(audio, edge.replay_speed),
+                VideoFileCamera(video, edge.replay_speed, clock),
+                WavFileMicrophone(audio, edge.replay_speed, clock=clock),
                 session,
             )
             await session.close()

@@ -1,79 +1,36 @@
-"""Devices at the edge of the pipeline: cameras and microphones.
+"""Microphones: a WAV file replayed on its media clock, and the live sound card.
 
-Each source is an async iterator of frames. File sources replay a recording
-on the media clock (optionally faster than real time); live sources read the
-hardware. Tests feed the live microphone's callback from WAV files.
+Both yield 16 kHz mono :class:`AudioChunk`s stamped on the run's clock
+(:class:`~edge.sources.clock.CaptureClock`), each stamp the time of the
+chunk's first sample. A WAV file ends where it ends; the live microphone, if it
+stops delivering audio (unplugged, taken by another program), is reported and
+reopened with backoff.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import math
 import wave
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
-import cv2
 import numpy as np
 
-from core.errors import InvalidInputError
-from core.frames import AudioChunk, ClockDomain, RawImage, Stamp
+from core.errors import BackendError, InvalidInputError
+from core.frames import AudioChunk, Stamp
+from edge.sources.clock import CaptureClock
+from edge.sources.reopen import DEFAULT_REOPEN, Reopener, ReopenPolicy
 
-SAMPLE_RATE = 16000
-CHUNK = 512
-
-
-class CameraSource(Protocol):
-    def frames(self) -> AsyncIterator[RawImage]: ...
-
-
-class MicrophoneSource(Protocol):
-    def chunks(self) -> AsyncIterator[AudioChunk]: ...
-
-
-class _Pacer:
-    """Sleeps so that media time ``t`` is reached at ``start + t / speed``."""
-
-    def __init__(self, speed: float) -> None:
-        self.speed = speed
-        self.start = time.monotonic()
-
-    async def wait_until(self, media_t: float) -> None:
-        if self.speed == float("inf"):
-            await asyncio.sleep(0)
-            return
-        delay = self.start + media_t / self.speed - time.monotonic()
-        await asyncio.sleep(max(delay, 0.0))
-
-
-class VideoFileCamera:
-    """Replays a video file as camera frames stamped on the media clock."""
-
-    def __init__(self, path: Path, speed: float = 1.0) -> None:
-        self.path = Path(path)
-        self.speed = speed
-        if not self.path.is_file():
-            raise InvalidInputError(f"video file '{self.path}' does not exist")
-
-    async def frames(self) -> AsyncIterator[RawImage]:
-        capture = cv2.VideoCapture(str(self.path))
-        if not capture.isOpened():
-            raise InvalidInputError(f"cannot decode video '{self.path}' (try an mp4 or avi)")
-        fps = capture.get(cv2.CAP_PROP_FPS) or 10.0
-        pacer = _Pacer(self.speed)
-        seq = 0
-        try:
-            while True:
-                ok, pixels = await asyncio.to_thread(capture.read)
-                if not ok:
-                    return
-                media_t = seq / fps
-                await pacer.wait_until(media_t)
-                yield RawImage(seq, pixels, Stamp.media(media_t), source=self.path.name)
-                seq += 1
-        finally:
-            capture.release()
+SAMPLE_RATE = 16000  # what the VAD and ASR take
+CHUNK = 512  # samples per chunk: 32 ms, the VAD's window
+# No audio from the sound card for this long is a stopped microphone
+# (PortAudio hands over a chunk every 32 ms while it runs).
+MIC_STALL_TIMEOUT_S = 2.0
+# Chunks queued between PortAudio's thread and the event loop (8 s of audio);
+# beyond it a chunk is dropped and counted, never silently.
+MIC_MAX_QUEUED = 256
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
@@ -103,25 +60,93 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
 
 
 class WavFileMicrophone:
-    """Replays a WAV file as 16 kHz audio chunks stamped on the media clock."""
+    """Replays a WAV file as 16 kHz audio chunks; ends where the file ends.
 
-    def __init__(self, path: Path, speed: float = 1.0, chunk: int = CHUNK) -> None:
+    Chunks are stamped on the run's clock at ``origin + media_t / speed`` and
+    paced to it; the position in the file is kept in ``media_at``.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        speed: float = 1.0,
+        chunk: int = CHUNK,
+        clock: CaptureClock | None = None,
+    ) -> None:
         self.path = Path(path)
         self.speed = speed
         self.chunk = chunk
+        self.clock = clock or CaptureClock()
         if not self.path.is_file():
             raise InvalidInputError(f"audio file '{self.path}' does not exist")
 
     async def chunks(self) -> AsyncIterator[AudioChunk]:
+        self.clock.start()
         samples, rate = read_wav(self.path)
         samples = resample(samples, rate)
-        pacer = _Pacer(self.speed)
+        paced = not math.isinf(self.speed)
         for seq, start in enumerate(range(0, len(samples), self.chunk)):
             media_t = start / SAMPLE_RATE
-            await pacer.wait_until(media_t)
+            stamp = self.clock.at_media(media_t, self.speed)
+            await self.clock.wait_until(stamp, paced)
             yield AudioChunk(
-                seq, samples[start : start + self.chunk], SAMPLE_RATE, Stamp.media(media_t)
+                seq,
+                samples[start : start + self.chunk],
+                SAMPLE_RATE,
+                stamp,
+                Stamp.media(media_t),
             )
+
+
+class InputStream(Protocol):
+    """The part of ``sounddevice.InputStream`` the microphone uses (started)."""
+
+    def close(self) -> None: ...
+
+
+# (device, samples per chunk, callback) -> a started input stream
+StreamFactory = Callable[[int | str | None, int, Callable], InputStream]
+
+
+def portaudio_stream(device: int | str | None, chunk: int, callback: Callable) -> InputStream:
+    """A started ``sounddevice.InputStream``; failures become errors that say what to do."""
+    label = microphone_label(device)
+    try:
+        import sounddevice  # imported here: it needs PortAudio at import time
+    except OSError as exc:
+        raise BackendError(
+            "the live microphone needs PortAudio: install libportaudio2 "
+            "(sudo apt-get install libportaudio2, or `make sysdeps`)"
+        ) from exc
+    others = "`python -m sounddevice` lists the microphones; name one by index or name"
+    try:
+        stream = sounddevice.InputStream(
+            samplerate=SAMPLE_RATE,
+            channels=1,
+            dtype="float32",
+            blocksize=chunk,
+            device=device,
+            callback=callback,
+        )
+    except ValueError as exc:  # sounddevice: no device matching the name or index
+        raise InvalidInputError(f"{label} not found: connect it, or {others}") from exc
+    except sounddevice.PortAudioError as exc:
+        raise BackendError(
+            f"{label} could not be opened ({exc}): connect a microphone, close any program "
+            f"holding it, or {others}"
+        ) from exc
+    try:
+        stream.start()
+    except sounddevice.PortAudioError as exc:
+        stream.close()
+        raise BackendError(
+            f"{label} could not start ({exc}): another program may hold it; close it"
+        ) from exc
+    return stream
+
+
+def microphone_label(device: int | str | None) -> str:
+    return "the default microphone" if device is None else f"microphone {device!r}"
 
 
 class SoundDeviceMicrophone:
@@ -129,27 +154,54 @@ class SoundDeviceMicrophone:
 
     PortAudio calls :meth:`callback` from its own thread; chunks are handed to
     the event loop through a bounded queue. Audio is never dropped silently:
-    an overflow is counted in :attr:`overflows`.
+    an overflow is counted in :attr:`overflows`. No audio for
+    ``stall_timeout_s`` is a stopped device: counted in :attr:`drops`, logged,
+    and reopened by ``reopen`` (``stream_factory`` is injectable for tests).
     """
 
     def __init__(
-        self, device: int | str | None = None, chunk: int = CHUNK, max_queued: int = 256
+        self,
+        device: int | str | None = None,
+        chunk: int = CHUNK,
+        max_queued: int = MIC_MAX_QUEUED,
+        *,
+        clock: CaptureClock | None = None,
+        reopen: ReopenPolicy = DEFAULT_REOPEN,
+        stall_timeout_s: float = MIC_STALL_TIMEOUT_S,
+        stream_factory: StreamFactory = portaudio_stream,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.device = device
         self.chunk = chunk
+        self.clock = clock or CaptureClock()
+        self.stall_timeout_s = stall_timeout_s
+        self.stream_factory = stream_factory
         self.overflows = 0
+        self.reopener = Reopener(
+            microphone_label(device),
+            reopen,
+            "check the microphone's connection, then start again",
+            sleep,
+        )
         self._queue: asyncio.Queue[AudioChunk] = asyncio.Queue(max_queued)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._seq = 0
 
+    @property
+    def drops(self) -> int:
+        """Times the microphone stopped mid-run."""
+        return self.reopener.drops
+
+    @property
+    def reopens(self) -> int:
+        return self.reopener.reopens
+
     def callback(self, indata: np.ndarray, frames: int, time_info, status) -> None:  # noqa: ANN001
         samples = np.asarray(indata, dtype=np.float32).reshape(-1)
-        chunk = AudioChunk(
-            self._seq,
-            samples.copy(),
-            SAMPLE_RATE,
-            Stamp(time.monotonic_ns(), ClockDomain.DEVICE_MONOTONIC),
-        )
+        # PortAudio calls back once the chunk is complete: its first sample is older.
+        now = self.clock.now()
+        started = Stamp(now.nanos - round(len(samples) / SAMPLE_RATE * 1e9), now.clock)
+        chunk = AudioChunk(self._seq, samples.copy(), SAMPLE_RATE, started)
         self._seq += 1
         if self._loop is None:
             return
@@ -161,17 +213,21 @@ class SoundDeviceMicrophone:
         except asyncio.QueueFull:
             self.overflows += 1
 
-    async def chunks(self) -> AsyncIterator[AudioChunk]:
-        import sounddevice  # imported here: it needs PortAudio at import time
+    async def _open(self) -> InputStream:
+        return await asyncio.to_thread(self.stream_factory, self.device, self.chunk, self.callback)
 
+    async def chunks(self) -> AsyncIterator[AudioChunk]:
+        self.clock.start()
         self._loop = asyncio.get_running_loop()
-        with sounddevice.InputStream(
-            samplerate=SAMPLE_RATE,
-            channels=1,
-            dtype="float32",
-            blocksize=self.chunk,
-            device=self.device,
-            callback=self.callback,
-        ):
+        stream = await self._open()
+        try:
             while True:
-                yield await self._queue.get()
+                try:
+                    chunk = await asyncio.wait_for(self._queue.get(), self.stall_timeout_s)
+                except TimeoutError:
+                    stream.close()
+                    stream = await self.reopener.reopen(self._open)
+                    continue
+                yield chunk
+        finally:
+            stream.close()
