@@ -12,7 +12,6 @@ inject a fake device there. Everything else is the real code path.
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import sys
 import threading
@@ -27,7 +26,7 @@ import numpy as np
 from core.errors import BackendError, InvalidInputError
 from core.frames import RawImage, Stamp
 from edge.sources.clock import CaptureClock
-from edge.sources.reopen import DEFAULT_REOPEN, Reopener, ReopenPolicy
+from edge.sources.reopen import DEFAULT_REOPEN, CountsDrops, Reopener, ReopenPolicy
 
 # Frame rate assumed when a file does not say (rare; MJPEG in AVI sometimes).
 DEFAULT_FILE_FPS = 10.0
@@ -95,6 +94,10 @@ class _GuardedCapture:
             self._capture.release()
 
 
+class _NotOpened(Exception):
+    """The capture did not open; the camera turns this into a clear error."""
+
+
 def _open(factory: CaptureFactory, target: int | str, api: int, params: Sequence[int]) -> Capture:
     capture = factory(target, api, params)
     if not capture.isOpened():
@@ -103,11 +106,7 @@ def _open(factory: CaptureFactory, target: int | str, api: int, params: Sequence
     return capture
 
 
-class _NotOpened(Exception):
-    """The capture did not open; the camera turns this into a clear error."""
-
-
-class _LiveCamera:
+class _LiveCamera(CountsDrops):
     """A camera that runs until stopped: stamps on arrival, reopens when it drops."""
 
     hint = "check the camera"
@@ -131,17 +130,8 @@ class _LiveCamera:
         self.capture_factory = capture_factory
         self.reopener = Reopener(label, reopen, self.hint, sleep)
 
-    @property
-    def drops(self) -> int:
-        """Times the camera stopped mid-run."""
-        return self.reopener.drops
-
-    @property
-    def reopens(self) -> int:
-        """Times it came back."""
-        return self.reopener.reopens
-
     def open_error(self) -> Exception:
+        """The error that says why the capture did not open and what to do."""
         raise NotImplementedError
 
     def _open_now(self) -> _GuardedCapture:
@@ -297,7 +287,6 @@ class VideoFileCamera:
             ) from None
         capture = _GuardedCapture(raw)
         fps = capture.get(cv2.CAP_PROP_FPS) or DEFAULT_FILE_FPS
-        paced = not math.isinf(self.speed)
         seq = 0
         try:
             while True:
@@ -305,8 +294,7 @@ class VideoFileCamera:
                 if not ok or pixels is None:
                     return
                 media_t = seq / fps
-                stamp = self.clock.at_media(media_t, self.speed)
-                await self.clock.wait_until(stamp, paced)
+                stamp = await self.clock.pace(media_t, self.speed)
                 yield RawImage(seq, pixels, stamp, self.path.name, Stamp.media(media_t))
                 seq += 1
         finally:

@@ -57,7 +57,12 @@ class CaptureClock:
         scale = 1.0 if math.isinf(speed) else 1.0 / speed
         return Stamp(self.start() + round(media_s * scale * 1e9), ClockDomain.DEVICE_MONOTONIC)
 
-    async def wait_until(self, stamp: Stamp, paced: bool = True) -> None:
-        """Sleep until the runtime clock reaches ``stamp``; unpaced, only yield to the loop."""
-        delay = (stamp.nanos - self._now_ns()) / 1e9 if paced else 0.0
+    async def pace(self, media_s: float, speed: float = 1.0) -> Stamp:
+        """Wait until media time ``media_s`` is due at ``speed``; returns its stamp.
+
+        Unpaced (``speed`` infinite) it only yields to the event loop.
+        """
+        stamp = self.at_media(media_s, speed)
+        delay = 0.0 if math.isinf(speed) else (stamp.nanos - self._now_ns()) / 1e9
         await asyncio.sleep(max(delay, 0.0))
+        return stamp

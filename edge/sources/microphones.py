@@ -10,7 +10,6 @@ reopened with backoff.
 from __future__ import annotations
 
 import asyncio
-import math
 import wave
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 from core.errors import BackendError, InvalidInputError
 from core.frames import AudioChunk, Stamp
 from edge.sources.clock import CaptureClock
-from edge.sources.reopen import DEFAULT_REOPEN, Reopener, ReopenPolicy
+from edge.sources.reopen import DEFAULT_REOPEN, CountsDrops, Reopener, ReopenPolicy
 
 SAMPLE_RATE = 16000  # what the VAD and ASR take
 CHUNK = 512  # samples per chunk: 32 ms, the VAD's window
@@ -84,11 +83,9 @@ class WavFileMicrophone:
         self.clock.start()
         samples, rate = read_wav(self.path)
         samples = resample(samples, rate)
-        paced = not math.isinf(self.speed)
         for seq, start in enumerate(range(0, len(samples), self.chunk)):
             media_t = start / SAMPLE_RATE
-            stamp = self.clock.at_media(media_t, self.speed)
-            await self.clock.wait_until(stamp, paced)
+            stamp = await self.clock.pace(media_t, self.speed)
             yield AudioChunk(
                 seq,
                 samples[start : start + self.chunk],
@@ -149,7 +146,7 @@ def microphone_label(device: int | str | None) -> str:
     return "the default microphone" if device is None else f"microphone {device!r}"
 
 
-class SoundDeviceMicrophone:
+class SoundDeviceMicrophone(CountsDrops):
     """The live microphone (PortAudio via ``sounddevice``; needs libportaudio2).
 
     PortAudio calls :meth:`callback` from its own thread; chunks are handed to
@@ -186,15 +183,6 @@ class SoundDeviceMicrophone:
         self._queue: asyncio.Queue[AudioChunk] = asyncio.Queue(max_queued)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._seq = 0
-
-    @property
-    def drops(self) -> int:
-        """Times the microphone stopped mid-run."""
-        return self.reopener.drops
-
-    @property
-    def reopens(self) -> int:
-        return self.reopener.reopens
 
     def callback(self, indata: np.ndarray, frames: int, time_info, status) -> None:  # noqa: ANN001
         samples = np.asarray(indata, dtype=np.float32).reshape(-1)

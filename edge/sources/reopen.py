@@ -99,3 +99,19 @@ class Reopener:
 
 
 DEFAULT_REOPEN = ReopenPolicy()
+
+
+class CountsDrops:
+    """A live source's counters, read from its :class:`Reopener` (``self.reopener``)."""
+
+    reopener: Reopener
+
+    @property
+    def drops(self) -> int:
+        """Times the source stopped mid-run."""
+        return self.reopener.drops
+
+    @property
+    def reopens(self) -> int:
+        """Times it came back."""
+        return self.reopener.reopens

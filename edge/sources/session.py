@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import wave
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -218,8 +217,8 @@ def _media_stamp(entry: _Entry) -> Stamp:
     return Stamp(entry.captured_ns, ClockDomain.MEDIA)
 
 
-class ReplayCamera:
-    """Plays a recorded session's frames, stamped on the run's clock, originals in ``media_at``."""
+class _Replay:
+    """A recorded session played on the run's clock at ``speed``."""
 
     def __init__(
         self, directory: Path, speed: float = 1.0, clock: CaptureClock | None = None
@@ -228,42 +227,37 @@ class ReplayCamera:
         self.speed = speed
         self.clock = clock or CaptureClock()
 
-    async def frames(self) -> AsyncIterator[RawImage]:
+    async def _paced(self, entries: list[_Entry]) -> AsyncIterator[tuple[_Entry, Stamp]]:
+        """Each entry once it is due, with its stamp on the run's clock."""
         self.clock.start()
-        paced = not math.isinf(self.speed)
-        for entry in self.session.frames:
+        for entry in entries:
+            yield entry, await self.clock.pace(self.session.media_s(entry), self.speed)
+
+
+class ReplayCamera(_Replay):
+    """Plays a recorded session's frames, stamped on the run's clock, originals in ``media_at``."""
+
+    async def frames(self) -> AsyncIterator[RawImage]:
+        async for entry, stamp in self._paced(self.session.frames):
             path = self.session.directory / entry.row["file"]
             pixels = await asyncio.to_thread(cv2.imread, str(path), cv2.IMREAD_COLOR)
             if pixels is None:
                 raise InvalidInputError(f"recorded frame '{path}' is missing or unreadable")
-            stamp = self.clock.at_media(self.session.media_s(entry), self.speed)
-            await self.clock.wait_until(stamp, paced)
             source = entry.row.get("source", "replay")
             yield RawImage(int(entry.row["seq"]), pixels, stamp, source, _media_stamp(entry))
 
 
-class ReplayMicrophone:
+class ReplayMicrophone(_Replay):
     """Plays a recorded session's audio in its original chunks and timing."""
 
-    def __init__(
-        self, directory: Path, speed: float = 1.0, clock: CaptureClock | None = None
-    ) -> None:
-        self.session = RecordedSession(directory)
-        self.speed = speed
-        self.clock = clock or CaptureClock()
-
     async def chunks(self) -> AsyncIterator[AudioChunk]:
-        self.clock.start()
-        if not self.session.chunks:
-            return
-        with wave.open(str(self.session.directory / "audio.wav"), "rb") as wav:
-            raw = wav.readframes(wav.getnframes())
-        samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
-        paced = not math.isinf(self.speed)
+        samples = np.zeros(0, np.float32)
+        if self.session.chunks:
+            with wave.open(str(self.session.directory / "audio.wav"), "rb") as wav:
+                raw = wav.readframes(wav.getnframes())
+            samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
         rate = self.session.sample_rate
-        for entry in self.session.chunks:
+        async for entry, stamp in self._paced(self.session.chunks):
             offset, n = int(entry.row["offset"]), int(entry.row["samples"])
-            stamp = self.clock.at_media(self.session.media_s(entry), self.speed)
-            await self.clock.wait_until(stamp, paced)
             piece = samples[offset : offset + n]
             yield AudioChunk(int(entry.row["seq"]), piece, rate, stamp, _media_stamp(entry))
