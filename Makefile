@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TORCH_SPEC ?= torch==2.13.0
-APT_PACKAGES := espeak-ng libportaudio2
+APT_PACKAGES := espeak-ng libportaudio2 ffmpeg
 # the wide benchmark family's fonts and photographs (scenes/catalogue.py)
 BENCH_APT := fonts-ocr-a fonts-ocr-b fonts-dseg fonts-glasstty fonts-3270 fonts-terminus \
   fonts-courier-prime fonts-gnutypewriter fonts-liberation2 fonts-dotgothic16 fonts-misaki \
@@ -31,7 +31,8 @@ $(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
 	touch $(STAMP)
 
 # Debian packages: espeak-ng regenerates the demo speech, libportaudio2 serves
-# the live microphone, tesseract-ocr is the redaction benchmark's second judge,
+# the live microphone, ffmpeg serves a clip over HTTP to test the network
+# camera, tesseract-ocr is the redaction benchmark's second judge,
 # postgresql runs the sample-store contract suite against a real server,
 # BENCH_APT are the wide benchmark family's fonts and photographs (a missing
 # one is skipped and counted there). None is needed for the tests or the demo,
@@ -40,6 +41,7 @@ sysdeps:
 	@missing=""; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
+	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	for p in $(BENCH_APT); do \
@@ -49,9 +51,9 @@ sysdeps:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Debian packages:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-	      || echo "warning: could not install$$missing; live microphone, asset generation or the PostgreSQL tests will not run"; \
+	      || echo "warning: could not install$$missing; live microphone, asset generation, the network camera or the PostgreSQL tests will not run"; \
 	  else \
-	    echo "note: please install$$missing (e.g. sudo apt-get install$$missing): needed for the live microphone, demo speech, the PostgreSQL contract tests and the wide benchmark"; \
+	    echo "note: please install$$missing (e.g. sudo apt-get install$$missing): needed for the live microphone, demo speech, the network camera test, the PostgreSQL contract tests and the wide benchmark"; \
 	  fi; \
 	fi
 

@@ -182,12 +182,18 @@ class RedactionReport:
 
 @dataclass(frozen=True, eq=False)
 class RawImage:
-    """A camera frame as captured (BGR uint8). Never leaves the device."""
+    """A camera frame as captured (BGR uint8). Never leaves the device.
+
+    ``captured_at`` is on the runtime's clock (what the edge compares);
+    ``media_at`` is the frame's position in the recording it was replayed from
+    (a file or a recorded session), ``None`` for a live camera.
+    """
 
     seq: int
     pixels: np.ndarray
     captured_at: Stamp
     source: str = "camera"
+    media_at: Stamp | None = None
 
     @property
     def width(self) -> int:
@@ -246,12 +252,17 @@ class RedactedImage(_Minted):
 
 @dataclass(frozen=True, eq=False)
 class AudioChunk:
-    """Mono float32 samples in [-1, 1] at ``sample_rate``."""
+    """Mono float32 samples in [-1, 1] at ``sample_rate``.
+
+    ``captured_at`` is when the first sample was heard, on the runtime's clock;
+    ``media_at`` is its position in a replayed recording (``None`` when live).
+    """
 
     seq: int
     samples: np.ndarray
     sample_rate: int
     captured_at: Stamp
+    media_at: Stamp | None = None
 
     @property
     def duration(self) -> float:

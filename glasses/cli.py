@@ -90,7 +90,7 @@ def cmd_edge(args: argparse.Namespace) -> int:
     from edge.channel import ServerAway, check_link, open_channel
     from edge.components import build_edge_runtime
     from edge.link import open_uplink
-    from edge.sources import SoundDeviceMicrophone, VideoFileCamera, WavFileMicrophone
+    from edge.sources import CaptureClock, SoundDeviceMicrophone, open_camera, open_microphone
     from edge.uplink import bearer, channel_options
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 
@@ -102,12 +102,13 @@ def cmd_edge(args: argparse.Namespace) -> int:
             "'glasses consent enrol DEVICE_ID' and set GLASSES__EDGE__TOKEN to the token it prints"
         )
     runtime = build_edge_runtime(config.models, edge)
+    clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
     mic = (
-        SoundDeviceMicrophone()
+        SoundDeviceMicrophone(clock=clock)
         if args.live_mic
-        else WavFileMicrophone(Path(args.audio or DEMO_AUDIO), edge.replay_speed)
+        else open_microphone(str(args.audio or DEMO_AUDIO), clock=clock, speed=edge.replay_speed)
     )
-    camera = VideoFileCamera(Path(args.video or DEMO_VIDEO), edge.replay_speed)
+    camera = open_camera(str(args.video or DEMO_VIDEO), clock=clock, speed=edge.replay_speed)
 
     async def run() -> int:
         async with open_channel(edge, channel_options(edge.uplink)) as channel:

@@ -25,7 +25,7 @@ from edge.components import build_edge_runtime
 from edge.consent_client import ConsentClient
 from edge.link import open_uplink
 from edge.runtime import Interaction
-from edge.sources import VideoFileCamera, WavFileMicrophone
+from edge.sources import CaptureClock, VideoFileCamera, WavFileMicrophone
 from edge.uplink import bearer, channel_options
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
@@ -80,10 +80,11 @@ async def run_demo(
             )
             link = open_uplink(channel, bearer(token), edge.uplink, out_dir / "outbox.sqlite")
             t0 = time.perf_counter()
+            clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
             async with link:
                 interactions = await runtime.run(
-                    VideoFileCamera(video, edge.replay_speed),
-                    WavFileMicrophone(audio, edge.replay_speed),
+                    VideoFileCamera(video, edge.replay_speed, clock),
+                    WavFileMicrophone(audio, edge.replay_speed, clock=clock),
                     link,
                 )
             timings["session_ms"] = (time.perf_counter() - t0) * 1e3

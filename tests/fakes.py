@@ -8,6 +8,9 @@
   (for the text detector's rules and control flow, without the OCR models).
 - :class:`FakeVisionLanguageBackend`: streams a fixed answer word by word;
   :class:`RecordingVisionLanguageBackend` also keeps the questions and images.
+- :class:`FakeCameraDevice`: a camera device behind ``cv2.VideoCapture``'s
+  interface that opens, streams and drops as scripted (the device path's
+  ``capture_factory``); :class:`FakeInputStream` the same for a microphone.
 
 Detectors follow ``edge.redaction.detection.Detector``: ``name``, ``version`` and
 ``detect(bgr, windows=None) -> list[Detection]``. The redactor calls them from
@@ -269,3 +272,75 @@ class RecordingVisionLanguageBackend(FakeVisionLanguageBackend):
         self.images.append(image_jpeg)
         async for text in super().stream(question, image_jpeg, max_tokens):
             yield text
+
+
+# --- capture devices -----------------------------------------------------------------------
+
+
+class FakeCapture:
+    """One opened (or refused) ``cv2.VideoCapture``: ``frames`` reads, then a failed read."""
+
+    def __init__(self, opened: bool, frames: int, first_value: int) -> None:
+        self.opened = opened
+        self.left = frames
+        self.value = first_value
+        self.released = False
+
+    def isOpened(self) -> bool:  # noqa: N802 - OpenCV's name
+        return self.opened and not self.released
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        if self.released or self.left <= 0:
+            return False, None
+        self.left -= 1
+        self.value += 1
+        return True, np.full((6, 8, 3), self.value % 256, np.uint8)
+
+    def get(self, prop: int) -> float:
+        return 0.0
+
+    def release(self) -> None:
+        self.released = True
+
+
+class FakeCameraDevice:
+    """A camera device as a ``capture_factory``; each open takes the next script entry.
+
+    An entry is the number of frames that open delivers before the device
+    drops (a failed read), or ``None`` for an open that fails (unplugged,
+    busy). Opens past the script fail. ``opens`` records each call's
+    ``(target, api, params)``; frame pixels count up across opens.
+    """
+
+    def __init__(self, script: Sequence[int | None]) -> None:
+        self.script = list(script)
+        self.opens: list[tuple[int | str, int, tuple[int, ...]]] = []
+        self.captures: list[FakeCapture] = []
+        self._value = 0
+
+    def __call__(self, target: int | str, api: int, params: Sequence[int]) -> FakeCapture:
+        self.opens.append((target, api, tuple(params)))
+        entry = self.script.pop(0) if self.script else None
+        capture = FakeCapture(entry is not None, entry or 0, self._value)
+        self._value += entry or 0
+        self.captures.append(capture)
+        return capture
+
+
+class FakeInputStream:
+    """A started microphone stream (``edge.sources.microphones.InputStream``)."""
+
+    def __init__(self, callback) -> None:  # noqa: ANN001
+        self.callback = callback
+        self.closed = False
+
+    def feed(self, samples: np.ndarray) -> None:
+        """Deliver one chunk the way PortAudio does, from another thread."""
+        thread = threading.Thread(
+            target=self.callback, args=(samples.reshape(-1, 1), len(samples), None, None)
+        )
+        thread.start()
+        thread.join()
+
+    def close(self) -> None:
+        self.closed = True

@@ -16,7 +16,7 @@ from edge.config import EdgeConfig, UplinkConfig
 from edge.link import open_uplink
 from edge.redaction import Redactor, redact_transcript
 from edge.runtime import EdgeRuntime
-from edge.sources import VideoFileCamera, WavFileMicrophone
+from edge.sources import CaptureClock, VideoFileCamera, WavFileMicrophone
 from edge.uplink import ConverseSession, LinkLost, NoAnswerInTime, bearer
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from tests.fakes import FailingDetector, FakeDetector, FakeVisionLanguageBackend
@@ -59,7 +59,10 @@ def _runtime(models_config) -> EdgeRuntime:
 
 def _sources():
     speed = float("inf")
-    return VideoFileCamera(DEMO_VIDEO, speed), WavFileMicrophone(DEMO_AUDIO, speed)
+    clock = CaptureClock()
+    return VideoFileCamera(DEMO_VIDEO, speed, clock), WavFileMicrophone(
+        DEMO_AUDIO, speed, clock=clock
+    )
 
 
 def test_a_frame_the_server_refuses_fails_its_question_clearly_and_the_session_goes_on(

@@ -7,7 +7,7 @@ import numpy as np
 from core.frames import AudioChunk, Stamp
 from edge.components import build_segmenter, build_transcriber
 from edge.config import AsrConfig, VadConfig
-from edge.sources import WavFileMicrophone
+from edge.sources import CaptureClock, WavFileMicrophone
 from glasses.assets import DEMO_AUDIO
 
 
@@ -16,7 +16,8 @@ def segments_of(path, models_config):
 
     async def collect():
         found = []
-        async for chunk in WavFileMicrophone(path, speed=float("inf")).chunks():
+        clock = CaptureClock(origin_ns=0)  # stamps read as seconds into the clip
+        async for chunk in WavFileMicrophone(path, speed=float("inf"), clock=clock).chunks():
             found += list(segmenter.feed(chunk))
         return found + list(segmenter.flush())
 
