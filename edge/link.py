@@ -37,6 +37,8 @@ from edge.uplink import ConverseSession, ServerReportedError
 
 log = logging.getLogger(__name__)
 
+SENT_KEPT = 1024  # send times kept for the latest questions (bounded over a long run)
+
 # codes after which a question is delivered again: the link, not the question, failed
 RETRY = frozenset(
     {"LINK_LOST", "DEADLINE_EXCEEDED", "UNAVAILABLE", "STORE_UNAVAILABLE", "CANCELLED"}
@@ -70,6 +72,7 @@ class LinkStats:
     retries: int = 0  # deliveries started again after a drop or a deadline
     connects: int = 0
     connected_at: list[float] = field(default_factory=list)  # monotonic, each ready
+    sent_at: dict[str, float] = field(default_factory=dict)  # key -> monotonic, first send
     bytes_sent: int = 0  # by sessions that have ended
     reconnect_s: list[float] = field(default_factory=list)  # link lost -> ready again
 
@@ -202,6 +205,9 @@ class Uplink:
     async def _deliver_one(self, session: ConverseSession, pending: Pending) -> None:
         events = wire.renumbered(pending.events, self.next_seq)
         query_seq = events[-1].query.seq
+        self.stats.sent_at.setdefault(pending.key, time.monotonic())
+        while len(self.stats.sent_at) > SENT_KEPT:
+            del self.stats.sent_at[next(iter(self.stats.sent_at))]
         async for event in session.ask_events(events, query_seq):
             if isinstance(event, AnswerDone):
                 await asyncio.to_thread(self.outbox.remove, pending.key)

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -60,6 +61,8 @@ class Interaction:
     answer: str = ""
     done: AnswerDone | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    key: str = ""  # the question's idempotency key (the link counts its delivery by it)
+    first_token_at: float = 0.0  # time.monotonic() of the answer's first piece
 
 
 class EdgeRuntime:
@@ -77,6 +80,7 @@ class EdgeRuntime:
         self._seq = 0
         self.vad_ms = 0.0
         self.early_asr = 0  # transcriptions started at an early pause
+        self.redact_ahead = True  # redact frames while the wearer speaks (off: when asked)
         self.ahead: RedactAhead | None = None  # the last run's frames redacted ahead
 
     def _next_seq(self) -> int:
@@ -107,7 +111,12 @@ class EdgeRuntime:
                 frames.ended.set()
 
         video = asyncio.create_task(capture_video())
-        ahead = asyncio.create_task(self.ahead.run(frames, lambda: self.segmenter.speaking))
+
+        def wanted() -> bool:  # while speech goes on; from the early pause the CPU is ASR's
+            segmenter = self.segmenter
+            return self.redact_ahead and segmenter.speaking and segmenter.tentative is None
+
+        ahead = asyncio.create_task(self.ahead.run(frames, wanted))
         pending: list[asyncio.Task] = []
         early: tuple[SpeechSegment, asyncio.Task] | None = None  # transcribing ahead
 
@@ -119,6 +128,8 @@ class EdgeRuntime:
             pending.append(asyncio.create_task(task))
 
         async for chunk in mic.chunks():
+            if video.done() and not video.cancelled() and video.exception() is not None:
+                raise video.exception()  # the camera failed for good: say so now
             t0 = time.perf_counter()
             segments = list(self.segmenter.feed(chunk))
             self.vad_ms += (time.perf_counter() - t0) * 1e3
@@ -155,7 +166,12 @@ class EdgeRuntime:
             asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
         else:
             timings["asr_ahead"] = 1.0
-        raw = await frames.nearest(segment.ended_at)
+        # the view as the wearer stopped speaking (not at the end-point, after the
+        # silence): a frame most likely redacted ahead already
+        silence_ns = self.config.vad.min_silence_ms * 1_000_000
+        raw = await frames.nearest(
+            replace(segment.ended_at, nanos=segment.ended_at.nanos - silence_ns)
+        )
         # the frame is redacted beside the transcription (if not redacted ahead already)
         redacting = asyncio.create_task(self._redacted(raw, timings)) if raw is not None else None
         transcript = await asr
@@ -180,12 +196,14 @@ class EdgeRuntime:
                 )
                 result.minimised = wanted.why
                 frame_seqs = (redacted.seq,)
+        result.key = uuid.uuid4().hex
         query = Query(
             self._next_seq(),
             utterance.text,
             frame_seqs,
             utterance.seq,
             self.config.max_answer_tokens,
+            result.key,
         )
         t0 = time.perf_counter()
         parts: list[str] = []
@@ -197,6 +215,7 @@ class EdgeRuntime:
                 else:
                     if not parts:
                         timings["first_token_ms"] = (time.perf_counter() - t0) * 1e3
+                        result.first_token_at = time.monotonic()
                     parts.append(event.text)
                     if on_delta:
                         on_delta(event.text)
