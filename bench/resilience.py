@@ -18,29 +18,23 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import random
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from core.frames import ConsentSnapshot, Hello, Query, RawImage, Scope, Stamp, Transcript
+from bench.serving import CONSENT, ServerProcess, enrol_device, free_port
+from core.frames import Hello, Query, RawImage, Stamp, Transcript
 from edge.channel import open_channel
 from edge.config import EdgeConfig, UplinkConfig
 from edge.link import Queued, open_uplink
 from edge.redaction import Redactor, redact_transcript
 from edge.uplink import bearer, channel_options
-from server.accounts import Accounts
-from server.consent import ConsentLedger
 from server.store import SqliteSampleStore
 
-CONSENT = ConsentSnapshot(frozenset({Scope.ASSIST, Scope.HISTORY}), "US", "2026-11")
 DEVICE = "bench-resilience"
 
 
@@ -91,61 +85,6 @@ class CuttingProxy:
             await self._server.wait_closed()
 
 
-class ServerProcess:
-    """``glasses server`` as a child process on ``port``, its state in ``folder``."""
-
-    def __init__(self, folder: Path, port: int) -> None:
-        self.folder, self.port = folder, port
-        self.env = {
-            **os.environ,
-            "GLASSES__SERVER__STORE__PATH": str(folder / "store"),
-            "GLASSES__SERVER__HOST": "127.0.0.1",
-        }
-        self.process: subprocess.Popen | None = None
-        self.back_at: list[float] = []  # monotonic times the server was serving again
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "glasses", "server", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-
-    async def serving(self, timeout_s: float = 120.0) -> None:
-        """Until the process prints that it serves (health SERVING)."""
-        assert self.process is not None and self.process.stdout is not None
-        line = await asyncio.wait_for(asyncio.to_thread(self.process.stdout.readline), timeout_s)
-        if "serving on port" not in line:
-            raise RuntimeError(f"the server did not start: {line!r}")
-        self.back_at.append(time.monotonic())
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _prepare(folder: Path) -> str:
-    """Enrol the device and grant it history (operator steps, on the store); its token."""
-    store = SqliteSampleStore(folder / "store")
-    caller, token = Accounts(store).enrol(DEVICE)
-    ConsentLedger(store).update(
-        caller.user_id, grant=(Scope.HISTORY,), policy_version="2026-11", actor="bench"
-    )
-    store.close()
-    return token
-
-
 def _frame(redactor: Redactor, k: int):  # noqa: ANN202
     pixels = np.full((360, 640, 3), 40 + 5 * k % 200, np.uint8)
     return redactor.redact(RawImage(k, pixels, Stamp.now(), "bench"))
@@ -154,8 +93,8 @@ def _frame(redactor: Redactor, k: int):  # noqa: ANN202
 async def run(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="resilience-"))
-    token = _prepare(folder)
-    server = ServerProcess(folder, _free_port())
+    token = enrol_device(folder / "store", DEVICE)
+    server = ServerProcess(folder, free_port())
     server.start()
     await server.serving()
     proxy = CuttingProxy(server.port)
