@@ -104,7 +104,7 @@ class TimedTranscriber:
         return out
 
 
-def _video(path: Path, seconds: float) -> None:
+def looped_video(path: Path, seconds: float) -> None:
     """The demo clip looped for ``seconds`` (the camera of the whole session)."""
     clip = cv2.VideoCapture(str(DEMO_VIDEO))
     fps = clip.get(cv2.CAP_PROP_FPS) or 10.0
@@ -201,7 +201,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="latency-"))
     wav, video = folder / "questions.wav", folder / "camera.mp4"
     write_wav(wav, audio)
-    _video(video, len(audio) / 16000 + 1)
+    looped_video(video, len(audio) / 16000 + 1)
     base = load_config()
     results = {}
     for name in ("pipelined", "sequential"):
