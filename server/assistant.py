@@ -28,7 +28,8 @@ class AssistantService(pb_grpc.AssistantServicer):
 
     A refused hello ends the stream with an error event and the mapped status;
     an error on a later event is reported as an error event and the session
-    goes on.
+    goes on. A stream that ends without a goodbye leaves its session to be
+    resumed by the hello's resume token.
     """
 
     def __init__(self, conversations: Conversations, accounts: Accounts) -> None:
@@ -49,21 +50,26 @@ class AssistantService(pb_grpc.AssistantServicer):
             context.set_code(status)
             context.set_details(str(exc))
             return
-        yield wire.encode_reply(conversation.ready)
-        async for msg in request_iterator:
-            try:
-                event = wire.decode_client_event(msg)
-                if isinstance(event, Goodbye):
-                    break
-                if event is None:
-                    continue
-                async for reply in conversation.handle(event):
-                    yield wire.encode_reply(reply)
-            except GlassesError as exc:
-                _, code = status_for(exc)
-                kind, seq = wire.client_event_kind(msg), wire.client_event_seq(msg)
-                log.warning(
-                    "session %s: %s on %s event %d", conversation.session_id, code, kind, seq
-                )
-                yield wire.encode_error(code, str(exc), seq)
-        log.info("session %s closed", conversation.session_id)
+        goodbye = False
+        try:
+            yield wire.encode_reply(conversation.ready)
+            async for msg in request_iterator:
+                try:
+                    event = wire.decode_client_event(msg)
+                    if isinstance(event, Goodbye):
+                        goodbye = True
+                        break
+                    if event is None:
+                        continue
+                    async for reply in conversation.handle(event):
+                        yield wire.encode_reply(reply)
+                except GlassesError as exc:
+                    _, code = status_for(exc)
+                    kind, seq = wire.client_event_kind(msg), wire.client_event_seq(msg)
+                    log.warning(
+                        "session %s: %s on %s event %d", conversation.session_id, code, kind, seq
+                    )
+                    yield wire.encode_error(code, str(exc), seq)
+        finally:  # a broken stream leaves the session to be resumed
+            self.conversations.leave(conversation, goodbye)
+            log.info("session %s %s", conversation.session_id, "closed" if goodbye else "left")

@@ -51,6 +51,13 @@ class RetentionConfig(BaseModel):
         "also how long a user's samples stay after they revoke both",
     )
     purge_every_s: float = Field(600.0, gt=0, description="how often the retention job runs")
+    deliveries_s: float = Field(
+        7 * 86400.0,
+        gt=0,
+        description="how long a question's delivery record (its idempotency key, user id, "
+        "sample id and time; no text) is kept, so that a retry of it is replayed, not "
+        "answered and logged again; an edge must not retry a question older than this",
+    )
 
 
 class TlsConfig(BaseModel):
@@ -108,6 +115,19 @@ class ServerConfig(BaseModel):
     max_frame_bytes: int = Field(4 << 20, ge=1024, description="larger frames are refused")
     max_answer_tokens: int = Field(256, ge=1, le=8192, description="cap on any query")
     frames_per_session: int = Field(8, ge=1, description="recent frames kept per session")
+    resume_grace_s: float = Field(
+        120.0,
+        ge=0,
+        description="a session whose stream broke is kept this long for its device to resume "
+        "it (Hello.resume_token: its frames and utterances held, its session id); 0: never. "
+        "In memory only: a server restart forgets it",
+    )
+    resume_max_sessions: int = Field(
+        64,
+        ge=0,
+        description="at most this many broken sessions are kept for resume, the oldest dropped "
+        "first (each holds up to frames_per_session frames of up to max_frame_bytes)",
+    )
     grace_s: float = Field(5.0, ge=0, description="graceful shutdown period")
 
     def tls_folder(self) -> Path:

@@ -6,6 +6,9 @@ decodes (frames, utterances, audio, queries) and yields what goes back (acks,
 answer deltas, the answer's end). Every frame, utterance and query is
 re-checked before the model or the store sees it (``server/recheck.py``);
 every answer is kept as the consent rules (``server/consent_rules.py``) allow.
+A question with an idempotency key is answered and logged once, whatever the
+number of deliveries (``server/deliveries.py``); a session whose stream broke
+can be resumed with its resume token (``server/sessions.py``).
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from server.consent_rules import (
     require_assist,
     require_audio,
 )
+from server.deliveries import Deliveries
 from server.domain import Ack, Sample, UploadedAudio, UploadedFrame, UploadedUtterance
 from server.recheck import recheck_text, recheck_upload
+from server.sessions import ResumableSessions
 from server.store.base import SampleStore
 from server.vlm import VisionLanguageBackend
 
@@ -44,8 +49,8 @@ Reply = Ack | AnswerDelta | AnswerDone
 
 
 class Conversations:
-    """Opens conversations; holds what every session shares (model, store,
-    re-check, consent rules, clock)."""
+    """Opens conversations and resumes them; holds what every session shares (model,
+    store, re-check, consent rules, deliveries, clock)."""
 
     def __init__(
         self,
@@ -62,9 +67,13 @@ class Conversations:
         self.recheck = recheck
         self.rules = ConsentRules(ledger, config.retention.transient_s, clock)
         self.clock = clock
+        self.deliveries = Deliveries(store, config.retention.deliveries_s, clock)
+        self.sessions = ResumableSessions(config.resume_grace_s, config.resume_max_sessions, clock)
 
     async def open(self, caller: Caller, hello: Hello) -> Conversation:
-        """A new session for ``caller``'s device, or ConsentError / InvalidInputError."""
+        """The session ``hello.resume_token`` names, if it is the caller's and still
+        kept (with the consent this hello announces), else a new one; or
+        ConsentError / InvalidInputError. Call :meth:`leave` when its stream ends."""
         require_assist(hello.consent)  # the device's own word: refused without a ledger read
         if hello.device_id != caller.device_id:
             raise InvalidInputError(
@@ -74,12 +83,25 @@ class Conversations:
         consent = self.rules.session(caller.user_id, hello.consent)
         now = await asyncio.to_thread(consent.current)
         require_assist(now)
+        if hello.resume_token:
+            resumed = self.sessions.resume(hello.resume_token, caller)
+            if resumed is not None:
+                resumed.consent = consent
+                log.info("session %s resumed (%s)", resumed.session_id, now)
+                return resumed
         backend = self.backend
         ready = Ready(
             uuid.uuid4().hex, secrets.token_urlsafe(16), backend.model_id, backend.image_side
         )
         log.info("session %s opened (%s)", ready.session_id, now)
-        return Conversation(ready, caller, consent, self)
+        conversation = Conversation(ready, caller, consent, self)
+        self.sessions.add(conversation)
+        return conversation
+
+    def leave(self, conversation: Conversation, goodbye: bool) -> None:
+        """A stream of ``conversation`` ended: it is kept for resume unless the device
+        said goodbye."""
+        self.sessions.leave(conversation, goodbye)
 
 
 class Conversation:
@@ -150,11 +172,30 @@ class Conversation:
                 self._remember(self._refused, frame.seq, exc)
                 raise
         recheck_ms = (self._clock.monotonic() - t0) * 1e3
+        self._refused.pop(frame.seq, None)  # a resumed session's device may number anew
         self._remember(self._frames, frame.seq, (frame, recheck_ms))
 
     async def answer(self, query: Query) -> AsyncIterator[AnswerDelta | AnswerDone]:
         """Stream the model's answer about the query's last frame, then keep it as
-        consent allows (``AnswerDone.sample_id`` is empty when it was not kept)."""
+        consent allows (``AnswerDone.sample_id`` is empty when it was not kept).
+
+        A query with an idempotency key answered before is replayed instead
+        (``AnswerDone.replayed``): nothing is generated or stored again."""
+        key = query.idempotency_key
+        if not key:
+            async for reply in self._generate(query):
+                yield reply
+            return
+        async with self._shared.deliveries.claim(self.caller.user_id, key) as earlier:
+            replies = (
+                self._shared.deliveries.replay(query, earlier)
+                if earlier is not None
+                else self._generate(query)
+            )
+            async for reply in replies:
+                yield reply
+
+    async def _generate(self, query: Query) -> AsyncIterator[AnswerDelta | AnswerDone]:
         refused = [s for s in query.frame_seqs if s in self._refused]
         if refused:  # the same kind of error, about this query: fail closed, no model call
             error = self._refused[refused[0]]
@@ -188,31 +229,32 @@ class Conversation:
         if frame is not None:
             timings["recheck_ms"] = recheck_ms
         t0 = self._clock.monotonic()
-        sample_id = await self._keep(query, redacted, frame, "".join(parts), timings)
-        if sample_id:
+        sample = await self._sample(query, redacted, frame, "".join(parts), timings)
+        sample_id, replayed = await self._log(query, sample, len(parts))
+        if sample is not None or query.idempotency_key:
             timings["store_ms"] = (self._clock.monotonic() - t0) * 1e3
-        yield AnswerDone(query.seq, backend.model_id, timings, len(parts), sample_id)
+        yield AnswerDone(query.seq, backend.model_id, timings, len(parts), sample_id, replayed)
 
-    async def _keep(
+    async def _sample(
         self,
         query: Query,
         query_redacted: int,
         frame: UploadedFrame | None,
         answer: str,
         timings: dict[str, float],
-    ) -> str:
-        """Store the interaction (``query`` as re-checked, ``query_redacted`` the
-        spans that took) as the consent read now allows; its id, or ""."""
+    ) -> Sample | None:
+        """The interaction (``query`` as re-checked, ``query_redacted`` the spans that
+        took) as a sample, if the consent read now keeps it."""
         consent = await asyncio.to_thread(self.consent.current)
         now = self._clock.wall_ns()
         retention = self._shared.rules.retention(consent, now)
         if not retention.kept:
-            return ""
+            return None
         transcript, transcript_redacted = self._utterances.get(query.utterance_seq, ("", 0))
         redaction = frame.report.to_dict() if frame else {}
         # what the server's re-check replaced in the text (counts, never the text)
         redaction["text_recheck"] = {"query": query_redacted, "transcript": transcript_redacted}
-        sample = Sample(
+        return Sample(
             sample_id=uuid.uuid4().hex,
             created_at_ns=now,
             user_id=self.caller.user_id,
@@ -228,4 +270,22 @@ class Conversation:
             redaction=redaction,
             expires_at_ns=retention.expires_at_ns,
         )
-        return await asyncio.to_thread(self._shared.store.put, sample)
+
+    async def _log(self, query: Query, sample: Sample | None, tokens: int) -> tuple[str, bool]:
+        """Store ``sample`` (None: consent keeps none) and, where the query has a key,
+        its delivery with it: (the sample id on record or "", whether another
+        delivery of the query was on record first and this answer was not kept)."""
+        if not query.idempotency_key:
+            if sample is None:
+                return "", False
+            return await asyncio.to_thread(self._shared.store.put, sample), False
+        deliveries = self._shared.deliveries
+        delivery = deliveries.answered(
+            self.caller.user_id,
+            query.idempotency_key,
+            sample.sample_id if sample else "",
+            self._shared.backend.model_id,
+            tokens,
+        )
+        on_record = await deliveries.record(delivery, sample)
+        return on_record.sample_id, on_record != delivery

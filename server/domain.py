@@ -75,6 +75,25 @@ class ConsentChange:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A question answered once: the user's idempotency key for it, and the sample
+    its answer was kept as ("" when consent kept none). Kept so that a repeated
+    delivery is replayed, not answered or logged again; it holds no personal
+    text. ``tokens`` and ``model_id`` describe the answer as it was generated."""
+
+    user_id: str
+    idempotency_key: str
+    sample_id: str
+    answered_at_ns: int
+    expires_at_ns: int
+    model_id: str = ""
+    tokens: int = 0
+
+    def __str__(self) -> str:
+        return f"Delivery(sample={self.sample_id or '-'} tokens={self.tokens})"
+
+
 @dataclass(frozen=True, eq=False)
 class Sample:
     """One logged interaction. ``consent`` is required: no consent, no sample.

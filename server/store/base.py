@@ -8,7 +8,7 @@ from typing import Protocol
 
 from core.frames import ConsentSnapshot, Scope, scope_names
 from server.consent import LedgerEntry, LedgerTable
-from server.domain import Sample
+from server.domain import Delivery, Sample
 from server.store.blobs import BlobStore
 
 
@@ -23,7 +23,8 @@ class SampleHead:
 
 
 class SampleStore(LedgerTable, Protocol):
-    """Consent-tagged samples, device tokens and the consent ledger, in one database.
+    """Consent-tagged samples, device tokens, the consent ledger and the deliveries
+    of questions (which were answered: exactly once), in one database.
 
     Implementations: :class:`~server.store.SqliteSampleStore` (embedded default)
     and :class:`~server.store.PostgresSampleStore`; ``tests/contract`` runs the
@@ -32,8 +33,17 @@ class SampleStore(LedgerTable, Protocol):
 
     blobs: BlobStore
 
-    def put(self, sample: Sample) -> str:
-        """Store ``sample`` durably; return its id once it is safe on disk."""
+    def put(self, sample: Sample, delivery: Delivery | None = None) -> str:
+        """Store ``sample`` durably; return its id once it is safe on disk. With
+        ``delivery``, record it in the same transaction (both or neither);
+        ``AlreadyDelivered`` when its key is on record already (nothing stored)."""
+
+    def delivery(self, user_id: str, idempotency_key: str) -> Delivery | None:
+        """The recorded answer to the user's question with this key, or None."""
+
+    def record_delivery(self, delivery: Delivery) -> Delivery:
+        """Record an answer that kept no sample; the delivery on record for its key
+        (``delivery``, or the earlier one)."""
 
     def get(self, sample_id: str) -> Sample | None:
         """The sample with this id, or None."""

@@ -1,7 +1,8 @@
 """The sample store's SQL, shared by SQLite and PostgreSQL.
 
-Samples, their blob references, device tokens and the consent ledger live in
-one database, so deleting a user's data is one transaction. Blobs are
+Samples, their blob references, device tokens, the consent ledger and the
+deliveries of questions (``server/store/deliveries.py``) live in one database,
+so deleting a user's data is one transaction. Blobs are
 content-addressed (SHA-256): small ones (up to ``inline_max`` bytes: a
 thumbnail, a small frame) are rows of the ``blobs`` table, written in the
 sample's own transaction; larger ones go to a :class:`BlobStore` (a folder,
@@ -30,11 +31,13 @@ from typing import Any
 from core.errors import StoreError
 from core.frames import ConsentSnapshot, Scope
 from server.consent import LedgerEntry
-from server.domain import Sample
+from server.domain import Delivery, Sample
+from server.store import deliveries
 from server.store.base import SampleHead, entry_from_row, entry_row, scopes_from_text, scopes_text
 from server.store.blobs import BlobStore
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS samples (
     sample_id         TEXT PRIMARY KEY,
     created_at_ns     BIGINT NOT NULL,
@@ -90,6 +93,8 @@ CREATE TABLE IF NOT EXISTS consent_ledger (
 );
 CREATE INDEX IF NOT EXISTS consent_user ON consent_ledger(user_id, seq);
 """
+    + deliveries.SCHEMA
+)
 _SAMPLE_COLUMNS = (
     "sample_id, created_at_ns, user_id, device_id, session_id, consent_scopes, "
     "consent_training, consent_region, consent_policy, consent_entry, query_text, "
@@ -110,11 +115,15 @@ def refuse_older(db: Any, error: type[Exception], where: str, instead: str) -> N
     columns this version writes, saying what and what to do. A new store (no
     tables yet: the driver raises ``error``) or a current one passes."""
     stale = []
-    for table, columns in (("samples", _SAMPLE_COLUMNS), ("consent_ledger", _LEDGER_COLUMNS)):
+    for table, columns in (
+        ("samples", _SAMPLE_COLUMNS),
+        ("consent_ledger", _LEDGER_COLUMNS),
+        ("deliveries", deliveries.COLUMNS),
+    ):
         try:
             have = {d[0] for d in db.execute(f"SELECT * FROM {table} WHERE 1=0").description}
         except error:
-            continue  # a new store: the schema makes it
+            continue  # a new store, or one from before this table: the schema makes it
         missing = [c for c in columns.split(", ") if c not in have]
         if missing:
             stale.append(f"{table} has no {', '.join(missing)}")
@@ -133,6 +142,7 @@ class _Pending:
     row: tuple
     blobs: list[tuple[str, int, bytes, str, bool]]  # kind, index, bytes, digest, inline
     done: Future
+    delivery: tuple | None = None  # the deliveries row written with the sample
 
 
 def _sample_row(sample: Sample) -> tuple:
@@ -163,8 +173,9 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
         yield items[i : i + size]
 
 
-class SqlSampleStore:
-    """Samples + devices + consent ledger over a DB-API connection in autocommit mode.
+class SqlSampleStore(deliveries.SqlDeliveries):
+    """Samples + devices + consent ledger + deliveries over a DB-API connection in
+    autocommit mode.
 
     Subclasses open the connection and say how the driver spells a
     placeholder and a uniqueness violation.
@@ -206,8 +217,12 @@ class SqlSampleStore:
 
     # --- samples: group commit ---------------------------------------------------------
 
-    def put(self, sample: Sample) -> str:
-        """Store ``sample``; return its id once its blobs and row are durable."""
+    def put(self, sample: Sample, delivery: Delivery | None = None) -> str:
+        """Store ``sample``; return its id once its blobs and row are durable.
+
+        With ``delivery``, its row is written in the sample's transaction (both
+        or neither); :class:`~server.store.deliveries.AlreadyDelivered` when
+        its key was recorded already (the sample is then not stored)."""
         if self._closed:
             raise StoreError(f"the sample store in {self.where} is closed; sample not stored")
         try:
@@ -221,7 +236,8 @@ class SqlSampleStore:
             raise StoreError(
                 f"the sample's blobs could not be written ({exc.strerror}); it was not acknowledged"
             ) from exc
-        pending = _Pending(_sample_row(sample), blobs, Future())
+        row = deliveries.delivery_row(delivery) if delivery else None
+        pending = _Pending(_sample_row(sample), blobs, Future(), row)
         self._queue.put(pending)
         pending.done.result()
         return sample.sample_id
@@ -252,17 +268,28 @@ class SqlSampleStore:
                     try:
                         self._insert([item])
                     except Exception as exc:  # noqa: BLE001 - any driver or disk error
-                        item.done.set_exception(
-                            StoreError(
-                                f"sample could not be stored in {self.where} "
-                                f"({type(exc).__name__}); it was not acknowledged"
-                            )
-                        )
+                        item.done.set_exception(self._put_error(item, exc))
                     else:
                         item.done.set_result(None)
                 return
         for item in batch:
             item.done.set_result(None)
+
+    def _put_error(self, item: _Pending, exc: Exception) -> StoreError:
+        """Why ``item`` was not stored (caller holds ``_lock``)."""
+        if item.delivery is not None and isinstance(exc, self.unique_violation):
+            user_id, key = item.delivery[:2]
+            taken = self._run(
+                "SELECT 1 FROM deliveries WHERE user_id=? AND idempotency_key=?", (user_id, key)
+            ).fetchall()
+            if taken:
+                return deliveries.AlreadyDelivered(
+                    "this question was answered already; its sample was not stored again"
+                )
+        return StoreError(
+            f"sample could not be stored in {self.where} "
+            f"({type(exc).__name__}); it was not acknowledged"
+        )
 
     def _insert(self, batch: list[_Pending]) -> None:
         refs, inline = [], {}
@@ -279,6 +306,9 @@ class SqlSampleStore:
                 f"INSERT INTO samples ({_SAMPLE_COLUMNS}) VALUES ({marks})",
                 [item.row for item in batch],
             )
+            rows = [item.delivery for item in batch if item.delivery is not None]
+            if rows:
+                self._many(deliveries.INSERT, rows)
             if refs:
                 self._many(
                     "INSERT INTO sample_blobs (sample_id, kind, idx, digest) VALUES (?,?,?,?)", refs
@@ -398,15 +428,30 @@ class SqlSampleStore:
             ).rowcount
 
     def purge_expired(self, now_ns: int) -> tuple[int, int]:
-        """Delete samples whose retention ran out: (samples, blobs) deleted."""
-        return self._delete("expires_at_ns IS NOT NULL AND expires_at_ns <= ?", (now_ns,))
+        """Delete samples and deliveries whose retention ran out: (samples, blobs) deleted."""
+        return self._delete(
+            "expires_at_ns IS NOT NULL AND expires_at_ns <= ?",
+            (now_ns,),
+            also=(deliveries.PURGE, (now_ns,)),
+        )
 
     def delete_user(self, user_id: str) -> tuple[int, int]:
-        """Everything about the user: samples, blobs no one else shares, devices, and
-        their ledger entries erased in place. Returns (samples, blobs) deleted."""
-        return self._delete("user_id=?", (user_id,), erase_user=user_id)
+        """Everything about the user: samples, blobs no one else shares, devices,
+        deliveries, and their ledger entries erased in place. Returns (samples,
+        blobs) deleted."""
+        return self._delete(
+            "user_id=?", (user_id,), erase_user=user_id, also=(deliveries.DELETE_USER, (user_id,))
+        )
 
-    def _delete(self, where: str, args: tuple, erase_user: str | None = None) -> tuple[int, int]:
+    def _delete(
+        self,
+        where: str,
+        args: tuple,
+        erase_user: str | None = None,
+        also: tuple[str, tuple] | None = None,
+    ) -> tuple[int, int]:
+        """Delete the samples ``where`` says, their orphaned blobs, and run ``also``
+        (one more statement) in the same transaction."""
         with self._lock:
             with self._transaction():
                 digests = [
@@ -423,6 +468,8 @@ class SqlSampleStore:
                     args,
                 )
                 samples = self._run(f"DELETE FROM samples WHERE {where}", args).rowcount
+                if also is not None:
+                    self._run(*also)
                 if erase_user is not None:
                     self._run(_ERASE_LEDGER, (erase_user,))
                     self._run("DELETE FROM devices WHERE user_id=?", (erase_user,))

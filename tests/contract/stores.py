@@ -1,6 +1,6 @@
 """Helpers for the contract suite: they reach the database behind the store's back."""
 
-TABLES = ("samples", "sample_blobs", "devices", "consent_ledger")
+TABLES = ("samples", "sample_blobs", "devices", "consent_ledger", "deliveries")
 
 
 def tamper(store, sql: str) -> None:

@@ -52,6 +52,7 @@ class ScriptedBackend:
     """Answers every question with the same words; remembers the frame it was shown."""
 
     model_id = "scripted-vlm"
+    image_side = 384
 
     def __init__(self) -> None:
         self.frames_seen: list[bytes | None] = []
