@@ -125,3 +125,33 @@ def test_questions_kept_when_the_edge_stopped_are_delivered_after_it_starts_agai
 
 async def _collect(events):  # noqa: ANN001, ANN202
     return [e async for e in events]
+
+
+def test_a_question_delivered_again_after_a_server_restart_is_answered_and_logged_once(
+    tmp_path,
+):
+    # the answer's end was lost with the link: the edge still holds the question
+    # and delivers it again, to a server restarted on the same store
+    store = SqliteSampleStore(tmp_path / "store")
+    token = bearer(enrol(store, "dev-1"))
+    port = _free_port()
+    said, query = _question("what is this?", 1)
+    query = Query(query.seq, query.text, (), query.utterance_seq, 8, "question-key-1")
+
+    async def deliver():  # noqa: ANN202
+        async with _server(store, port, tmp_path):
+            channel = _channel(tmp_path, port)
+            link = open_uplink(channel, token, FAST, tmp_path / "outbox.sqlite")
+            link.start(Hello("dev-1", ASSIST_HISTORY))
+            events = await _collect(link.ask(None, said, query))
+            await link.close()
+            await channel.close()
+            return events
+
+    first = run(deliver())
+    again = run(deliver())  # a new server process on the same store, the same key
+    assert not first[-1].replayed and again[-1].replayed
+    assert again[-1].sample_id == first[-1].sample_id
+    assert "".join(e.text for e in again[:-1]) == "".join(e.text for e in first[:-1])
+    assert store.count() == 1
+    store.close()
