@@ -141,6 +141,44 @@ class AsrConfig(BaseModel):
     compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
 
 
+class ActivationConfig(BaseModel):
+    """When an utterance may be sent: nothing is, unless the wearer asked
+    (``edge.activation``). Times are seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    wake: bool = Field(True, description="spot the wake phrase in the on-device transcript")
+    wake_phrase: str = Field(
+        "hey glasses",
+        min_length=2,
+        pattern=r"[A-Za-z]",
+        description="said at the start of a question (after at most two fillers such as 'um')",
+    )
+    tolerance: float = Field(
+        0.25,
+        ge=0,
+        le=0.5,
+        description="ASR variants accepted, per wake word: weighted letter edits up to this "
+        "share of its letters (a vowel or a like-sounding consonant costs 0.5, another letter "
+        "1). 0.25 takes 'hay glass', 'hey classes', 'he glasses'; not 'his glasses', 'hey "
+        "class', 'hi glasses' (bench/activation.py)",
+    )
+    question_window_s: float = Field(
+        5.0,
+        ge=0,
+        le=30,
+        description="after the wake phrase said alone, or a push-to-talk tap, the next "
+        "utterance that starts within this is the question",
+    )
+    follow_up_s: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="after an answer ends, one utterance that starts within this is sent "
+        "without the wake phrase; 0 turns follow-ups off",
+    )
+
+
 class EdgeConfig(BaseModel):
     """Everything the edge runtime needs; it receives only this section."""
 
@@ -159,6 +197,7 @@ class EdgeConfig(BaseModel):
     redaction: RedactionConfig = RedactionConfig()
     vad: VadConfig = VadConfig()
     asr: AsrConfig = AsrConfig()
+    activation: ActivationConfig = ActivationConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     replay_speed: float = Field(
