@@ -215,7 +215,7 @@ class Activation:
         question = text.strip()
         woken = False
         if self.config.wake and (end := self.wake.match(text)) is not None:
-            woken, question = True, text[end:].strip(_TRIM)
+            woken, question = True, text[end:].lstrip(_TRIM).rstrip()
             if not _WORD.search(question):
                 self._armed = (ended_at, Reason.WAKE_PHRASE)
                 return Decision(False, Reason.WAKE_ONLY)
@@ -225,8 +225,10 @@ class Activation:
             return self._send(Reason.WAKE_PHRASE, question)
         if self._armed and self._armed_during(started_at, ended_at):
             return self._send(self._armed[1], question)
-        if self._answered_at is not None and self._within(
-            started_at, self._answered_at, self.config.follow_up_s
+        if (
+            self.config.follow_up_s > 0
+            and self._answered_at is not None
+            and self._within(started_at, self._answered_at, self.config.follow_up_s)
         ):
             return self._send(Reason.FOLLOW_UP, question)
         return Decision(False, Reason.NOT_ACTIVATED)
