@@ -121,8 +121,9 @@ class WakePhrase:
 
     Each wake word may match one transcript word, or two written apart
     ("glass is"), when their weighted edit cost is at most ``tolerance`` times
-    the wake word's letters; the whole phrase may also match one word
-    ("heyglasses"). Up to ``MAX_FILLERS`` filler words may come first.
+    the wake word's letters; the whole phrase may also be written as one
+    word ("heyglasses"), each wake word still within the tolerance. Up to
+    ``MAX_FILLERS`` filler words may come first.
     """
 
     def __init__(self, phrase: str, tolerance: float) -> None:
@@ -153,9 +154,19 @@ class WakePhrase:
         return cost if cost <= self.tolerance * len(wake_word) else None
 
     def _match_at(self, tokens: list[_Token], i: int) -> int | None:
-        if i < len(tokens) and self._cost(tokens[i].text, "".join(self.words)) is not None:
+        if i < len(tokens) and self._split(tokens[i].text, self.words):
             return tokens[i].end
         return self._words_from(tokens, i, 0)
+
+    def _split(self, heard: str, words: list[str]) -> bool:
+        """Whether one written word holds all ``words`` ("heyglasses"), each
+        within the tolerance; "glasses" alone does not hold "hey glasses"."""
+        if len(words) == 1:
+            return self._cost(heard, words[0]) is not None
+        return any(
+            self._cost(heard[:k], words[0]) is not None and self._split(heard[k:], words[1:])
+            for k in range(1, len(heard))
+        )
 
     def _words_from(self, tokens: list[_Token], i: int, w: int) -> int | None:
         if w == len(self.words):

@@ -52,6 +52,9 @@ def test_asr_variants_of_the_wake_phrase_send_the_question_without_it(heard):
         "Where are my glasses? Hey glasses, what is this?",  # not at the start
         "So then I said, hey glasses, what is this?",  # more than two fillers before it
         "Thank you.",
+        "Glasses off, please, for the photo.",  # the name alone is not the phrase
+        "Okay, glasses are on display.",
+        "Glassy water this morning.",
     ],
 )
 def test_ordinary_speech_is_not_sent(heard):
