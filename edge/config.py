@@ -177,6 +177,16 @@ class ActivationConfig(BaseModel):
         description="after an answer ends, one utterance that starts within this is sent "
         "without the wake phrase; 0 turns follow-ups off",
     )
+    prime_asr: bool = Field(
+        True,
+        description="give Whisper the wake phrase as hotwords, so it writes 'hey glasses' "
+        "rather than 'hey, Glassen' or 'take lesson' (bench/activation.py: recall up from "
+        "about 55 to 85 %, no more false activations)",
+    )
+
+    def hotwords(self) -> str | None:
+        """What the transcriber is nudged towards (``build_transcriber``)."""
+        return self.wake_phrase if self.wake and self.prime_asr else None
 
 
 class EdgeConfig(BaseModel):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.frames import AudioChunk, Stamp
 from edge.activation import Activation, Decision, Reason
 from edge.config import ActivationConfig
 
@@ -194,3 +195,29 @@ def test_follow_up_zero_turns_it_off():
     activation.answered(14.0)
     assert activation.decide("And the legs?", 14.0, 15.5).reason is Reason.NOT_ACTIVATED
     assert decide("Hey glasses, and the legs?", activation, at=16.0).send
+
+
+def test_whisper_is_primed_with_the_wake_phrase_only_while_it_is_listened_for():
+    assert ActivationConfig(wake_phrase="hello jarvis").hotwords() == "hello jarvis"
+    assert ActivationConfig(wake=False).hotwords() is None
+    assert ActivationConfig(prime_asr=False).hotwords() is None
+
+
+def test_primed_whisper_hears_the_demo_question_and_it_is_sent(models_config):
+    from edge.components import build_segmenter, build_transcriber
+    from edge.config import AsrConfig, VadConfig
+    from edge.sources import read_wav
+    from glasses.assets import DEMO_AUDIO
+
+    samples, _ = read_wav(DEMO_AUDIO)
+    segmenter = build_segmenter(models_config, VadConfig())
+    chunk = AudioChunk(0, samples, 16000, Stamp.media(0.0))
+    (segment,) = [*segmenter.feed(chunk), *segmenter.flush()]
+    config = ActivationConfig()
+    transcriber = build_transcriber(models_config, AsrConfig(), config.hotwords())
+    transcript = transcriber.transcribe(segment)
+    decision = Activation(config).decide(
+        transcript.text, segment.started_at.seconds, segment.ended_at.seconds
+    )
+    assert decision.send and decision.reason is Reason.WAKE_PHRASE
+    assert "table" in decision.question and "glasses" not in decision.question.lower()
