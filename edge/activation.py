@@ -168,15 +168,23 @@ class WakePhrase:
             for k in range(1, len(heard))
         )
 
+    def _begins(self, pair: list[_Token], word: str) -> bool:
+        """Whether two written words may be one wake word split: nothing but a
+        space or hyphen between them, and the first sounds like its start
+        ("glass is"; not "you glasses")."""
+        first = pair[0].text
+        return pair[1].joins and self._cost(first, word[: len(first)]) is not None
+
     def _words_from(self, tokens: list[_Token], i: int, w: int) -> int | None:
         if w == len(self.words):
             return tokens[i - 1].end
+        word = self.words[w]
         candidates = []  # (cost, words taken): one word, or two written as one
         for span in (1, 2):
-            if i + span > len(tokens) or (span == 2 and not tokens[i + 1].joins):
+            if i + span > len(tokens) or (span == 2 and not self._begins(tokens[i : i + 2], word)):
                 break
             heard = "".join(t.text for t in tokens[i : i + span])
-            if (cost := self._cost(heard, self.words[w])) is not None:
+            if (cost := self._cost(heard, word)) is not None:
                 candidates.append((cost, span))
         for _, span in sorted(candidates):  # "glass is" over "glass" for "glasses"
             end = self._words_from(tokens, i + span, w + 1)

@@ -56,6 +56,8 @@ def test_asr_variants_of_the_wake_phrase_send_the_question_without_it(heard):
         "Glasses off, please, for the photo.",  # the name alone is not the phrase
         "Okay, glasses are on display.",
         "Glassy water this morning.",
+        "Hey you, glasses are not allowed in the pool.",
+        "Hey you glasses are not allowed in the pool.",  # a word before the name is no split
     ],
 )
 def test_ordinary_speech_is_not_sent(heard):
