@@ -43,7 +43,7 @@ import re
 import subprocess
 import time
 import wave
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import partial
 
@@ -175,28 +175,28 @@ class Heard:
 
 
 class Listener:
-    """The edge's path: VAD segments, Whisper, then the activation decision."""
+    """The edge's path: VAD segments, then Whisper, primed with the wake phrase
+    or not (the two transcribers hear the same segments)."""
 
-    def __init__(self, segmenter_factory, transcriber) -> None:  # noqa: ANN001
+    def __init__(self, segmenter_factory, transcribers: dict) -> None:  # noqa: ANN001
         self.segmenter_factory = segmenter_factory
-        self.transcriber = transcriber
-        self.asr_s = 0.0
+        self.transcribers = transcribers
+        self.asr_s = dict.fromkeys(transcribers, 0.0)
         self.audio_s = 0.0
 
-    def listen(self, audio: np.ndarray) -> list[tuple[SpeechSegment, str]]:
+    def listen(self, audio: np.ndarray) -> dict[str, list[tuple[SpeechSegment, str]]]:
         segmenter = self.segmenter_factory()
         segments = []
         for i, at in enumerate(range(0, len(audio), CHUNK)):
             chunk = AudioChunk(i, audio[at : at + CHUNK], RATE, Stamp.media(at / RATE))
             segments += segmenter.feed(chunk)
         segments += segmenter.flush()
-        heard = []
-        for segment in segments:
+        self.audio_s += sum(len(s.samples) for s in segments) / RATE
+        heard = {}
+        for name, transcriber in self.transcribers.items():
             t0 = time.perf_counter()
-            text = self.transcriber.transcribe(segment).text
-            self.asr_s += time.perf_counter() - t0
-            self.audio_s += len(segment.samples) / RATE
-            heard.append((segment, text))
+            heard[name] = [(s, transcriber.transcribe(s).text) for s in segments]
+            self.asr_s[name] += time.perf_counter() - t0
         return heard
 
 
@@ -248,12 +248,13 @@ def run(args: argparse.Namespace) -> dict:
     voices = HELD_OUT_VOICES if args.holdout else DEV_VOICES
     section = config.edge.activation
     exact = ActivationConfig(**{**section.model_dump(), "tolerance": 0.0})
-    segmenter = partial(build_segmenter, config.models, config.edge.vad)
     listener = Listener(
-        segmenter, build_transcriber(config.models, config.edge.asr, section.hotwords())
+        partial(build_segmenter, config.models, config.edge.vad),
+        {
+            "primed": build_transcriber(config.models, config.edge.asr, section.wake_phrase),
+            "unprimed": build_transcriber(config.models, config.edge.asr),
+        },
     )
-    # baseline: Whisper not primed with the wake phrase, on the same questions
-    unprimed = Listener(segmenter, build_transcriber(config.models, config.edge.asr))
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
 
@@ -275,102 +276,120 @@ def run(args: argparse.Namespace) -> dict:
         clips.append((said, clip))
         speech_s += said.end_s - said.start_s
     spoken, stream = join(clips)
-    heard = listener.listen(stream)
     spans = [(s.start_s, s.end_s) for s in spoken]
-    ours = decide_all(heard, Activation(section), spans)
-    base_exact = decide_all(heard, Activation(exact), spans)
-    false_sent = [h for h in ours if h.decision.send]
-    by_utterance = [
-        (s, any(h.decision.send for h in ours if h.utterance == i)) for i, s in enumerate(spoken)
-    ]
+    no_wake = {}
+    for name, heard in listener.listen(stream).items():
+        ours = decide_all(heard, Activation(section), spans)
+        sent = [h for h in ours if h.decision.send]
+        by_utterance = [
+            (s, any(h.decision.send for h in sent if h.utterance == i))
+            for i, s in enumerate(spoken)
+        ]
+        no_wake[name] = {
+            "vad_segments": len(heard),
+            "uploads": len(sent),
+            "wake_only": sum(h.decision.reason == "wake_only" for h in ours),
+            "baseline_exact_uploads": sum(
+                h.decision.send for h in decide_all(heard, Activation(exact), spans)
+            ),
+            "baseline_keyword_uploads": sum(keyword_baseline(t) for _, t in heard),
+            "false": [
+                {"heard": h.text, "said": spoken[h.utterance].text, "reason": h.decision.reason}
+                for h in sent
+            ],
+            "sent_by_variant": {k: breakdown(by_utterance, f) for k, f in VARIANTS.items()},
+        }
 
     # 2. spoken questions after the wake phrase: a stream each
     questions = split(QUESTIONS, args.holdout)
     forms = list(WAKE_FORMS.items())
     asker = Speaker(seed + 2000, voices, WEARER_SNR_DB)
-    asked, missed = [], []
-    recall_exact = recall_unprimed = 0
+    asked, exact_hits, missed = defaultdict(list), Counter(), defaultdict(list)
     for n in range(args.questions):
         form, template = forms[n % len(forms)]
         question = questions[int(rng.integers(len(questions)))]
         said, clip = asker.say(f"wake:{form}", template.format(q=question))
-        heard_q = listener.listen(clip)
-        decided = decide_all(heard_q, Activation(section), [(said.start_s, said.end_s)])
-        sent = [h for h in decided if h.decision.send and h.decision.question]
-        asked.append((said, bool(sent)))
-        exact_decided = decide_all(heard_q, Activation(exact), [(said.start_s, said.end_s)])
-        recall_exact += any(h.decision.send for h in exact_decided)
-        plain = decide_all(unprimed.listen(clip), Activation(section), [(0.0, 0.0)])
-        recall_unprimed += any(h.decision.send for h in plain)
-        if not sent:
-            missed.append({**asdict(said), "heard": [h.text for h in decided]})
+        span = [(said.start_s, said.end_s)]
+        for name, heard in listener.listen(clip).items():
+            decided = decide_all(heard, Activation(section), span)
+            hit = any(h.decision.send and h.decision.question for h in decided)
+            asked[name].append((said, hit))
+            exact_hits[name] += any(
+                h.decision.send for h in decide_all(heard, Activation(exact), span)
+            )
+            if not hit:
+                missed[name].append({**asdict(said), "heard": [h.text for h in decided]})
+    wake = {
+        name: {
+            "sent": sum(hit for _, hit in rows),
+            "recall": round(sum(hit for _, hit in rows) / len(rows), 3),
+            "baseline_exact_recall": round(exact_hits[name] / len(rows), 3),
+            "sent_by_variant": {k: breakdown(rows, f) for k, f in VARIANTS.items()},
+            "missed": missed[name],
+        }
+        for name, rows in asked.items()
+    }
 
-    hits = sum(hit for _, hit in asked)
-    result = {
+    return {
         "machine": f"{platform.machine()} {os.cpu_count()} cpu(s), Python "
         f"{platform.python_version()}, threads per model {config.models.threads}",
         "set": "held-out" if args.holdout else "development",
         "seed": seed,
         "config": section.model_dump(),
-        "no_wake": {
-            "speech_minutes": round(speech_s / 60, 2),
-            "utterances": len(spoken),
-            "vad_segments": len(heard),
-            "uploads": len(false_sent),
-            "wake_only": sum(h.decision.reason == "wake_only" for h in ours),
-            "baseline_exact_uploads": sum(h.decision.send for h in base_exact),
-            "baseline_keyword_uploads": sum(keyword_baseline(t) for _, t in heard),
-            "false": [{"heard": h.text, "reason": h.decision.reason} for h in false_sent],
-            "sent_by_variant": {k: breakdown(by_utterance, f) for k, f in VARIANTS.items()},
-        },
-        "wake": {
-            "questions": len(asked),
-            "sent": hits,
-            "recall": round(hits / len(asked), 3),
-            "baseline_exact_recall": round(recall_exact / len(asked), 3),
-            "baseline_unprimed_asr_recall": round(recall_unprimed / len(asked), 3),
-            "sent_by_variant": {k: breakdown(asked, f) for k, f in VARIANTS.items()},
-            "missed": missed,
-        },
+        "asr_as_configured": "primed" if section.hotwords() else "unprimed",
+        "speech_without_wake_minutes": round(speech_s / 60, 2),
+        "utterances_without_wake": len(spoken),
+        "questions": args.questions,
+        "no_wake": no_wake,
+        "wake": wake,
         "asr": {
             "audio_s": round(listener.audio_s, 1),
-            "asr_s": round(listener.asr_s, 1),
-            "real_time_factor": round(listener.asr_s / max(listener.audio_s, 1e-9), 3),
+            **{
+                f"real_time_factor_{name}": round(t / max(listener.audio_s, 1e-9), 3)
+                for name, t in listener.asr_s.items()
+            },
         },
         "wall_s": round(time.perf_counter() - started, 1),
     }
-    return result
 
 
 def report(r: dict) -> None:
     nw, wk, asr = r["no_wake"], r["wake"], r["asr"]
+    configured = r["asr_as_configured"]
     print(f"machine: {r['machine']}; {r['set']} set, seed {r['seed']}")
     print(
-        f"speech without the wake phrase: {nw['speech_minutes']} min, {nw['utterances']} "
-        f"utterances, {nw['vad_segments']} VAD segments"
+        f"{r['speech_without_wake_minutes']} min of speech without the wake phrase "
+        f"({r['utterances_without_wake']} utterances); {r['questions']} spoken questions"
     )
+    print(f"{'Whisper':<10}{'uploads':>9}{'exact':>7}{'keyword':>9}{'recall':>9}{'exact':>8}")
+    for name in nw:
+        mark = " (as configured)" if name == configured else ""
+        print(
+            f"{name:<10}{nw[name]['uploads']:>9}{nw[name]['baseline_exact_uploads']:>7}"
+            f"{nw[name]['baseline_keyword_uploads']:>9}{100 * wk[name]['recall']:>8.1f}%"
+            f"{100 * wk[name]['baseline_exact_recall']:>7.1f}%{mark}"
+        )
     print(
-        f"  uploads (false activations): {nw['uploads']}   [baselines: exact phrase "
-        f"{nw['baseline_exact_uploads']}, keyword 'glasses' {nw['baseline_keyword_uploads']}]"
-        f"   wake phrase heard alone: {nw['wake_only']}"
+        "  uploads: false activations on speech without the wake phrase (target 0); recall: "
+        "questions sent (target 95 %); exact / keyword: the same transcripts matched exactly "
+        "/ by the word 'glasses' anywhere"
     )
-    for h in nw["false"]:
-        print(f"    sent ({h['reason']}): {h['heard']!r}")
+    for name in nw:
+        for h in nw[name]["false"]:
+            print(f"  {name} sent ({h['reason']}): heard {h['heard']!r} for {h['said']!r}")
+        for m in wk[name]["missed"]:
+            print(
+                f"  {name} missed [{m['voice']} {m['wpm']} wpm {m['noise']} {m['snr_db']}]: "
+                f"{m['heard']}"
+            )
+    for name, table in wk[configured]["sent_by_variant"].items():
+        print(f"recall by {name}: " + ", ".join(f"{k} {v}" for k, v in table.items()))
+    for name, table in nw[configured]["sent_by_variant"].items():
+        print(f"uploads by {name}: " + ", ".join(f"{k} {v}" for k, v in table.items()))
     print(
-        f"questions after the wake phrase: {wk['sent']}/{wk['questions']} sent, recall "
-        f"{100 * wk['recall']:.1f} %   [baselines: exact phrase "
-        f"{100 * wk['baseline_exact_recall']:.1f} %, Whisper not primed with the phrase "
-        f"{100 * wk['baseline_unprimed_asr_recall']:.1f} %]"
-    )
-    for name, table in wk["sent_by_variant"].items():
-        print(f"  recall by {name}: " + ", ".join(f"{k} {v}" for k, v in table.items()))
-    for m in wk["missed"]:
-        print(f"    missed [{m['voice']} {m['wpm']} wpm {m['noise']} {m['snr_db']}]: {m['heard']}")
-    for name, table in nw["sent_by_variant"].items():
-        print(f"  no-wake uploads by {name}: " + ", ".join(f"{k} {v}" for k, v in table.items()))
-    print(
-        f"ASR: {asr['audio_s']} s of segments in {asr['asr_s']} s, real-time factor "
-        f"{asr['real_time_factor']:.3f}   (wall {r['wall_s']} s)"
+        f"ASR: {asr['audio_s']} s of VAD segments, real-time factor primed "
+        f"{asr['real_time_factor_primed']:.3f}, unprimed {asr['real_time_factor_unprimed']:.3f}"
+        f"   (wall {r['wall_s']} s)"
     )
 
 
