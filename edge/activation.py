@@ -19,6 +19,8 @@ Wiring, for the runtime (every time in seconds on one clock, the runtime's;
 a transcript's ``started_at`` / ``ended_at`` after the VAD)::
 
     activation = Activation(edge_config.activation)
+    # Whisper primed with the wake phrase only where the config asks (prime_asr)
+    transcriber = build_transcriber(models, edge_config.asr, edge_config.activation.hotwords())
     # push-to-talk: key down/up, or the phone app's control command
     activation.press(t); activation.release(t)
     activation.tap(t)  # a terminal key (no key-up): the next utterance is the question
@@ -32,7 +34,8 @@ The follow-up window opens when the answer *ends*, so the device's own spoken
 answer, picked up by the microphone, is not taken for a follow-up.
 
 Pure logic: no I/O, no clock of its own, no model; not thread-safe (one
-runtime task owns it).
+runtime task owns it, and decides utterances in the order they were spoken:
+a bare wake phrase arms the window for the next one).
 """
 
 from __future__ import annotations

@@ -199,10 +199,11 @@ def test_follow_up_zero_turns_it_off():
     assert decide("Hey glasses, and the legs?", activation, at=16.0).send
 
 
-def test_whisper_is_primed_with_the_wake_phrase_only_while_it_is_listened_for():
-    assert ActivationConfig(wake_phrase="hello jarvis").hotwords() == "hello jarvis"
-    assert ActivationConfig(wake=False).hotwords() is None
-    assert ActivationConfig(prime_asr=False).hotwords() is None
+def test_whisper_is_primed_with_the_wake_phrase_only_when_asked_and_listened_for():
+    assert ActivationConfig().hotwords() is None  # priming sent 'hey Gladys' (bench)
+    primed = ActivationConfig(prime_asr=True, wake_phrase="hello jarvis")
+    assert primed.hotwords() == "hello jarvis"
+    assert primed.model_copy(update={"wake": False}).hotwords() is None
 
 
 def test_primed_whisper_hears_the_demo_question_and_it_is_sent(models_config):
@@ -215,7 +216,7 @@ def test_primed_whisper_hears_the_demo_question_and_it_is_sent(models_config):
     segmenter = build_segmenter(models_config, VadConfig())
     chunk = AudioChunk(0, samples, 16000, Stamp.media(0.0))
     (segment,) = [*segmenter.feed(chunk), *segmenter.flush()]
-    config = ActivationConfig()
+    config = ActivationConfig(prime_asr=True)
     transcriber = build_transcriber(models_config, AsrConfig(), config.hotwords())
     transcript = transcriber.transcribe(segment)
     decision = Activation(config).decide(
