@@ -13,10 +13,14 @@ from edge.config import AsrConfig
 class WhisperTranscriber:
     """Transcribes a speech segment on the CPU; the text never leaves unredacted."""
 
-    def __init__(self, model_dir: Path, config: AsrConfig, threads: int = 2) -> None:
+    def __init__(
+        self, model_dir: Path, config: AsrConfig, threads: int = 2, hotwords: str | None = None
+    ) -> None:
         from faster_whisper import WhisperModel
 
         self.config = config
+        # words the decoder is nudged towards: the wake phrase (ActivationConfig.prime_asr)
+        self.hotwords = hotwords
         self.version = f"faster-whisper:{model_dir.name}"
         self._model = WhisperModel(
             str(model_dir), device="cpu", compute_type=config.compute_type, cpu_threads=threads
@@ -31,6 +35,7 @@ class WhisperTranscriber:
             beam_size=self.config.beam_size,
             vad_filter=False,
             condition_on_previous_text=False,
+            hotwords=self.hotwords,
         )
         parts = list(segments)
         text = " ".join(p.text.strip() for p in parts).strip()

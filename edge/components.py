@@ -100,8 +100,11 @@ def build_segmenter(models: ModelsConfig, config: VadConfig) -> VadSegmenter:
     return VadSegmenter(SileroVad(session), config)
 
 
-def build_transcriber(models: ModelsConfig, config: AsrConfig) -> WhisperTranscriber:
-    return WhisperTranscriber(resolve(Role.ASR, **models.where()), config, models.threads)
+def build_transcriber(
+    models: ModelsConfig, config: AsrConfig, hotwords: str | None = None
+) -> WhisperTranscriber:
+    """Whisper on the CPU; ``hotwords``: ``ActivationConfig.hotwords()``."""
+    return WhisperTranscriber(resolve(Role.ASR, **models.where()), config, models.threads, hotwords)
 
 
 def build_edge_runtime(models: ModelsConfig, edge: EdgeConfig) -> EdgeRuntime:

@@ -238,6 +238,56 @@ class UplinkConfig(BaseModel):
     )
 
 
+class ActivationConfig(BaseModel):
+    """When an utterance may be sent: nothing is, unless the wearer asked
+    (``edge.activation``). Times are seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    wake: bool = Field(True, description="spot the wake phrase in the on-device transcript")
+    wake_phrase: str = Field(
+        "hey glasses",
+        min_length=2,
+        pattern=r"[A-Za-z]",
+        description="said at the start of a question (after at most two fillers such as 'um')",
+    )
+    tolerance: float = Field(
+        0.25,
+        ge=0,
+        le=0.5,
+        description="ASR variants accepted, per wake word: weighted letter edits up to this "
+        "share of its letters (a vowel or a like-sounding consonant costs 0.5, another letter "
+        "1). 0.25 takes 'hay glass', 'hey classes', 'he glasses'; not 'his glasses', 'hey "
+        "class', 'hi glasses' (bench/activation.py)",
+    )
+    question_window_s: float = Field(
+        5.0,
+        ge=0,
+        le=30,
+        description="after the wake phrase said alone, or a push-to-talk tap, the next "
+        "utterance that starts within this is the question",
+    )
+    follow_up_s: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="after an answer ends, one utterance that starts within this is sent "
+        "without the wake phrase; 0 turns follow-ups off",
+    )
+    prime_asr: bool = Field(
+        False,
+        description="give Whisper the wake phrase as hotwords. It then writes 'hey glasses' "
+        "where it wrote 'Hey, Glassen' or 'take lesson' (espeak-ng questions sent: 85 % "
+        "instead of 67.5 %), but also for 'Hey Gladys', 'Hey Lassie' and 'Hey, classic cars' "
+        "(3 false uploads in 10 min of speech, against 0): off, as nothing may leave unasked "
+        "(bench/activation.py, development set)",
+    )
+
+    def hotwords(self) -> str | None:
+        """What the transcriber is nudged towards (``build_transcriber``)."""
+        return self.wake_phrase if self.wake and self.prime_asr else None
+
+
 class EdgeConfig(BaseModel):
     """Everything the edge runtime needs; it receives only this section."""
 
@@ -270,6 +320,7 @@ class EdgeConfig(BaseModel):
     uplink: UplinkConfig = UplinkConfig()
     minimise: MinimiseConfig = MinimiseConfig()
     speak: SpeakConfig = SpeakConfig()
+    activation: ActivationConfig = ActivationConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     replay_speed: float = Field(
