@@ -214,6 +214,11 @@ class Activation:
         if not (self._presses and math.isinf(self._presses[-1][1])):
             self._presses.append((t, math.inf))
 
+    @property
+    def held(self) -> bool:
+        """Whether push-to-talk is held now."""
+        return bool(self._presses) and math.isinf(self._presses[-1][1])
+
     def release(self, t: float) -> None:
         """Push-to-talk released (ignored when not pressed)."""
         if self._presses and math.isinf(self._presses[-1][1]):

@@ -112,6 +112,6 @@ def build_edge_runtime(models: ModelsConfig, edge: EdgeConfig) -> EdgeRuntime:
     return EdgeRuntime(
         edge,
         build_segmenter(models, edge.vad),
-        build_transcriber(models, edge.asr),
+        build_transcriber(models, edge.asr, edge.activation.hotwords()),
         build_redactor(models, edge.redaction),
     )

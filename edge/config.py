@@ -229,6 +229,12 @@ class UplinkConfig(BaseModel):
         "found within about a second, and a few thousand glasses retrying do not beat "
         "it down in step",
     )
+    drain_s: float = Field(
+        10.0,
+        ge=0,
+        description="when the sources end, how long questions still kept may go up before "
+        "the edge stops (what is left stays in the outbox for the next start)",
+    )
     keepalive_s: float = Field(
         10.0, gt=0, description="HTTP/2 pings this often find a dead link while idle"
     )
@@ -323,6 +329,10 @@ class EdgeConfig(BaseModel):
     activation: ActivationConfig = ActivationConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
+    control_socket: str = Field(
+        "~/.local/state/glasses/control.sock",
+        description="the local control socket (push-to-talk from the phone app: 'glasses ptt')",
+    )
     replay_speed: float = Field(
         4.0, gt=0, description="file sources play this many times faster than real time"
     )

@@ -155,6 +155,13 @@ class Uplink:
         finally:
             self._askers.pop(key, None)
 
+    async def drain(self, timeout_s: float) -> int:
+        """Wait up to ``timeout_s`` for the outbox to empty; the questions left."""
+        deadline = time.monotonic() + timeout_s
+        while (left := len(self.outbox)) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return left
+
     async def close(self) -> None:
         """Stop delivering and close the outbox; what is undelivered stays in it."""
         if self._task is not None:

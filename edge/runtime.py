@@ -34,6 +34,7 @@ from core.frames import (
     SpeechSegment,
     Utterance,
 )
+from edge.activation import Activation, Reason
 from edge.config import EdgeConfig
 from edge.focus import need
 from edge.frames import FrameBuffer, RedactAhead
@@ -50,7 +51,8 @@ log = logging.getLogger(__name__)
 class Interaction:
     """What happened for one spoken question (counts and sizes, no secrets)."""
 
-    utterance: Utterance
+    utterance: Utterance | None  # None when nothing was sent: its text is not kept
+    activation: Reason = Reason.EMPTY  # why it was, or was not, sent
     raw_frame: RawImage | None = None  # kept on the device for the demo's side-by-side
     redacted: RedactedImage | None = None  # what was sent
     redacted_full: RedactedImage | None = None  # the frame redacted whole (stays on the device)
@@ -81,6 +83,8 @@ class EdgeRuntime:
         self.vad_ms = 0.0
         self.early_asr = 0  # transcriptions started at an early pause
         self.redact_ahead = True  # redact frames while the wearer speaks (off: when asked)
+        self.activation = Activation(config.activation)
+        self.dropped: dict[str, int] = {}  # utterances not sent, by reason (counts only)
         self.ahead: RedactAhead | None = None  # the last run's frames redacted ahead
 
     def _next_seq(self) -> int:
@@ -119,12 +123,16 @@ class EdgeRuntime:
         ahead = asyncio.create_task(self.ahead.run(frames, wanted))
         pending: list[asyncio.Task] = []
         early: tuple[SpeechSegment, asyncio.Task] | None = None  # transcribing ahead
+        decided: asyncio.Event | None = None  # the utterance before has been decided
 
         def handle(segment: SpeechSegment) -> None:
+            nonlocal decided
             ahead_asr = None
             if early is not None and early[0].started_at == segment.started_at:
                 ahead_asr = early[1]  # no speech since: the transcript made ahead stands
-            task = self._handle(segment, frames, link, on_delta, on_done, ahead_asr)
+            turn = (decided, asyncio.Event())
+            decided = turn[1]
+            task = self._handle(segment, frames, link, on_delta, on_done, ahead_asr, turn)
             pending.append(asyncio.create_task(task))
 
         async for chunk in mic.chunks():
@@ -157,9 +165,13 @@ class EdgeRuntime:
         on_delta,  # noqa: ANN001
         on_done,  # noqa: ANN001
         asr: asyncio.Task | None = None,
+        turn: tuple[asyncio.Event | None, asyncio.Event] | None = None,
     ) -> Interaction | None:
         """One utterance, from its end-point to its outcome; ``asr``: its
-        transcription already under way (started at the early pause)."""
+        transcription already under way (started at the early pause); ``turn``:
+        (the earlier utterance decided, this one decided): utterances are
+        decided in the order they were spoken (a wake phrase said alone makes
+        the next one the question)."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         if asr is None:
@@ -174,14 +186,26 @@ class EdgeRuntime:
         )
         # the frame is redacted beside the transcription (if not redacted ahead already)
         redacting = asyncio.create_task(self._redacted(raw, timings)) if raw is not None else None
-        transcript = await asr
-        timings["asr_ms"] = (time.perf_counter() - t0) * 1e3
-        if not transcript.text:
+        try:
+            transcript = await asr
+            timings["asr_ms"] = (time.perf_counter() - t0) * 1e3
+            if turn is not None and turn[0] is not None:
+                await turn[0].wait()
+            decision = self.activation.decide(
+                transcript.text, segment.started_at.seconds, segment.ended_at.seconds
+            )
+        finally:
+            if turn is not None:
+                turn[1].set()
+        if not decision.send:  # transcribed on the device and dropped: no frame, no text kept
             if redacting is not None:
-                await redacting  # kept on the device, never sent
-            return None
-        utterance = redact_transcript(transcript, self._next_seq())
-        result = Interaction(utterance, raw_frame=raw, timings_ms=timings)
+                await redacting  # it stays on the device
+            self.dropped[decision.reason] = self.dropped.get(decision.reason, 0) + 1
+            if decision.reason is Reason.EMPTY:
+                return None
+            return Interaction(None, decision.reason, outcome="not_sent", timings_ms=timings)
+        utterance = redact_transcript(replace(transcript, text=decision.question), self._next_seq())
+        result = Interaction(utterance, decision.reason, raw_frame=raw, timings_ms=timings)
         frame_seqs: tuple[int, ...] = ()
         if redacting is not None:
             redacted, result.withheld_reason = await redacting
@@ -227,6 +251,8 @@ class EdgeRuntime:
             log.warning("question %d failed: %s", query.seq, exc.code)
         timings["answer_ms"] = (time.perf_counter() - t0) * 1e3
         result.answer = "".join(parts)
+        if result.outcome == "answered":
+            self.activation.answered(time.monotonic())  # the follow-up window opens
         if on_done:
             on_done(result)
         return result

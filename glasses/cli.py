@@ -87,53 +87,31 @@ def cmd_certs(args: argparse.Namespace) -> int:
 
 def cmd_edge(args: argparse.Namespace) -> int:
     from core.errors import ConfigError
-    from edge.channel import ServerAway, check_link, open_channel
-    from edge.components import build_edge_runtime
-    from edge.link import open_uplink
-    from edge.sources import CaptureClock, SoundDeviceMicrophone, open_camera, open_microphone
-    from edge.uplink import bearer, channel_options
     from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
+    from glasses.edge_run import run_edge
 
     config = _config(args, overrides={"edge": {"server": args.server}} if args.server else None)
-    edge = config.edge
-    if not edge.token:
+    if not config.edge.token:
         raise ConfigError(
             "edge.token is empty: the server needs the device's token. Enrol the device with "
             "'glasses consent enrol DEVICE_ID' and set GLASSES__EDGE__TOKEN to the token it prints"
         )
-    runtime = build_edge_runtime(config.models, edge)
-    clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
-    mic = (
-        SoundDeviceMicrophone(clock=clock)
-        if args.live_mic
-        else open_microphone(str(args.audio or DEMO_AUDIO), clock=clock, speed=edge.replay_speed)
-    )
-    camera = open_camera(str(args.video or DEMO_VIDEO), clock=clock, speed=edge.replay_speed)
+    camera = str(args.camera or DEMO_VIDEO)
+    microphone = None if args.live_mic else str(args.mic or DEMO_AUDIO)
+    keys = not args.no_keys and sys.stdin.isatty()
+    try:
+        return asyncio.run(run_edge(config, camera, microphone, args.timings, keys))
+    except KeyboardInterrupt:
+        print("stopped (Ctrl-C); undelivered questions stay in the outbox", file=sys.stderr)
+        return 130
 
-    async def run() -> int:
-        async with open_channel(edge, channel_options(edge.uplink)) as channel:
-            try:
-                await check_link(channel, edge)
-            except ServerAway as exc:  # questions wait in the outbox until it answers
-                print(f"offline: {exc} Questions are kept and sent when it answers.")
-            link = open_uplink(channel, bearer(edge.token), edge.uplink, edge.uplink.outbox)
-            async with link:
-                items = await runtime.run(
-                    camera, mic, link, on_delta=lambda t: print(t, end="", flush=True)
-                )
-        print()
-        for item in items:
-            counts = item.redacted.report.counts() if item.redacted else "frame withheld"
-            outcome = (
-                item.outcome if item.outcome == "answered" else f"{item.outcome}: {item.error}"
-            )
-            print(
-                f"asked: {item.utterance.text!r} | redacted: {counts} | {outcome} | "
-                f"sample: {item.done.sample_id if item.done else '-'}"
-            )
-        return 0
 
-    return asyncio.run(run())
+def cmd_ptt(args: argparse.Namespace) -> int:
+    from edge.control import send_command
+
+    edge = _config(args).edge
+    print(asyncio.run(send_command(edge.control_socket, args.action)))
+    return 0
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
@@ -378,10 +356,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("edge", help="run the edge runtime against a server")
     p.add_argument("--server", help="host:port of the server (default from config)")
-    p.add_argument("--video", help="video file to use as the camera (default: bundled clip)")
-    p.add_argument("--audio", help="WAV file to use as the microphone (default: bundled)")
+    p.add_argument(
+        "--camera",
+        "--video",
+        help="camera: a device index or path (0, /dev/video0), a stream URL (rtsp://, "
+        "http://), a video file or replay:DIR (default: the bundled clip)",
+    )
+    p.add_argument(
+        "--mic", "--audio", help="microphone: a device, a WAV file or replay:DIR (default: bundled)"
+    )
     p.add_argument("--live-mic", action="store_true", help="use the sound card's microphone")
+    p.add_argument("--timings", action="store_true", help="print each question's stages")
+    p.add_argument("--no-keys", action="store_true", help="no push-to-talk from the terminal")
     p.set_defaults(func=cmd_edge)
+
+    p = sub.add_parser("ptt", help="push-to-talk on a running edge (as the phone app does)")
+    p.add_argument("action", choices=["press", "release", "toggle", "status"])
+    p.set_defaults(func=cmd_ptt)
 
     p = sub.add_parser("redact", help="redact image files or folders on this machine")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")

@@ -107,9 +107,12 @@ def format_report(result: DemoResult) -> str:
     if not result.interactions:
         lines.append("no speech was heard in the clip; nothing was sent")
     for i, item in enumerate(result.interactions):
-        lines.append(f"question {i + 1}")
+        lines.append(f"utterance {i + 1}: {item.activation}")
+        if item.utterance is None:
+            lines.append("  not sent: transcribed on the device and dropped (no frame, no text)")
+            continue
         lines.append(
-            f"  transcript (redacted on device): {item.utterance.text!r}"
+            f"  question (redacted on device): {item.utterance.text!r}"
             f" [{item.utterance.redactions} span(s) redacted]"
         )
         if item.redacted is not None:

@@ -31,7 +31,8 @@ def test_demo_prints_the_whole_story(demo_run):
     proc, _ = demo_run
     assert proc.returncode == 0, proc.stderr
     report = proc.stdout
-    assert "transcript (redacted on device): 'Hey glasses, what is this table made" in report
+    assert "utterance 1: wake_phrase" in report
+    assert "question (redacted on device): 'what is this table made" in report
     assert "card_number=1" in report
     assert "answer (streamed): '" in report and "answer (streamed): ''" not in report
     assert "sample id: " in report and "(not kept" not in report

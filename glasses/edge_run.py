@@ -1,0 +1,128 @@
+"""``glasses edge``: the edge runtime on live devices or files, against a server.
+
+Sources from specs (``edge/sources``: a device index or path, a stream URL, a
+file, ``replay:DIR``); push-to-talk from the terminal (Enter: the next
+utterance is the question) and from the local control socket (``glasses ptt
+press|release|toggle|status``, as the phone app does); answers shown as they
+stream and spoken where ``edge.speak.enabled``; ``--timings`` prints each
+question's stages. Ctrl-C stops it cleanly: what was not delivered stays in
+the outbox and goes up at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+
+from edge.activation import Activation
+from edge.channel import ServerAway, check_link, open_channel
+from edge.components import build_edge_runtime
+from edge.control import ControlServer
+from edge.link import open_uplink
+from edge.runtime import Interaction
+from edge.sources import CaptureClock, SoundDeviceMicrophone, open_camera, open_microphone
+from edge.speaker import Speaker
+from edge.uplink import bearer, channel_options
+from glasses.config import AppConfig
+
+
+def control_handlers(activation: Activation) -> dict:
+    """The control socket's commands, on ``activation`` (times on the runtime's clock)."""
+
+    def press() -> str:
+        activation.press(time.monotonic())
+        return "held"
+
+    def release() -> str:
+        activation.release(time.monotonic())
+        return "released"
+
+    def toggle() -> str:
+        return release() if activation.held else press()
+
+    return {
+        "press": press,
+        "release": release,
+        "toggle": toggle,
+        "status": lambda: "held" if activation.held else "not held",
+    }
+
+
+async def _terminal_keys(activation: Activation) -> None:
+    """Enter on the terminal: the next utterance is the question (a tap)."""
+    loop = asyncio.get_running_loop()
+    while await loop.run_in_executor(None, sys.stdin.readline):
+        activation.tap(time.monotonic())
+        print("(listening: ask your question)", flush=True)
+
+
+def describe(item: Interaction, timings: bool) -> str:
+    """One line per utterance: why it was or was not sent, and what came of it."""
+    if item.utterance is None:
+        return f"not sent ({item.activation})"
+    counts = item.redacted.report.counts() if item.redacted else "frame withheld"
+    outcome = item.outcome + (f": {item.error}" if item.error else "")
+    line = (
+        f"asked ({item.activation}): {item.utterance.text!r} | redacted: {counts} | "
+        f"{outcome} | sample: {item.done.sample_id if item.done else '-'}"
+    )
+    if timings:
+        stages = {**item.timings_ms, **(item.done.timings_ms if item.done else {})}
+        line += "\n  timings: " + ", ".join(f"{k}={v:.0f}ms" for k, v in stages.items())
+    return line
+
+
+async def run_edge(
+    config: AppConfig, camera: str, microphone: str | None, timings: bool, keys: bool
+) -> int:
+    edge = config.edge
+    runtime = await asyncio.to_thread(build_edge_runtime, config.models, edge)
+    clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
+    mic = (
+        SoundDeviceMicrophone(clock=clock)
+        if microphone is None
+        else open_microphone(microphone, clock=clock, speed=edge.replay_speed)
+    )
+    cam = open_camera(camera, clock=clock, speed=edge.replay_speed)
+    speaker = Speaker(edge.speak.voice, edge.speak.words_per_minute) if edge.speak.enabled else None
+
+    def on_delta(text: str) -> None:
+        print(text, end="", flush=True)
+        if speaker is not None:
+            speaker.feed(text)
+
+    def on_done(item: Interaction) -> None:
+        print()
+        if speaker is not None:
+            speaker.end()
+        print(describe(item, timings), flush=True)
+
+    control = ControlServer(edge.control_socket, control_handlers(runtime.activation))
+    async with open_channel(edge, channel_options(edge.uplink)) as channel:
+        try:
+            await check_link(channel, edge)
+        except ServerAway as exc:  # questions wait in the outbox until it answers
+            print(f"offline: {exc} Questions are kept and sent when it answers.", flush=True)
+        link = open_uplink(channel, bearer(edge.token), edge.uplink, edge.uplink.outbox)
+        await control.start()
+        typing = asyncio.create_task(_terminal_keys(runtime.activation)) if keys else None
+        try:
+            async with link:
+                try:
+                    await runtime.run(cam, mic, link, on_delta=on_delta, on_done=on_done)
+                    await link.drain(edge.uplink.drain_s)
+                finally:
+                    kept, dropped = len(link.outbox), link.outbox.dropped
+                    print(f"outbox: {kept} question(s) kept for later, {dropped} dropped in all")
+        finally:
+            if typing is not None:
+                typing.cancel()
+            await control.close()
+            if speaker is not None:
+                with contextlib.suppress(Exception):
+                    await speaker.close()
+    not_sent = ", ".join(f"{k}={v}" for k, v in runtime.dropped.items()) or "none"
+    print(f"utterances not sent: {not_sent}")
+    return 0
