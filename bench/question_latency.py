@@ -152,6 +152,9 @@ async def _play(runtime, config, folder: Path, said: list[Said], wav: Path, vide
         await running.stop(grace=0.5)
     rows = []
     for item in items:
+        if item.utterance is None:  # not activated (the wake phrase misheard): not sent
+            rows.append({"not_sent": str(item.activation)})
+            continue
         spoken = min(
             said,
             key=lambda s: abs(clock.at_media(s.end_s).seconds - item.utterance.ended_at.seconds),
@@ -174,11 +177,14 @@ async def _play(runtime, config, folder: Path, said: list[Said], wav: Path, vide
 
 
 def _summary(rows: list[dict]) -> dict:
+    not_sent = sum(1 for r in rows if "not_sent" in r)
+    rows = [r for r in rows if "not_sent" not in r]
     sent = [r["sent_ms"] for r in rows]
     first = [r["first_token_ms"] for r in rows if r["first_token_ms"] is not None]
     q = lambda v, p: float(np.percentile(v, p)) if v else float("nan")  # noqa: E731
     return {
         "questions_sent": len(rows),
+        "utterances_not_sent": not_sent,
         "end_of_speech_to_sent_ms": {
             "p50": q(sent, 50),
             "p95": q(sent, 95),

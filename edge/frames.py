@@ -74,6 +74,7 @@ class RedactAhead:
     def __init__(self, stream: RedactionStream, keep: int = 32) -> None:
         self.stream, self.keep = stream, keep
         self._done: OrderedDict[int, RedactedImage | RedactionError] = OrderedDict()
+        self._raw: dict[int, RawImage] = {}  # the frames behind ``_done``
         self._lock = asyncio.Lock()
         self.ahead = self.on_demand = 0  # frames redacted before / when asked for
 
@@ -91,6 +92,16 @@ class RedactAhead:
             await asyncio.wait({waiter, ended}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             ended.cancel()
+
+    def nearest(self, stamp: Stamp, within_s: float) -> RawImage | None:
+        """The frame redacted already that is nearest ``stamp``, if one is within
+        ``within_s`` of it (the buffer keeps the newest frame of each sampling
+        slot, often a later one than the frame redacted ahead)."""
+        done = [raw for seq, raw in self._raw.items() if isinstance(self._done[seq], RedactedImage)]
+        if not done:
+            return None
+        best = min(done, key=lambda f: abs(f.captured_at.seconds - stamp.seconds))
+        return best if abs(best.captured_at.seconds - stamp.seconds) <= within_s else None
 
     async def redacted(self, raw: RawImage) -> RedactedImage:
         """``raw`` redacted: kept from ahead, or redacted now. Raises
@@ -111,6 +122,7 @@ class RedactAhead:
                 result = await asyncio.to_thread(self.stream.redact, raw)
             except RedactionError as exc:
                 result = exc
-            self._done[raw.seq] = result
+            self._done[raw.seq], self._raw[raw.seq] = result, raw
             while len(self._done) > self.keep:
-                self._done.popitem(last=False)
+                seq, _ = self._done.popitem(last=False)
+                del self._raw[seq]

@@ -181,9 +181,10 @@ class EdgeRuntime:
         # the view as the wearer stopped speaking (not at the end-point, after the
         # silence): a frame most likely redacted ahead already
         silence_ns = self.config.vad.min_silence_ms * 1_000_000
-        raw = await frames.nearest(
-            replace(segment.ended_at, nanos=segment.ended_at.nanos - silence_ns)
-        )
+        spoken = replace(segment.ended_at, nanos=segment.ended_at.nanos - silence_ns)
+        raw = self.ahead.nearest(spoken, 1.0 / self.config.frame_sample_hz)
+        if raw is None:
+            raw = await frames.nearest(spoken)
         # the frame is redacted beside the transcription (if not redacted ahead already)
         redacting = asyncio.create_task(self._redacted(raw, timings)) if raw is not None else None
         try:
