@@ -194,8 +194,7 @@ class Uplink:
         while True:
             pending = await asyncio.to_thread(self.outbox.oldest)
             if pending is None:
-                self._wake.clear()
-                await self._wake.wait()
+                await self._idle()
                 continue
             session = await self._connected()
             try:
@@ -208,6 +207,22 @@ class Uplink:
                 self.stats.refused += 1
                 await asyncio.to_thread(self.outbox.remove, pending.key)
                 self._hand(pending.key, exc)
+
+    async def _idle(self) -> None:
+        """Until a question is kept, or the idle link drops: then it is made
+        again at once (the next question finds it ready)."""
+        self._wake.clear()
+        session = self._session
+        woken = asyncio.ensure_future(self._wake.wait())
+        waits = {woken}
+        if session is not None:
+            waits.add(asyncio.ensure_future(session.gone.wait()))
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waits:
+            waiter.cancel()
+        if session is not None and session.ended and self._session is session:
+            await self._drop(session, "idle link lost")
+            await self._connected()
 
     async def _deliver_one(self, session: ConverseSession, pending: Pending) -> None:
         events = wire.renumbered(pending.events, self.next_seq)

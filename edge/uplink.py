@@ -88,8 +88,10 @@ class ConverseSession:
         self._answers: dict[int, asyncio.Queue] = {}
         self._acks: dict[int, asyncio.Event] = {}
         self._reader: asyncio.Task | None = None
+        self._writer: asyncio.Task | None = None
         self._call = None
         self._ended: LinkLost | None = None
+        self.gone = asyncio.Event()  # set when the stream has ended
         self.bytes_sent = 0
         self.errors: list[ServerReportedError] = []
         self.refused: dict[int, ServerReportedError] = {}  # upload seq -> why
@@ -105,12 +107,14 @@ class ConverseSession:
     async def __aexit__(self, *exc) -> None:
         await self.close()
 
-    async def _requests(self) -> AsyncIterator:  # of messages from edge/wire.py
-        while True:
-            msg = await self._outgoing.get()
-            if msg is _END:
-                return
-            yield msg
+    async def _write(self) -> None:
+        """Write what is sent, in order, until the end (the reader reports failures)."""
+        try:
+            while (msg := await self._outgoing.get()) is not _END:
+                await self._call.write(msg)
+            await self._call.done_writing()
+        except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
+            pass  # the stream ended: the reader says how
 
     def _send(self, msg) -> None:  # noqa: ANN001 - a message from edge/wire.py
         if self._ended is not None:
@@ -121,8 +125,9 @@ class ConverseSession:
     async def open(self, hello: Hello) -> Ready:
         loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
-        self._call = self._stub.Converse(self._requests(), metadata=self._metadata)
+        self._call = self._stub.Converse(metadata=self._metadata)  # written by _write
         self._reader = asyncio.create_task(self._read())
+        self._writer = asyncio.create_task(self._write())
         self._send(wire.encode_hello(hello))
         try:
             return await asyncio.wait_for(self._ready, self.deadlines.ready_s)
@@ -150,6 +155,7 @@ class ConverseSession:
     def _end(self, ended: LinkLost) -> None:
         """Nothing more comes: every waiter, now and later, gets ``ended``."""
         self._ended = ended
+        self.gone.set()
         if self._ready and not self._ready.done():
             self._ready.set_exception(ended)
         for queue in self._answers.values():
@@ -242,7 +248,8 @@ class ConverseSession:
     async def close(self, reason: str = "done") -> None:
         if self._call is None:
             return
-        if self._ready is None or not self._ready.done() or self._ready.exception():
+        opened = self._ready is not None and self._ready.done() and not self._ready.cancelled()
+        if not opened or self._ready.exception() is not None:
             self._call.cancel()  # never opened: nothing to say goodbye to
         elif self._ended is None:
             self._send(wire.encode_goodbye(reason))
@@ -252,4 +259,7 @@ class ConverseSession:
                 await asyncio.wait_for(self._reader, 10.0)
             except (TimeoutError, asyncio.CancelledError):
                 self._call.cancel()
+        if self._writer is not None and not self._writer.done():
+            self._writer.cancel()
+            await asyncio.wait({self._writer}, timeout=1.0)
         self._call = None
