@@ -176,8 +176,6 @@ class EdgeRuntime:
         t0 = time.perf_counter()
         if asr is None:
             asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
-        else:
-            timings["asr_ahead"] = 1.0
         # the view as the wearer stopped speaking (not at the end-point, after the
         # silence): a frame most likely redacted ahead already
         silence_ns = self.config.vad.min_silence_ms * 1_000_000
