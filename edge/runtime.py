@@ -21,6 +21,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -45,6 +46,8 @@ from edge.uplink import ServerReportedError
 from edge.vad import VadSegmenter
 
 log = logging.getLogger(__name__)
+
+KEPT_INTERACTIONS = 256  # a run returns its last this many interactions
 
 
 @dataclass
@@ -83,6 +86,9 @@ class EdgeRuntime:
         self.vad_ms = 0.0
         self.early_asr = 0  # transcriptions started at an early pause
         self.redact_ahead = True  # redact frames while the wearer speaks (off: when asked)
+        # keep each question's frames (as captured, redacted whole) on its Interaction:
+        # for the demo's side-by-side; off, a long session holds no frames
+        self.keep_frames = False
         self.activation = Activation(config.activation)
         self.dropped: dict[str, int] = {}  # utterances not sent, by reason (counts only)
         self.ahead: RedactAhead | None = None  # the last run's frames redacted ahead
@@ -122,6 +128,14 @@ class EdgeRuntime:
 
         ahead = asyncio.create_task(self.ahead.run(frames, wanted))
         pending: list[asyncio.Task] = []
+        results: deque[Interaction] = deque(maxlen=KEPT_INTERACTIONS)
+
+        def collect() -> None:  # finished questions leave ``pending`` (a session may be long)
+            for task in [t for t in pending if t.done()]:
+                pending.remove(task)
+                if (item := task.result()) is not None:
+                    results.append(item)
+
         early: tuple[SpeechSegment, asyncio.Task] | None = None  # transcribing ahead
         decided: asyncio.Event | None = None  # the utterance before has been decided
 
@@ -133,6 +147,7 @@ class EdgeRuntime:
             turn = (decided, asyncio.Event())
             decided = turn[1]
             task = self._handle(segment, frames, link, on_delta, on_done, ahead_asr, turn)
+            collect()
             pending.append(asyncio.create_task(task))
 
         async for chunk in mic.chunks():
@@ -150,12 +165,13 @@ class EdgeRuntime:
                 handle(segment)
         for segment in self.segmenter.flush():
             handle(segment)
-        results = [r for r in await asyncio.gather(*pending) if r is not None]
+        await asyncio.gather(*pending)
+        collect()
         await video
         ahead.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ahead
-        return results
+        return list(results)
 
     async def _handle(
         self,
@@ -204,7 +220,9 @@ class EdgeRuntime:
                 return None
             return Interaction(None, decision.reason, outcome="not_sent", timings_ms=timings)
         utterance = redact_transcript(replace(transcript, text=decision.question), self._next_seq())
-        result = Interaction(utterance, decision.reason, raw_frame=raw, timings_ms=timings)
+        result = Interaction(utterance, decision.reason, timings_ms=timings)
+        if self.keep_frames:
+            result.raw_frame = raw
         frame_seqs: tuple[int, ...] = ()
         if redacting is not None:
             redacted, result.withheld_reason = await redacting
@@ -213,7 +231,8 @@ class EdgeRuntime:
                 # only what the question needs: the part it names, at the model's size
                 wanted = need(utterance.text, self.config.minimise, link.image_side)
                 quality = self.redactor.policy.jpeg_quality
-                result.redacted_full = redacted
+                if self.keep_frames:
+                    result.redacted_full = redacted
                 result.redacted = await asyncio.to_thread(
                     minimised, redacted, wanted.region, wanted.max_side, quality
                 )

@@ -63,6 +63,7 @@ async def run_demo(
             }
         )
         runtime = await asyncio.to_thread(build_edge_runtime, config.models, edge)
+        runtime.keep_frames = True  # for the side-by-side files
         timings["edge_start_ms"] = (time.perf_counter() - t0) * 1e3
         echo(f"edge: replaying {video.name} + {audio.name} at {edge.replay_speed:g}x")
         caller, token = await asyncio.to_thread(running.accounts.enrol, edge.device_id)
