@@ -52,7 +52,9 @@ class Accounts:
         if not device_id:
             raise InvalidInputError("enrolling needs a device id")
         user_id = user_id or f"u-{secrets.token_hex(12)}"
-        token = secrets.token_urlsafe(32)
+        # a token is passed on command lines (--token T): one starting with '-'
+        # reads as an option there, so it starts with a letter or digit
+        token = "t" + secrets.token_urlsafe(32)
         self.store.device_add(token_hash(token), user_id, device_id, time.time_ns())
         return Caller(user_id, device_id), token
 

@@ -57,3 +57,16 @@ def test_imagine_without_a_generator_on_the_server_says_so(tmp_path, vlm, capsys
 
     assert run(scenario()) == 2
     assert "server said UNIMPLEMENTED" in capsys.readouterr().err
+
+
+def test_a_device_token_is_never_read_as_an_option(tmp_path, monkeypatch):
+    # one token in 64 began with '-' and 'glasses consent --token T' took it for a flag
+    from server import accounts
+    from server.store import SqliteSampleStore
+
+    monkeypatch.setattr(accounts.secrets, "token_urlsafe", lambda n: "-starts-with-a-dash")
+    store = SqliteSampleStore(tmp_path / "store")
+    _, token = accounts.Accounts(store).enrol("dev-dash")
+    store.close()
+    assert not token.startswith("-")
+    assert accounts.token_hash(token) != accounts.token_hash("-starts-with-a-dash")
