@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 import time
 
@@ -108,15 +109,33 @@ async def run_edge(
         link = open_uplink(channel, bearer(edge.token), edge.uplink, edge.uplink.outbox)
         await control.start()
         typing = asyncio.create_task(_terminal_keys(runtime.activation)) if keys else None
+        interrupted = asyncio.Event()  # Ctrl-C: stop here, cleanly, whatever is under way
+        loop = asyncio.get_running_loop()
+        # a parent may have started us with these blocked (they are inherited)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        loop.add_signal_handler(signal.SIGINT, interrupted.set)
+        loop.add_signal_handler(signal.SIGTERM, interrupted.set)
+
+        async def work() -> None:
+            await runtime.run(cam, mic, link, on_delta=on_delta, on_done=on_done)
+            await link.drain(edge.uplink.drain_s)
+
         try:
             async with link:
-                try:
-                    await runtime.run(cam, mic, link, on_delta=on_delta, on_done=on_done)
-                    await link.drain(edge.uplink.drain_s)
-                finally:
-                    kept, dropped = len(link.outbox), link.outbox.dropped
-                    print(f"outbox: {kept} question(s) kept for later, {dropped} dropped in all")
+                running = asyncio.create_task(work())
+                stop = asyncio.create_task(interrupted.wait())
+                await asyncio.wait({running, stop}, return_when=asyncio.FIRST_COMPLETED)
+                stop.cancel()
+                if not running.done():
+                    running.cancel()
+                    await asyncio.wait({running})
+                elif running.exception() is not None:
+                    raise running.exception()
+                kept, dropped = len(link.outbox), link.outbox.dropped
+                print(f"outbox: {kept} question(s) kept for later, {dropped} dropped in all")
         finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            loop.remove_signal_handler(signal.SIGTERM)
             if typing is not None:
                 typing.cancel()
             await control.close()
@@ -125,4 +144,7 @@ async def run_edge(
                     await speaker.close()
     not_sent = ", ".join(f"{k}={v}" for k, v in runtime.dropped.items()) or "none"
     print(f"utterances not sent: {not_sent}")
+    if interrupted.is_set():
+        print("stopped (Ctrl-C); undelivered questions stay in the outbox", file=sys.stderr)
+        return 130
     return 0
