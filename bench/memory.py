@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.question_latency import QUESTIONS, looped_video
-from bench.serving import ServerProcess, enrol_device, free_port
+from bench.serving import ServerProcess, enrol_device, free_port, report
 from edge.channel import open_channel
 from edge.components import build_edge_runtime
 from edge.link import open_uplink
@@ -109,11 +108,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--json", help="write the figures here too")
     args = p.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(result, indent=2))
+    report(asyncio.run(run(args)), args.json)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import random
 import statistics
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.serving import CONSENT, ServerProcess, enrol_device, free_port
+from bench.serving import CONSENT, ServerProcess, enrol_device, free_port, report
 from core.frames import Hello, Query, RawImage, Stamp, Transcript
 from edge.channel import open_channel
 from edge.config import EdgeConfig, UplinkConfig
@@ -199,11 +198,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--json", help="write the figures here too")
     args = p.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(result, indent=2))
+    report(asyncio.run(run(args)), args.json)
 
 
 if __name__ == "__main__":

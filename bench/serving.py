@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -72,3 +73,12 @@ def enrol_device(store_path: Path, device: str) -> str:
     )
     store.close()
     return token
+
+
+def report(result: dict, path: str | None) -> None:
+    """Print the figures, and write them to ``path`` too when one is given."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text)
