@@ -79,7 +79,10 @@ async def run_demo(
                 f"consent: {caller.user_id} granted {','.join(scopes)} (ledger entry "
                 f"{state.snapshot.ledger_entry_id[:12]})"
             )
-            link = open_uplink(channel, bearer(token), edge.uplink, out_dir / "outbox.sqlite")
+            outbox = out_dir / "outbox.sqlite"
+            for stale in (outbox, *(outbox.with_name(outbox.name + x) for x in ("-wal", "-shm"))):
+                stale.unlink(missing_ok=True)  # each demo asks afresh, as a new device would
+            link = open_uplink(channel, bearer(token), edge.uplink, outbox)
             t0 = time.perf_counter()
             clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
             async with link:
