@@ -27,6 +27,7 @@ from server.conversation import Conversation, Conversations
 from server.domain import Ack, UploadedAudio, UploadedFrame, UploadedUtterance
 from server.store import SqliteSampleStore
 from tests.conftest import card_scene
+from tests.support.worlds import worlds
 
 POLICY = "2026-11"
 WALL_NS = 1_800_000_000_000_000_000
@@ -107,15 +108,7 @@ class World:
 
 @pytest.fixture
 def world(tmp_path):
-    made = []
-
-    def make(**kw):  # noqa: ANN003, ANN202
-        made.append(World(tmp_path / str(len(made)), **kw))
-        return made[-1]
-
-    yield make
-    for w in made:
-        w.store.close()
+    yield from worlds(tmp_path, World)
 
 
 def replies(conversation: Conversation, event) -> list:  # noqa: ANN001

@@ -16,6 +16,7 @@ from server.consent import ConsentLedger
 from server.conversation import Conversation, Conversations
 from server.store import SqliteSampleStore
 from tests.fakes import FakeClock, FakeVisionLanguageBackend
+from tests.support.worlds import worlds
 
 POLICY = "2026-11"
 ANSWER = "It looks like oak wood."
@@ -72,15 +73,7 @@ class World:
 
 @pytest.fixture
 def world(tmp_path):
-    made = []
-
-    def make(**kw):  # noqa: ANN003, ANN202
-        made.append(World(tmp_path / str(len(made)), **kw))
-        return made[-1]
-
-    yield make
-    for w in made:
-        w.store.close()
+    yield from worlds(tmp_path, World)
 
 
 async def ask(conversation: Conversation, seq: int, key: str = "q-1") -> list:
