@@ -35,14 +35,11 @@ seed 900,000 on: score it once, at the end, and report it apart.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
 import re
-import subprocess
 import time
-import wave
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -50,12 +47,14 @@ from functools import partial
 import numpy as np
 
 from bench.activation_corpus import NEAR_MISS, ORDINARY, QUESTIONS, WAKE_FORMS, split
-from core.frames import AudioChunk, SpeechSegment, Stamp
+from core.frames import AudioChunk, Stamp
 from edge.activation import Activation, Decision
+from edge.asr import Heard, WakeHeard
 from edge.components import build_segmenter, build_transcriber
 from edge.config import ActivationConfig
-from edge.sources import CHUNK, resample
+from edge.sources import CHUNK
 from glasses.config import load_config
+from scenes.speech import Speaker, Spoken, join
 
 RATE = 16000
 HOLDOUT_SEED = 900_000
@@ -70,108 +69,13 @@ DEV_VOICES = [
     "en-gb+f4",
 ]
 HELD_OUT_VOICES = ["en-us-nyc", "en-gb-x-gbcwmd", "en-gb-x-gbclan+f1", "en-us+m5", "en-gb-x-rp"]
-NOISES = ["clean", "white", "pink", "brown", "hum", "babble"]
+# --calibrate: another synthesiser altogether, to choose heard_min_log_prob on
+CALIBRATION_VOICES = ["flite:kal16", "flite:awb", "flite:rms", "flite:slt", "flite:kal"]
+CALIBRATION_SEED = 500_000
 # The wearer speaks 5-10 cm from the glasses' microphone, well above the room
 # (15-30 dB); bystanders and a TV arrive at about the room's level.
 WEARER_SNR_DB = [30, 20, 10]
 ROOM_SNR_DB = [20, 10, 5]
-
-
-@dataclass
-class Spoken:
-    """One utterance as said: what, how, and where it lies in its stream."""
-
-    kind: str  # ordinary | near_miss | bystander_question | wake:<form>
-    text: str
-    voice: str
-    wpm: int
-    noise: str
-    snr_db: int | None
-    start_s: float = 0.0
-    end_s: float = 0.0
-
-    def speed(self) -> str:
-        return "slow (<140 wpm)" if self.wpm < 140 else "fast (>160)" if self.wpm > 160 else "mid"
-
-
-def speak(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
-    wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(wpm), "-p", str(pitch), "--stdout", text],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with wave.open(io.BytesIO(wav)) as w:
-        rate, raw = w.getframerate(), w.readframes(w.getnframes())
-    return resample(np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0, rate)
-
-
-def noise(kind: str, n: int, rng: np.random.Generator, babble: list[np.ndarray]) -> np.ndarray:
-    """Unit-RMS noise of ``kind``, ``n`` samples."""
-    if kind == "white":
-        x = rng.normal(size=n)
-    elif kind in ("pink", "brown"):
-        spectrum = np.fft.rfft(rng.normal(size=n))
-        f = np.maximum(np.fft.rfftfreq(n, 1 / RATE), 20.0)
-        x = np.fft.irfft(spectrum / (f ** (0.5 if kind == "pink" else 1.0)), n)
-    elif kind == "hum":
-        t = np.arange(n) / RATE
-        base = rng.choice([50.0, 60.0])
-        x = sum(np.sin(2 * np.pi * base * k * t + rng.uniform(0, 6)) / k for k in (1, 2, 3, 5))
-        x = x + 0.1 * rng.normal(size=n)
-    else:  # babble: three reversed voices, unintelligible but speech-like
-        x = np.zeros(n)
-        for _ in range(3):
-            clip = babble[rng.integers(len(babble))][::-1]
-            x += np.resize(np.roll(clip, rng.integers(len(clip))), n)
-    x = np.asarray(x, np.float64)
-    return (x / (np.sqrt(np.mean(x**2)) + 1e-12)).astype(np.float32)
-
-
-class Speaker:
-    """Renders utterances into one stream: pause, speech, pause, noise on all."""
-
-    def __init__(self, seed: int, voices: list[str], snrs_db: list[int]) -> None:
-        self.seed = seed
-        self.voices = voices
-        self.snrs_db = snrs_db
-        self.count = 0
-        rng = np.random.default_rng(seed - 1)
-        babble_lines = rng.choice(ORDINARY, 6, replace=False)
-        self.babble = [speak(s, "en-us", 170, 50) for s in babble_lines]
-
-    def say(self, kind: str, text: str) -> tuple[Spoken, np.ndarray]:
-        rng = np.random.default_rng(self.seed + self.count)
-        self.count += 1
-        voice = self.voices[rng.integers(len(self.voices))]
-        wpm, pitch = int(rng.integers(120, 181)), int(rng.integers(30, 71))
-        kind_noise = NOISES[rng.integers(len(NOISES))]
-        snr = None if kind_noise == "clean" else int(rng.choice(self.snrs_db))
-        parts = []
-        for part in text.split("|"):  # "|": a pause of its own, 0.8-1.5 s
-            if parts:
-                parts.append(np.zeros(int(rng.uniform(0.8, 1.5) * RATE), np.float32))
-            parts.append(speak(part, voice, wpm, pitch) * rng.uniform(0.4, 1.0))
-        speech = np.concatenate(parts).astype(np.float32)
-        before = int(rng.uniform(0.6, 2.0) * RATE)
-        clip = np.concatenate([np.zeros(before, np.float32), speech, np.zeros(RATE // 2)])
-        if snr is not None:
-            voiced = speech[np.abs(speech) > 0.02]
-            level = np.sqrt(np.mean(voiced**2)) / 10 ** (snr / 20)
-            clip = clip + level * noise(kind_noise, len(clip), rng, self.babble)
-        spoken = Spoken(kind, text.replace("|", " "), voice, wpm, kind_noise, snr)
-        spoken.start_s, spoken.end_s = before / RATE, (before + len(speech)) / RATE
-        return spoken, np.clip(clip, -1, 1).astype(np.float32)
-
-
-@dataclass
-class Heard:
-    """One VAD segment: what the ASR made of it and what activation decided."""
-
-    start_s: float
-    end_s: float
-    text: str
-    decision: Decision
-    utterance: int  # index of the spoken utterance it overlaps most; -1 for none
 
 
 class Listener:
@@ -184,7 +88,7 @@ class Listener:
         self.asr_s = dict.fromkeys(transcribers, 0.0)
         self.audio_s = 0.0
 
-    def listen(self, audio: np.ndarray) -> dict[str, list[tuple[SpeechSegment, str]]]:
+    def listen(self, audio: np.ndarray) -> dict[str, list[Heard]]:
         segmenter = self.segmenter_factory()
         segments = []
         for i, at in enumerate(range(0, len(audio), CHUNK)):
@@ -195,35 +99,58 @@ class Listener:
         heard = {}
         for name, transcriber in self.transcribers.items():
             t0 = time.perf_counter()
-            heard[name] = [(s, transcriber.transcribe(s).text) for s in segments]
+            heard[name] = [transcriber.hear(s) for s in segments]
             self.asr_s[name] += time.perf_counter() - t0
         return heard
 
 
-def decide_all(heard, activation: Activation, spans) -> list[Heard]:  # noqa: ANN001
+@dataclass
+class Decided:
+    """One VAD segment: what the ASR made of it and what activation decided."""
+
+    start_s: float
+    end_s: float
+    text: str
+    decision: Decision
+    utterance: int  # index of the spoken utterance it overlaps most; -1 for none
+    second: WakeHeard | None  # Whisper's second opinion, where activation asked for it
+
+
+def decide_all(heard: list[Heard], activation: Activation, spans, clock=None) -> list[Decided]:  # noqa: ANN001
     out = []
-    for segment, text in heard:
-        s, e = segment.started_at.seconds, segment.ended_at.seconds
+    for h in heard:
+        s, e = h.transcript.started_at.seconds, h.transcript.ended_at.seconds
         overlaps = [max(0.0, min(e, b) - max(s, a)) for a, b in spans]
         best = int(np.argmax(overlaps)) if overlaps and max(overlaps) > 0 else -1
-        out.append(Heard(s, e, text, activation.decide(text, s, e), best))
+        decision, second = activation.decide(h.transcript.text, s, e), None
+        if activation.wants_second_opinion(decision):
+            t0 = time.perf_counter()
+            second = h.wake(activation.config.wake_phrase)
+            if clock is not None:
+                clock.append(time.perf_counter() - t0)
+            decision = activation.decide(h.transcript.text, s, e, second)
+        out.append(Decided(s, e, h.transcript.text, decision, best, second))
     return out
-
-
-def join(clips: list[tuple[Spoken, np.ndarray]]) -> tuple[list[Spoken], np.ndarray]:
-    """One stream of the clips, each utterance's span moved to its place in it."""
-    offset, spoken, audio = 0.0, [], []
-    for said, clip in clips:
-        said.start_s += offset
-        said.end_s += offset
-        offset += len(clip) / RATE
-        spoken.append(said)
-        audio.append(clip)
-    return spoken, np.concatenate(audio)
 
 
 def keyword_baseline(text: str) -> bool:
     return "glasses" in re.sub(r"[^a-z ]", " ", text.lower()).split()
+
+
+def sweep(
+    negatives: list[float], rescued: list[float], base_uploads: int, base_sent: int, questions: int
+) -> list[dict]:
+    """Uploads and recall for other heard_min_log_prob values, from the second
+    opinions of this run: ``negatives`` on speech without the wake phrase,
+    ``rescued`` on questions the transcript alone missed (with a question after)."""
+    return [
+        {
+            "heard_min_log_prob": t,
+            "uploads": base_uploads + sum(x >= t for x in negatives),
+            "recall": round((base_sent + sum(x >= t for x in rescued)) / questions, 3),
+        }
+        for t in (-6.0, -7.0, -8.0, -9.0, -10.0, -11.0, -12.0, -14.0)
+    ]
 
 
 def breakdown(rows: list[tuple[Spoken, bool]], key) -> dict[str, str]:  # noqa: ANN001
@@ -244,28 +171,39 @@ VARIANTS = {
 
 def run(args: argparse.Namespace) -> dict:
     config = load_config()
-    seed = HOLDOUT_SEED + args.seed if args.holdout else args.seed
-    voices = HELD_OUT_VOICES if args.holdout else DEV_VOICES
+    if args.calibrate:
+        seed, voices, held_out, name = (
+            CALIBRATION_SEED + args.seed,
+            CALIBRATION_VOICES,
+            False,
+            "calibration",
+        )
+    elif args.holdout:
+        seed, voices, held_out, name = HOLDOUT_SEED + args.seed, HELD_OUT_VOICES, True, "held-out"
+    else:
+        seed, voices, held_out, name = args.seed, DEV_VOICES, False, "development"
     section = config.edge.activation
-    exact = ActivationConfig(**{**section.model_dump(), "tolerance": 0.0})
-    listener = Listener(
-        partial(build_segmenter, config.models, config.edge.vad),
-        {
-            "primed": build_transcriber(config.models, config.edge.asr, section.wake_phrase),
-            "unprimed": build_transcriber(config.models, config.edge.asr),
-        },
-    )
+    # same-run baselines on the same transcripts: the transcript alone, matched fuzzily / exactly
+    alone = ActivationConfig(**{**section.model_dump(), "heard_min_log_prob": None})
+    exact = ActivationConfig(**{**alone.model_dump(), "tolerance": 0.0})
+    transcribers = {"unprimed": build_transcriber(config.models, config.edge.asr)}
+    if args.primed:
+        transcribers["primed"] = build_transcriber(
+            config.models, config.edge.asr, section.wake_phrase
+        )
+    listener = Listener(partial(build_segmenter, config.models, config.edge.vad), transcribers)
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
+    checks_s: list[float] = []  # decisions that asked Whisper for its second opinion
 
     # 1. speech without the wake phrase: one long stream
     pools = {
-        "ordinary": split(ORDINARY, args.holdout),
-        "near_miss": split(NEAR_MISS, args.holdout),
-        "bystander_question": [q[0].upper() + q[1:] for q in split(QUESTIONS, args.holdout)],
+        "ordinary": split(ORDINARY, held_out),
+        "near_miss": split(NEAR_MISS, held_out),
+        "bystander_question": [q[0].upper() + q[1:] for q in split(QUESTIONS, held_out)],
     }
     weights = {"ordinary": 0.55, "near_miss": 0.3, "bystander_question": 0.15}
-    speaker = Speaker(seed + 1000, voices, ROOM_SNR_DB)
+    speaker = Speaker(seed + 1000, voices, ROOM_SNR_DB, ORDINARY)
     clips, speech_s = [], 0.0
     order = {k: list(rng.permutation(len(v))) for k, v in pools.items()}
     while speech_s < args.minutes * 60:
@@ -278,65 +216,102 @@ def run(args: argparse.Namespace) -> dict:
     spoken, stream = join(clips)
     spans = [(s.start_s, s.end_s) for s in spoken]
     no_wake = {}
-    for name, heard in listener.listen(stream).items():
-        ours = decide_all(heard, Activation(section), spans)
+    for asr, heard in listener.listen(stream).items():
+        timed = checks_s if asr == "unprimed" else None
+        ours = decide_all(heard, Activation(section), spans, timed)
         sent = [h for h in ours if h.decision.send]
         by_utterance = [
             (s, any(h.decision.send for h in sent if h.utterance == i))
             for i, s in enumerate(spoken)
         ]
-        no_wake[name] = {
+        opinions = sorted(
+            ((h.second.log_prob, h.text, spoken[h.utterance].text) for h in ours if h.second),
+            reverse=True,
+        )
+        no_wake[asr] = {
             "vad_segments": len(heard),
             "uploads": len(sent),
             "wake_only": sum(h.decision.reason == "wake_only" for h in ours),
+            "baseline_transcript_alone_uploads": sum(
+                h.decision.send for h in decide_all(heard, Activation(alone), spans)
+            ),
             "baseline_exact_uploads": sum(
                 h.decision.send for h in decide_all(heard, Activation(exact), spans)
             ),
-            "baseline_keyword_uploads": sum(keyword_baseline(t) for _, t in heard),
+            "baseline_keyword_uploads": sum(keyword_baseline(h.transcript.text) for h in heard),
             "false": [
                 {"heard": h.text, "said": spoken[h.utterance].text, "reason": h.decision.reason}
                 for h in sent
+            ],
+            "second_opinions": [round(x[0], 2) for x in opinions],
+            "likeliest": [
+                {"log_prob": round(p, 2), "heard": t, "said": said} for p, t, said in opinions[:8]
             ],
             "sent_by_variant": {k: breakdown(by_utterance, f) for k, f in VARIANTS.items()},
         }
 
     # 2. spoken questions after the wake phrase: a stream each
-    questions = split(QUESTIONS, args.holdout)
+    questions = split(QUESTIONS, held_out)
     forms = list(WAKE_FORMS.items())
-    asker = Speaker(seed + 2000, voices, WEARER_SNR_DB)
-    asked, exact_hits, missed = defaultdict(list), Counter(), defaultdict(list)
+    asker = Speaker(seed + 2000, voices, WEARER_SNR_DB, ORDINARY)
+    asked, alone_hits, exact_hits = defaultdict(list), Counter(), Counter()
+    missed, rescued = defaultdict(list), defaultdict(list)
     for n in range(args.questions):
         form, template = forms[n % len(forms)]
         question = questions[int(rng.integers(len(questions)))]
         said, clip = asker.say(f"wake:{form}", template.format(q=question))
         span = [(said.start_s, said.end_s)]
-        for name, heard in listener.listen(clip).items():
-            decided = decide_all(heard, Activation(section), span)
+        for asr, heard in listener.listen(clip).items():
+            timed = checks_s if asr == "unprimed" else None
+            decided = decide_all(heard, Activation(section), span, timed)
             hit = any(h.decision.send and h.decision.question for h in decided)
-            asked[name].append((said, hit))
-            exact_hits[name] += any(
+            asked[asr].append((said, hit))
+            by_text = decide_all(heard, Activation(alone), span)
+            alone_hit = any(h.decision.send and h.decision.question for h in by_text)
+            alone_hits[asr] += alone_hit
+            exact_hits[asr] += any(
                 h.decision.send for h in decide_all(heard, Activation(exact), span)
             )
+            if not alone_hit:  # what the second opinion made of it
+                best = max(
+                    (h.second for h in decided if h.second), default=None, key=lambda w: w.log_prob
+                )
+                rescued[asr].append(
+                    {
+                        "log_prob": None if best is None else round(best.log_prob, 2),
+                        "said": question,
+                        "sent": [h.decision.question for h in decided if h.decision.send],
+                    }
+                )
             if not hit:
-                missed[name].append({**asdict(said), "heard": [h.text for h in decided]})
+                missed[asr].append({**asdict(said), "heard": [h.text for h in decided]})
     wake = {
-        name: {
+        asr: {
             "sent": sum(hit for _, hit in rows),
             "recall": round(sum(hit for _, hit in rows) / len(rows), 3),
-            "baseline_exact_recall": round(exact_hits[name] / len(rows), 3),
+            "baseline_transcript_alone_recall": round(alone_hits[asr] / len(rows), 3),
+            "baseline_exact_recall": round(exact_hits[asr] / len(rows), 3),
             "sent_by_variant": {k: breakdown(rows, f) for k, f in VARIANTS.items()},
-            "missed": missed[name],
+            "missed": missed[asr],
+            "second_opinion_on_missed_by_transcript": rescued[asr],
+            "sweep": sweep(
+                no_wake[asr]["second_opinions"],
+                [r["log_prob"] for r in rescued[asr] if r["log_prob"] is not None],
+                no_wake[asr]["baseline_transcript_alone_uploads"],
+                alone_hits[asr],
+                len(rows),
+            ),
         }
-        for name, rows in asked.items()
+        for asr, rows in asked.items()
     }
 
     return {
         "machine": f"{platform.machine()} {os.cpu_count()} cpu(s), Python "
         f"{platform.python_version()}, threads per model {config.models.threads}",
-        "set": "held-out" if args.holdout else "development",
+        "set": name,
+        "voices": voices,
         "seed": seed,
         "config": section.model_dump(),
-        "asr_as_configured": "primed" if section.hotwords() else "unprimed",
         "speech_without_wake_minutes": round(speech_s / 60, 2),
         "utterances_without_wake": len(spoken),
         "questions": args.questions,
@@ -345,9 +320,16 @@ def run(args: argparse.Namespace) -> dict:
         "asr": {
             "audio_s": round(listener.audio_s, 1),
             **{
-                f"real_time_factor_{name}": round(t / max(listener.audio_s, 1e-9), 3)
-                for name, t in listener.asr_s.items()
+                f"real_time_factor_{asr}": round(t / max(listener.audio_s, 1e-9), 3)
+                for asr, t in listener.asr_s.items()
             },
+            "second_opinions": len(checks_s),
+            "second_opinion_ms_p50": round(1e3 * float(np.median(checks_s)), 1)
+            if checks_s
+            else None,
+            "second_opinion_ms_p95": round(1e3 * float(np.percentile(checks_s, 95)), 1)
+            if checks_s
+            else None,
         },
         "wall_s": round(time.perf_counter() - started, 1),
     }
@@ -355,41 +337,64 @@ def run(args: argparse.Namespace) -> dict:
 
 def report(r: dict) -> None:
     nw, wk, asr = r["no_wake"], r["wake"], r["asr"]
-    configured = r["asr_as_configured"]
-    print(f"machine: {r['machine']}; {r['set']} set, seed {r['seed']}")
+    print(f"machine: {r['machine']}; {r['set']} set ({', '.join(r['voices'])}), seed {r['seed']}")
     print(
         f"{r['speech_without_wake_minutes']} min of speech without the wake phrase "
-        f"({r['utterances_without_wake']} utterances); {r['questions']} spoken questions"
+        f"({r['utterances_without_wake']} utterances); {r['questions']} spoken questions; "
+        f"heard_min_log_prob {r['config']['heard_min_log_prob']}"
     )
-    print(f"{'Whisper':<10}{'uploads':>9}{'exact':>7}{'keyword':>9}{'recall':>9}{'exact':>8}")
+    print(
+        f"{'Whisper':<10}{'uploads':>9}{'alone':>7}{'exact':>7}{'keyword':>9}"
+        f"{'recall':>9}{'alone':>8}{'exact':>8}"
+    )
     for name in nw:
-        mark = " (as configured)" if name == configured else ""
+        n, w = nw[name], wk[name]
         print(
-            f"{name:<10}{nw[name]['uploads']:>9}{nw[name]['baseline_exact_uploads']:>7}"
-            f"{nw[name]['baseline_keyword_uploads']:>9}{100 * wk[name]['recall']:>8.1f}%"
-            f"{100 * wk[name]['baseline_exact_recall']:>7.1f}%{mark}"
+            f"{name:<10}{n['uploads']:>9}{n['baseline_transcript_alone_uploads']:>7}"
+            f"{n['baseline_exact_uploads']:>7}{n['baseline_keyword_uploads']:>9}"
+            f"{100 * w['recall']:>8.1f}%{100 * w['baseline_transcript_alone_recall']:>7.1f}%"
+            f"{100 * w['baseline_exact_recall']:>7.1f}%"
         )
     print(
         "  uploads: false activations on speech without the wake phrase (target 0); recall: "
-        "questions sent (target 95 %); exact / keyword: the same transcripts matched exactly "
-        "/ by the word 'glasses' anywhere"
+        "questions sent (target 95 %); alone: the transcript alone, without Whisper's second "
+        "opinion; exact / keyword: the same transcripts matched exactly / by 'glasses' anywhere"
     )
     for name in nw:
         for h in nw[name]["false"]:
             print(f"  {name} sent ({h['reason']}): heard {h['heard']!r} for {h['said']!r}")
+        for h in nw[name]["likeliest"]:
+            print(
+                f"  {name} second opinion {h['log_prob']}: heard {h['heard']!r} for {h['said']!r}"
+            )
         for m in wk[name]["missed"]:
             print(
                 f"  {name} missed [{m['voice']} {m['wpm']} wpm {m['noise']} {m['snr_db']}]: "
                 f"{m['heard']}"
             )
-    for name, table in wk[configured]["sent_by_variant"].items():
+        for m in wk[name]["second_opinion_on_missed_by_transcript"]:
+            print(
+                f"  {name} transcript missed, second opinion {m['log_prob']}: sent {m['sent']} "
+                f"for {m['said']!r}"
+            )
+        sweep_line = ", ".join(
+            f"{x['heard_min_log_prob']}: {x['uploads']} up / {100 * x['recall']:.1f} %"
+            for x in wk[name]["sweep"]
+        )
+        print(f"  {name} sweep of heard_min_log_prob: {sweep_line}")
+    for name, table in wk["unprimed"]["sent_by_variant"].items():
         print(f"recall by {name}: " + ", ".join(f"{k} {v}" for k, v in table.items()))
-    for name, table in nw[configured]["sent_by_variant"].items():
+    for name, table in nw["unprimed"]["sent_by_variant"].items():
         print(f"uploads by {name}: " + ", ".join(f"{k} {v}" for k, v in table.items()))
+    rtf = ", ".join(
+        f"{k.removeprefix('real_time_factor_')} {v:.3f}"
+        for k, v in asr.items()
+        if k.startswith("real_time_factor_")
+    )
     print(
-        f"ASR: {asr['audio_s']} s of VAD segments, real-time factor primed "
-        f"{asr['real_time_factor_primed']:.3f}, unprimed {asr['real_time_factor_unprimed']:.3f}"
-        f"   (wall {r['wall_s']} s)"
+        f"ASR: {asr['audio_s']} s of VAD segments, real-time factor {rtf}; "
+        f"{asr['second_opinions']} second opinions, p50 {asr['second_opinion_ms_p50']} ms, "
+        f"p95 {asr['second_opinion_ms_p95']} ms   (wall {r['wall_s']} s)"
     )
 
 
@@ -401,6 +406,10 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--holdout", action="store_true", help="the held-out set: score once")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="flite voices (not espeak-ng): choose thresholds"
+    )
+    parser.add_argument("--primed", action="store_true", help="also Whisper primed (prime_asr)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
     result = run(args)

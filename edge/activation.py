@@ -44,14 +44,19 @@ import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from edge.config import ActivationConfig
+
+if TYPE_CHECKING:
+    from edge.asr import WakeHeard
 
 
 class Reason(StrEnum):
     """Why an utterance was or was not sent (a closed set, for reports)."""
 
     WAKE_PHRASE = "wake_phrase"  # it starts with the wake phrase, or follows it said alone
+    WAKE_HEARD = "wake_heard"  # the transcript missed it, Whisper's second opinion found it
     PUSH_TO_TALK = "push_to_talk"  # it overlaps a press, or follows a tap
     FOLLOW_UP = "follow_up"  # it starts in the window after an answer
     WAKE_ONLY = "wake_only"  # the wake phrase alone: not sent, the next utterance is awaited
@@ -235,8 +240,18 @@ class Activation:
 
     # -- the decision -------------------------------------------------------------
 
-    def decide(self, text: str, started_at: float, ended_at: float) -> Decision:
-        """Whether the utterance heard from ``started_at`` to ``ended_at`` is sent."""
+    def decide(
+        self,
+        text: str,
+        started_at: float,
+        ended_at: float,
+        second_opinion: WakeHeard | None = None,
+    ) -> Decision:
+        """Whether the utterance heard from ``started_at`` to ``ended_at`` is
+        sent. ``second_opinion`` (``Heard.wake``: how likely the wake phrase
+        is as its first words, and what follows it) counts only for speech
+        that would otherwise be dropped; ask for it when
+        :meth:`wants_second_opinion` says so, then decide again with it."""
         if not _WORD.search(text):
             return Decision(False, Reason.EMPTY)
         question = text.strip()
@@ -258,7 +273,29 @@ class Activation:
             and self._within(started_at, self._answered_at, self.config.follow_up_s)
         ):
             return self._send(Reason.FOLLOW_UP, question)
+        if second_opinion is not None and self._heard(second_opinion):
+            question = second_opinion.question.lstrip(_TRIM).rstrip()
+            if not _WORD.search(question):
+                self._armed = (ended_at, Reason.WAKE_HEARD)
+                return Decision(False, Reason.WAKE_ONLY)
+            return self._send(Reason.WAKE_HEARD, question)
         return Decision(False, Reason.NOT_ACTIVATED)
+
+    def wants_second_opinion(self, decision: Decision) -> bool:
+        """Whether Whisper's second opinion could change ``decision``."""
+        config = self.config
+        return (
+            decision.reason is Reason.NOT_ACTIVATED
+            and config.wake
+            and config.heard_min_log_prob is not None
+        )
+
+    def _heard(self, opinion: WakeHeard) -> bool:
+        config = self.config
+        return (
+            self.wants_second_opinion(Decision(False, Reason.NOT_ACTIVATED))
+            and opinion.log_prob >= config.heard_min_log_prob
+        )
 
     def _send(self, reason: Reason, question: str) -> Decision:
         # one question per window: its answer opens the next follow-up window

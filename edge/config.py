@@ -283,6 +283,18 @@ class ActivationConfig(BaseModel):
         description="after an answer ends, one utterance that starts within this is sent "
         "without the wake phrase; 0 turns follow-ups off",
     )
+    heard_min_log_prob: float | None = Field(
+        -7.5,
+        le=0,
+        description="when the transcript does not start with the wake phrase and nothing else "
+        "activates the utterance, Whisper is asked again on the same audio how likely the wake "
+        "phrase is as its first words (natural log, forced decoding): at least this, and it is "
+        "sent with what Whisper hears after the phrase. Chosen on flite voices, which the "
+        "benchmark's espeak-ng voices never use (bench/activation.py --calibrate): there the "
+        "likeliest of 243 utterances without the phrase scored -8.21 ('Hey, classic cars'), "
+        "and -7.5 took 26 of the 29 questions the transcript missed; empty: the transcript "
+        "alone decides",
+    )
     prime_asr: bool = Field(
         False,
         description="give Whisper the wake phrase as hotwords. It then writes 'hey glasses' "

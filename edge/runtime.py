@@ -159,7 +159,7 @@ class EdgeRuntime:
             tentative = self.segmenter.tentative
             if tentative is not None and (early is None or early[0] is not tentative):
                 self.early_asr += 1
-                asr = asyncio.to_thread(self.transcriber.transcribe, tentative)
+                asr = asyncio.to_thread(self.transcriber.hear, tentative)
                 early = (tentative, asyncio.create_task(asr))
             for segment in segments:
                 handle(segment)
@@ -191,7 +191,7 @@ class EdgeRuntime:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         if asr is None:
-            asr = asyncio.create_task(asyncio.to_thread(self.transcriber.transcribe, segment))
+            asr = asyncio.create_task(asyncio.to_thread(self.transcriber.hear, segment))
         # the view as the wearer stopped speaking (not at the end-point, after the
         # silence): a frame most likely redacted ahead already
         silence_ns = self.config.vad.min_silence_ms * 1_000_000
@@ -202,13 +202,18 @@ class EdgeRuntime:
         # the frame is redacted beside the transcription (if not redacted ahead already)
         redacting = asyncio.create_task(self._redacted(raw, timings)) if raw is not None else None
         try:
-            transcript = await asr
+            heard = await asr
+            transcript = heard.transcript
             timings["asr_ms"] = (time.perf_counter() - t0) * 1e3
             if turn is not None and turn[0] is not None:
                 await turn[0].wait()
-            decision = self.activation.decide(
-                transcript.text, segment.started_at.seconds, segment.ended_at.seconds
-            )
+            spoken_s = (transcript.text, segment.started_at.seconds, segment.ended_at.seconds)
+            decision = self.activation.decide(*spoken_s)
+            if self.activation.wants_second_opinion(decision):  # the transcript missed it?
+                phrase = self.activation.config.wake_phrase
+                opinion = await asyncio.to_thread(heard.wake, phrase)
+                decision = self.activation.decide(*spoken_s, opinion)
+                timings["second_opinion_ms"] = (time.perf_counter() - t0) * 1e3
         finally:
             if turn is not None:
                 turn[1].set()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.frames import Transcript
+from edge.asr import Heard
 from edge.components import build_segmenter
 from edge.config import EdgeConfig, UplinkConfig
 from edge.link import open_uplink
@@ -33,12 +34,12 @@ class ScriptedTranscriber:
     lines: list[str]
     starts: list[int] = field(default_factory=list)
 
-    def transcribe(self, segment):  # noqa: ANN001, ANN201
+    def hear(self, segment):  # noqa: ANN001, ANN201
         if segment.started_at.nanos not in self.starts:
             self.starts.append(segment.started_at.nanos)
         k = self.starts.index(segment.started_at.nanos)
         text = self.lines[k] if k < len(self.lines) else ""
-        return Transcript(text, segment.started_at, segment.ended_at, "en", 0.9)
+        return Heard.of(Transcript(text, segment.started_at, segment.ended_at, "en", 0.9))
 
 
 def _twice(tmp_path, gap_s: float):  # noqa: ANN001, ANN202

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from core.frames import Hello, Query, Stamp, Transcript
+from edge.asr import Heard
 from edge.components import build_segmenter
 from edge.config import EdgeConfig, UplinkConfig
 from edge.link import open_uplink
@@ -31,8 +32,8 @@ class SaidTranscriber:
 
     text: str = QUESTION
 
-    def transcribe(self, segment):  # noqa: ANN001, ANN201
-        return Transcript(self.text, segment.started_at, segment.ended_at, "en", 0.9)
+    def hear(self, segment):  # noqa: ANN001, ANN201
+        return Heard.of(Transcript(self.text, segment.started_at, segment.ended_at, "en", 0.9))
 
 
 class StalledBackend(FakeVisionLanguageBackend):

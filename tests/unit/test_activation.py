@@ -4,6 +4,7 @@ import pytest
 
 from core.frames import AudioChunk, Stamp
 from edge.activation import Activation, Decision, Reason
+from edge.asr import WakeHeard
 from edge.config import ActivationConfig
 
 QUESTION = "what is this made of?"
@@ -224,3 +225,44 @@ def test_primed_whisper_hears_the_demo_question_and_it_is_sent(models_config):
     )
     assert decision.send and decision.reason is Reason.WAKE_PHRASE
     assert "table" in decision.question and "glasses" not in decision.question.lower()
+
+
+# -- Whisper's second opinion (edge/asr.py Heard.wake) ---------------------------
+
+
+def opinion(log_prob: float, question: str = QUESTION) -> WakeHeard:
+    """What Whisper's forced decoding would say about an utterance."""
+    return WakeHeard(log_prob, question)
+
+
+def test_a_wake_phrase_the_transcript_missed_is_sent_on_whispers_second_opinion():
+    activation, heard = Activation(), "Taking last in what is this made of?"
+    first = activation.decide(heard, 10.0, 12.0)
+    assert not first.send and activation.wants_second_opinion(first)
+    decision = activation.decide(heard, 10.0, 12.0, opinion(-2.0, ", what is this made of?"))
+    assert decision.send and decision.reason is Reason.WAKE_HEARD
+    assert decision.question == QUESTION  # what Whisper heard after the phrase
+
+
+def test_an_unlikely_wake_phrase_is_still_dropped():
+    decision = Activation().decide("His glasses are on the table.", 10.0, 12.0, opinion(-15.0))
+    assert not decision.send and decision.reason is Reason.NOT_ACTIVATED
+
+
+def test_the_second_opinion_is_not_wanted_when_the_transcript_decides():
+    activation = Activation()
+    assert not activation.wants_second_opinion(activation.decide("Hey glasses, what?", 10, 12))
+    assert not activation.wants_second_opinion(activation.decide("", 20, 22))
+    for config in (ActivationConfig(heard_min_log_prob=None), ActivationConfig(wake=False)):
+        off = Activation(config)
+        dropped = off.decide("Taking last in what is this?", 10, 12)
+        assert not off.wants_second_opinion(dropped)
+        assert not off.decide("Taking last in what is this?", 10, 12, opinion(-1.0)).send
+
+
+def test_a_wake_phrase_heard_alone_opens_the_question_window():
+    activation = Activation()
+    first = activation.decide("Hang loss.", 10.0, 11.0, opinion(-1.0, "."))
+    assert not first.send and first.reason is Reason.WAKE_ONLY
+    second = activation.decide(QUESTION, 12.0, 14.0)
+    assert second.send and second.reason is Reason.WAKE_HEARD

@@ -1,14 +1,17 @@
 """VAD and on-device ASR on the bundled question (real Silero + Whisper)."""
 
 import asyncio
+import shutil
 
 import numpy as np
+import pytest
 
-from core.frames import AudioChunk, Stamp
+from core.frames import AudioChunk, SpeechSegment, Stamp
 from edge.components import build_segmenter, build_transcriber
-from edge.config import AsrConfig, VadConfig
+from edge.config import ActivationConfig, AsrConfig, VadConfig
 from edge.sources import CaptureClock, WavFileMicrophone
 from glasses.assets import DEMO_AUDIO
+from scenes.speech import speak
 
 
 def segments_of(path, models_config):
@@ -59,3 +62,21 @@ def test_a_blip_cut_off_by_the_end_of_the_stream_is_dropped_not_passed_on(models
     ]
     found = [seg for c in chunks for seg in segmenter.feed(c)] + list(segmenter.flush())
     assert found == []  # too short to be a question, and never a None
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+def test_whispers_second_opinion_scores_the_wake_phrase_on_the_same_audio(models_config):
+    """Forced decoding on the encoder output kept from the transcription: the
+    wake phrase said is likely, a near miss is not, and what follows is the question."""
+    transcriber = build_transcriber(models_config, AsrConfig())
+
+    def heard(text):
+        samples = speak(text, "en-us", 150, 50)
+        segment = SpeechSegment(samples, 16000, Stamp.media(0), Stamp.media(len(samples) / 16000))
+        return transcriber.hear(segment).wake("hey glasses")
+
+    said = heard("Hey glasses, what time is it?")
+    near_miss = heard("His glasses are on the table.")
+    assert said.log_prob > -3.0
+    assert near_miss.log_prob < ActivationConfig().heard_min_log_prob
+    assert "time" in said.question.lower() and "glasses" not in said.question.lower()
