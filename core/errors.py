@@ -41,5 +41,9 @@ class BackendError(GlassesError):
     """A model backend failed while serving a request."""
 
 
+class BusyError(GlassesError):
+    """The request collides with one still in progress: send it again shortly."""
+
+
 class InvalidInputError(GlassesError):
     """The caller sent something malformed (bad image, empty prompt, ...)."""

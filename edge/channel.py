@@ -15,7 +15,7 @@ not as a gRPC traceback in the middle of a question.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -97,6 +97,19 @@ async def connect(
 
 class ServerAway(LinkError):
     """Nothing answers at the server's address (yet): not a setting to fix."""
+
+
+def setting_to_fix(config: EdgeConfig) -> Callable[[str, str], LinkError | None]:
+    """For the uplink: a failed connect (status name, details) as the
+    :class:`LinkError` that says which setting to fix, or None when waiting
+    may do (the server is away, or it answered)."""
+
+    def explain(code: str, details: str) -> LinkError | None:
+        status = getattr(grpc.StatusCode, code, None)
+        error = link_error(status, details, config) if status is not None else None
+        return None if error is None or isinstance(error, ServerAway) else error
+
+    return explain
 
 
 def link_error(code: grpc.StatusCode, details: str, config: EdgeConfig) -> LinkError | None:

@@ -247,6 +247,27 @@ class UplinkConfig(BaseModel):
     )
 
 
+class ReopenConfig(BaseModel):
+    """How a live camera or microphone that stopped mid-run is reopened
+    (``edge.reopen``; ``edge/sources/reopen.py``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_delay_s: float = Field(0.5, ge=0, description="wait before the first try")
+    factor: float = Field(2.0, ge=1, description="each failed try multiplies the wait by this")
+    max_delay_s: float = Field(8.0, ge=0, description="the wait never grows past this")
+    max_tries: int | None = Field(
+        20, ge=1, description="failed tries in a row before the source gives up (empty: never)"
+    )
+    jitter: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of each wait drawn at random, so glasses that lost one stream "
+        "server together do not retry in step",
+    )
+
+
 class ActivationConfig(BaseModel):
     """When an utterance may be sent: nothing is, unless the wearer asked
     (``edge.activation``). Times are seconds."""
@@ -342,6 +363,7 @@ class EdgeConfig(BaseModel):
     minimise: MinimiseConfig = MinimiseConfig()
     speak: SpeakConfig = SpeakConfig()
     activation: ActivationConfig = ActivationConfig()
+    reopen: ReopenConfig = ReopenConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     control_socket: str = Field(

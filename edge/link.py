@@ -41,7 +41,7 @@ SENT_KEPT = 1024  # send times kept for the latest questions (bounded over a lon
 
 # codes after which a question is delivered again: the link, not the question, failed
 RETRY = frozenset(
-    {"LINK_LOST", "DEADLINE_EXCEEDED", "UNAVAILABLE", "STORE_UNAVAILABLE", "CANCELLED"}
+    {"LINK_LOST", "DEADLINE_EXCEEDED", "UNAVAILABLE", "STORE_UNAVAILABLE", "CANCELLED", "BUSY"}
 )
 
 
@@ -53,6 +53,19 @@ class Queued(ServerReportedError):
             "QUEUED",
             f"the server was not reached within {waited_s:g} s; the question is kept on the "
             "device and is sent when the link returns (its answer will be in your history)",
+        )
+        self.key = key
+
+
+class KeptUntilFixed(Queued):
+    """The link cannot be made until a setting is fixed (``fix`` says which);
+    the question stays in the outbox and goes up once it is."""
+
+    def __init__(self, key: str, fix: Exception) -> None:
+        ServerReportedError.__init__(
+            self,
+            "QUEUED",
+            f"{fix}. The question is kept on the device and is sent once the link is made",
         )
         self.key = key
 
@@ -78,12 +91,16 @@ class LinkStats:
 
 
 def open_uplink(
-    channel: grpc.aio.Channel, metadata: tuple, config: UplinkConfig, outbox: Path | str
+    channel: grpc.aio.Channel,
+    metadata: tuple,
+    config: UplinkConfig,
+    outbox: Path | str,
+    explain: Callable[[str, str], Exception | None] | None = None,
 ) -> Uplink:
     """An uplink over ``channel`` (its sessions with ``metadata``) keeping its
-    questions in the outbox at ``outbox``."""
+    questions in the outbox at ``outbox``; ``explain``: ``setting_to_fix``."""
     kept = Outbox(Path(outbox).expanduser())
-    return Uplink(lambda: ConverseSession(channel, metadata, config), kept, config)
+    return Uplink(lambda: ConverseSession(channel, metadata, config), kept, config, explain=explain)
 
 
 class Uplink:
@@ -96,8 +113,15 @@ class Uplink:
         outbox: Outbox,
         config: UplinkConfig | None = None,
         rng: random.Random | None = None,
+        explain: Callable[[str, str], Exception | None] | None = None,
     ) -> None:
+        """``explain``: a failed connect (status name, details) as the error
+        that names the setting to fix (a TLS mismatch), or None when waiting
+        may do: such a failure is logged once and reaches every waiting asker
+        at once, instead of a quiet retry until their deadline."""
         self.session_factory, self.outbox = session_factory, outbox
+        self.explain = explain
+        self._told: str | None = None  # the setting to fix, last logged
         self.config = config or UplinkConfig()
         self.rng = rng or random.Random()
         self.stats = LinkStats()
@@ -265,9 +289,12 @@ class Uplink:
                 log.info("link: not connected (%s); again in %.2f s", exc.code, delay)
                 for asker in self._askers.values() if exc.code not in RETRY else ():
                     asker.queue.put_nowait(exc)  # refused (consent, token): say so now
+                if fix := self.explain and self.explain(exc.code, exc.detail):
+                    self._tell(fix)
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
+            self._told = None
             self.stats.connects += 1
             self.stats.connected_at.append(time.monotonic())
             if self._lost_at is not None:
@@ -275,6 +302,15 @@ class Uplink:
                 self._lost_at = None
             self._session = session
             return session
+
+    def _tell(self, fix: Exception) -> None:
+        """A setting keeps the link from being made: log it once, and tell
+        each waiting asker now (its question stays kept)."""
+        if str(fix) != self._told:
+            log.warning("link: cannot connect: %s", fix)
+            self._told = str(fix)
+        for key, asker in self._askers.items():
+            asker.queue.put_nowait(KeptUntilFixed(key, fix))
 
     async def _drop(self, session: ConverseSession, why: str) -> None:
         log.info("link: dropped (%s); reconnecting", why)

@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 
 from core.frames import Scope, scope_names
-from edge.channel import connect
+from edge.channel import connect, setting_to_fix
 from edge.components import build_edge_runtime
 from edge.consent_client import ConsentClient
 from edge.link import open_uplink
@@ -82,7 +82,7 @@ async def run_demo(
             outbox = out_dir / "outbox.sqlite"
             for stale in (outbox, *(outbox.with_name(outbox.name + x) for x in ("-wal", "-shm"))):
                 stale.unlink(missing_ok=True)  # each demo asks afresh, as a new device would
-            link = open_uplink(channel, bearer(token), edge.uplink, outbox)
+            link = open_uplink(channel, bearer(token), edge.uplink, outbox, setting_to_fix(edge))
             t0 = time.perf_counter()
             clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
             async with link:

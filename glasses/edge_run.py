@@ -18,12 +18,18 @@ import sys
 import time
 
 from edge.activation import Activation
-from edge.channel import ServerAway, check_link, open_channel
+from edge.channel import ServerAway, check_link, open_channel, setting_to_fix
 from edge.components import build_edge_runtime
 from edge.control import ControlServer
 from edge.link import open_uplink
 from edge.runtime import Interaction
-from edge.sources import CaptureClock, SoundDeviceMicrophone, open_camera, open_microphone
+from edge.sources import (
+    CaptureClock,
+    ReopenPolicy,
+    SoundDeviceMicrophone,
+    open_camera,
+    open_microphone,
+)
 from edge.speaker import Speaker
 from edge.uplink import bearer, channel_options
 from glasses.config import AppConfig
@@ -81,12 +87,13 @@ async def run_edge(
     edge = config.edge
     runtime = await asyncio.to_thread(build_edge_runtime, config.models, edge)
     clock = CaptureClock()  # one clock for camera and microphone: their stamps compare
+    reopen = ReopenPolicy(**edge.reopen.model_dump())
     mic = (
-        SoundDeviceMicrophone(clock=clock)
+        SoundDeviceMicrophone(clock=clock, reopen=reopen)
         if microphone is None
-        else open_microphone(microphone, clock=clock, speed=edge.replay_speed)
+        else open_microphone(microphone, clock=clock, speed=edge.replay_speed, reopen=reopen)
     )
-    cam = open_camera(camera, clock=clock, speed=edge.replay_speed)
+    cam = open_camera(camera, clock=clock, speed=edge.replay_speed, reopen=reopen)
     speaker = Speaker(edge.speak.voice, edge.speak.words_per_minute) if edge.speak.enabled else None
 
     def on_delta(text: str) -> None:
@@ -106,7 +113,9 @@ async def run_edge(
             await check_link(channel, edge)
         except ServerAway as exc:  # questions wait in the outbox until it answers
             print(f"offline: {exc} Questions are kept and sent when it answers.", flush=True)
-        link = open_uplink(channel, bearer(edge.token), edge.uplink, edge.uplink.outbox)
+        link = open_uplink(
+            channel, bearer(edge.token), edge.uplink, edge.uplink.outbox, setting_to_fix(edge)
+        )
         await control.start()
         typing = asyncio.create_task(_terminal_keys(runtime.activation)) if keys else None
         interrupted = asyncio.Event()  # Ctrl-C: stop here, cleanly, whatever is under way

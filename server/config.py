@@ -122,6 +122,13 @@ class ServerConfig(BaseModel):
         "it (Hello.resume_token: its frames and utterances held, its session id); 0: never. "
         "In memory only: a server restart forgets it",
     )
+    duplicate_wait_s: float = Field(
+        30.0,
+        gt=0,
+        description="a question sent again (same idempotency key) while its first delivery is "
+        "still being answered waits this long for that answer to be on record, then is told "
+        "BUSY and the device sends it again later; a stuck first delivery never holds it longer",
+    )
     resume_max_sessions: int = Field(
         64,
         ge=0,

@@ -67,7 +67,9 @@ class Conversations:
         self.recheck = recheck
         self.rules = ConsentRules(ledger, config.retention.transient_s, clock)
         self.clock = clock
-        self.deliveries = Deliveries(store, config.retention.deliveries_s, clock)
+        self.deliveries = Deliveries(
+            store, config.retention.deliveries_s, clock, config.duplicate_wait_s
+        )
         self.sessions = ResumableSessions(config.resume_grace_s, config.resume_max_sessions, clock)
 
     async def open(self, caller: Caller, hello: Hello) -> Conversation:

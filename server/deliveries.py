@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from core.clock import Clock
+from core.errors import BusyError
 from core.frames import AnswerDelta, AnswerDone, Query
 from server.domain import Delivery, Sample
 from server.store import AlreadyDelivered
@@ -33,19 +35,30 @@ class Deliveries:
     """The questions being answered in this process, and the store's record of
     those answered (shared by every session)."""
 
-    def __init__(self, store: SampleStore, keep_s: float, clock: Clock) -> None:
+    def __init__(
+        self, store: SampleStore, keep_s: float, clock: Clock, wait_s: float = 30.0
+    ) -> None:
         self._store, self._clock = store, clock
         self.keep_ns = int(keep_s * 1e9)
+        self.wait_s = wait_s  # a duplicate's longest wait for the claim (duplicate_wait_s)
         self._answering: dict[tuple[str, str], asyncio.Event] = {}
 
     @contextlib.asynccontextmanager
     async def claim(self, user_id: str, key: str) -> AsyncIterator[Delivery | None]:
         """Hold the user's question ``key`` while it is answered: yields its earlier
         delivery (replay it), or None (answer it now; a duplicate waits until
-        this claim ends, answered, failed or cancelled)."""
+        this claim ends, answered, failed or cancelled, for at most ``wait_s``:
+        then :class:`BusyError`, and the device sends it again later)."""
         ident = (user_id, key)
+        deadline = time.monotonic() + self.wait_s
         while (busy := self._answering.get(ident)) is not None:
-            await busy.wait()
+            try:
+                await asyncio.wait_for(busy.wait(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise BusyError(
+                    f"this question is still being answered on an earlier link after "
+                    f"{self.wait_s:g} s; send it again shortly (its answer is then replayed)"
+                ) from None
         done = self._answering[ident] = asyncio.Event()
         try:
             yield await asyncio.to_thread(self._store.delivery, user_id, key)

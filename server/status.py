@@ -7,6 +7,7 @@ import grpc
 from core.errors import (
     AuthError,
     BackendError,
+    BusyError,
     ConfigError,
     ConsentError,
     GlassesError,
@@ -23,6 +24,7 @@ _TABLE: list[tuple[type[Exception], grpc.StatusCode, str]] = [
     (RedactionError, grpc.StatusCode.FAILED_PRECONDITION, "REDACTION_FAILED"),
     (StoreError, grpc.StatusCode.UNAVAILABLE, "STORE_UNAVAILABLE"),
     (BackendError, grpc.StatusCode.UNAVAILABLE, "BACKEND_UNAVAILABLE"),
+    (BusyError, grpc.StatusCode.UNAVAILABLE, "BUSY"),
     (ConfigError, grpc.StatusCode.FAILED_PRECONDITION, "MISCONFIGURED"),
     (GlassesError, grpc.StatusCode.INTERNAL, "INTERNAL"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -36,18 +37,26 @@ class ReopenPolicy:
     # Failed tries in a row before the source gives up (None: retry forever).
     # 20 tries at the defaults is about two minutes.
     max_tries: int | None = 20
+    # Share of each wait drawn at random ("equal jitter": between (1 - jitter)
+    # and 1 times the wait), so glasses that lost one stream server together
+    # do not all come back in the same instant. 0: the waits as computed.
+    jitter: float = 0.0
 
     def __post_init__(self) -> None:
         if self.first_delay_s < 0 or self.factor < 1 or self.max_delay_s < self.first_delay_s:
             raise ValueError(f"invalid reopen policy {self}")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("jitter is a share of each wait, from 0 to 1")
         if self.max_tries is not None and self.max_tries < 1:
             raise ValueError("max_tries must be at least 1 (or None: retry forever)")
 
-    def delays(self) -> Iterator[float]:
-        """The wait before each try: first_delay_s, doubled, capped; ends after max_tries."""
+    def delays(self, rng: random.Random | None = None) -> Iterator[float]:
+        """The wait before each try: first_delay_s, doubled, capped, less up to
+        ``jitter`` of it at random; ends after max_tries."""
+        rng = rng or random.Random()
         delay, tries = self.first_delay_s, 0
         while self.max_tries is None or tries < self.max_tries:
-            yield delay
+            yield delay * (1 - self.jitter * rng.random())
             delay = min(delay * self.factor, self.max_delay_s)
             tries += 1
 

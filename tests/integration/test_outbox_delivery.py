@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 
 from core.frames import Hello, Query, Stamp, Transcript
-from edge.channel import open_channel
+from edge.channel import open_channel, setting_to_fix
 from edge.config import EdgeConfig, UplinkConfig
-from edge.link import Queued, open_uplink
+from edge.link import KeptUntilFixed, Queued, open_uplink
 from edge.redaction import redact_transcript
 from edge.uplink import bearer, channel_options
 from server.app import create_server
@@ -154,4 +155,43 @@ def test_a_question_delivered_again_after_a_server_restart_is_answered_and_logge
     assert again[-1].sample_id == first[-1].sample_id
     assert "".join(e.text for e in again[:-1]) == "".join(e.text for e in first[:-1])
     assert store.count() == 1
+    store.close()
+
+
+def test_a_server_whose_certificate_is_not_trusted_is_named_at_once_and_the_question_kept(
+    tmp_path, caplog
+):
+    """A server restarted with another CA: the question is not left to wait
+    quietly until its deadline; the wearer is told which setting to fix, and
+    the question stays on the device."""
+    store = SqliteSampleStore(tmp_path / "store")
+    token = bearer(enrol(store, "dev-1"))
+    port = _free_port()
+    other = ensure_local_certificates(tmp_path / "another-ca").ca
+    edge = EdgeConfig(server=f"127.0.0.1:{port}", tls_ca=other)
+
+    async def scenario():
+        async with _server(store, port, tmp_path):
+            channel = open_channel(edge, channel_options(FAST))
+            link = open_uplink(
+                channel, token, FAST, tmp_path / "outbox.sqlite", setting_to_fix(edge)
+            )
+            link.start(Hello("dev-1", ASSIST_HISTORY))
+            said, query = _question("what is this?", 1)
+            started = asyncio.get_running_loop().time()
+            with contextlib.suppress(KeptUntilFixed):
+                await _collect(link.ask(None, said, query))
+                raise AssertionError("a question went up over an untrusted link")
+            waited = asyncio.get_running_loop().time() - started
+            kept = len(link.outbox)
+            await link.close()
+            await channel.close()
+            return waited, kept
+
+    with caplog.at_level(logging.WARNING, logger="edge.link"):
+        waited, kept = run(scenario())
+    assert waited < FAST.answer_wait_s / 2 and kept == 1
+    told = [r.getMessage() for r in caplog.records if "cannot connect" in r.getMessage()]
+    assert len(told) == 1 and f"edge.tls_ca ({other})" in told[0]  # once, not at every retry
+    assert store.count() == 0
     store.close()

@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from core.errors import BackendError
+from core.errors import BackendError, BusyError
 from core.frames import AnswerDelta, AnswerDone, ConsentSnapshot, Hello, Query, Scope
 from server.accounts import Accounts
 from server.config import ServerConfig
@@ -53,7 +53,7 @@ async def _enumerate(items):  # noqa: ANN001, ANN202
 class World:
     """One enrolled device whose user's ledger grants ``grant``, and its conversations."""
 
-    def __init__(self, tmp_path, backend=None, grant=(Scope.HISTORY,)) -> None:  # noqa: ANN001
+    def __init__(self, tmp_path, backend=None, grant=(Scope.HISTORY,), wait_s=30.0) -> None:  # noqa: ANN001
         self.store = SqliteSampleStore(tmp_path / "store")
         ledger = ConsentLedger(self.store)
         self.caller, _ = Accounts(self.store).enrol("dev-1")
@@ -61,7 +61,9 @@ class World:
             ledger.update(self.caller.user_id, grant=grant, policy_version=POLICY, actor="test")
         self.backend = backend or FakeVisionLanguageBackend(ANSWER)
         self.clock = FakeClock()
-        config = ServerConfig(port=0, retention={"deliveries_s": 7 * DAY_S})
+        config = ServerConfig(
+            port=0, retention={"deliveries_s": 7 * DAY_S}, duplicate_wait_s=wait_s
+        )
         self.conversations = Conversations(
             config, self.backend, self.store, None, ledger, self.clock
         )
@@ -132,6 +134,23 @@ def test_a_duplicate_while_the_first_is_being_answered_waits_and_replays(world):
     assert waited and len(w.backend.calls) == 1 and w.store.count() == 1
     assert not first[-1].replayed and second[-1].replayed
     assert second[-1].sample_id == first[-1].sample_id and text_of(second) == ANSWER
+
+
+def test_a_duplicate_of_a_stuck_delivery_is_told_busy_not_held(world):
+    w = world(backend=GatedBackend(), wait_s=0.2)
+
+    async def scenario():  # noqa: ANN202
+        old, new = await w.open(), await w.open()
+        first = asyncio.create_task(ask(old, 1))
+        await w.backend.started.wait()  # the first delivery is stuck in the model
+        with pytest.raises(BusyError, match="send it again shortly"):
+            await asyncio.wait_for(ask(new, 1), 5.0)  # told, well before any edge deadline
+        w.backend.gate.set()
+        await first
+        return await ask(await w.open(), 1)  # sent again later: replayed
+
+    again = asyncio.run(scenario())
+    assert again[-1].replayed and len(w.backend.calls) == 1 and w.store.count() == 1
 
 
 def test_a_delivery_that_failed_leaves_the_question_to_the_next_one(world):

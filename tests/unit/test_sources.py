@@ -340,3 +340,17 @@ def test_a_session_recorded_from_files_replays_in_step(tmp_path):
 
     frames, chunks = asyncio.run(both())
     assert [f.captured_at for f in frames] == [c.captured_at for c in chunks]
+
+
+def test_reopen_waits_are_jittered_within_their_share_and_set_from_the_config():
+    import random
+
+    from edge.config import ReopenConfig
+
+    policy = ReopenPolicy(
+        **ReopenConfig(first_delay_s=1.0, max_delay_s=4.0, max_tries=6).model_dump()
+    )
+    waits = list(policy.delays(random.Random(7)))
+    computed = [1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
+    assert len(waits) == 6 and len(set(waits)) == 6  # not in step with other glasses
+    assert all((1 - policy.jitter) * c <= w <= c for w, c in zip(waits, computed, strict=True))
