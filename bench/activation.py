@@ -2,14 +2,16 @@
 recall on spoken questions, and the on-device ASR's real-time factor.
 
     python -m bench.activation [--minutes 10] [--questions 40] [--seed 0]
-                               [--holdout] [--json out.json]
+                               [--holdout | --calibrate] [--primed] [--json out.json]
 
-Speech is spoken by espeak-ng (several voices, speeds and pitches) with noise
-mixed in (white, pink, brown, mains hum, babble of reversed speech, or
-clean; 30, 20 or 10 dB SNR for the wearer's questions, 20, 10 or 5 dB for
-speech around the wearer), all drawn from ``--seed``. It goes through the edge's
-own VAD and Whisper (``edge.components``) and ``edge.activation.Activation``
-with the config's ``edge.activation`` section:
+Speech is synthesised (espeak-ng voices, or flite's with ``--calibrate``) at
+several speeds and pitches, with noise mixed in (white, pink, brown, mains
+hum, babble of reversed speech, or clean; 30, 20 or 10 dB SNR for the
+wearer's questions, 20, 10 or 5 dB for speech around the wearer), all drawn
+from ``--seed``. It goes through the edge's own VAD and Whisper
+(``edge.components``) and ``edge.activation.Activation`` with the config's
+``edge.activation`` section, Whisper's second opinion included (asked, as in
+the runtime, only about speech the transcript alone would drop):
 
 - **Speech without the wake phrase**: at least ``--minutes`` of everyday
   sentences, near misses ("hey guys", "his glasses", "a glass of water") and
@@ -21,15 +23,17 @@ with the config's ``edge.activation`` section:
   each a stream of its own. Recall: the share whose question was sent
   (target 95 %).
 
-Baselines, in the same run: the wake phrase matched exactly (after case and
-punctuation) and a keyword spotter ("glasses" anywhere), both on the same
-transcripts; and, for the questions, Whisper not primed with the wake phrase
-(``ActivationConfig.prime_asr``). The ASR real-time factor is the primed
-transcriber's, over every VAD segment.
+Baselines, in the same run and on the same transcripts: the transcript alone
+(no second opinion), the wake phrase matched exactly, and a keyword spotter
+("glasses" anywhere); with ``--primed``, Whisper primed with the wake phrase
+too (``ActivationConfig.prime_asr``). The second opinions' scores are
+printed with a sweep of ``heard_min_log_prob`` (from this run's scores).
 
+``--calibrate`` speaks the development sentences in flite's voices, a
+synthesiser the espeak-ng sets never use: thresholds are chosen there.
 ``--holdout`` speaks the held-out fifth of the sentences and questions
-(``bench.activation_corpus``) in voices the development set never uses, from
-seed 900,000 on: score it once, at the end, and report it apart.
+(``bench.activation_corpus``) in espeak-ng voices the development set never
+uses, from seed 900,000 on: score each seed once, and report it apart.
 """
 
 from __future__ import annotations
