@@ -291,11 +291,8 @@ class Activation:
         )
 
     def _heard(self, opinion: WakeHeard) -> bool:
-        config = self.config
-        return (
-            self.wants_second_opinion(Decision(False, Reason.NOT_ACTIVATED))
-            and opinion.log_prob >= config.heard_min_log_prob
-        )
+        least = self.config.heard_min_log_prob
+        return self.config.wake and least is not None and opinion.log_prob >= least
 
     def _send(self, reason: Reason, question: str) -> Decision:
         # one question per window: its answer opens the next follow-up window
