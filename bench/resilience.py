@@ -126,7 +126,8 @@ async def run(args: argparse.Namespace) -> dict:
         said = redact_transcript(Transcript(f"bench question {k}", now, now, "en", 0.9), k)
         frame = _frame(redactor, k)
         try:
-            async for _ in link.ask(frame, said, Query(k, said.text, (frame.seq,), said.seq, 8)):
+            query = Query(k, said.text, (frame.seq,), said.seq, args.answer_tokens)
+            async for _ in link.ask(frame, said, query):
                 pass
             outcomes["answered"] = outcomes.get("answered", 0) + 1
         except Queued:
@@ -169,6 +170,7 @@ async def run(args: argparse.Namespace) -> dict:
             reconnect.append(min(after))
     return {
         "questions": args.questions,
+        "answer_tokens": args.answer_tokens,
         "server_kills": args.kills,
         "link_cuts": proxy.cuts,
         "lost": len(lost),
@@ -194,6 +196,12 @@ def main() -> None:
     p.add_argument("--cut-every-s", type=float, default=4.0, help="about this between cuts")
     p.add_argument("--ask-every-s", type=float, default=4.0, help="up to this between questions")
     p.add_argument("--answer-wait-s", type=float, default=20.0)
+    p.add_argument(
+        "--answer-tokens",
+        type=int,
+        default=8,
+        help="tokens an answer streams (more: kills land mid-answer more often)",
+    )
     p.add_argument("--drain-s", type=float, default=120.0, help="time left for the outbox")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--json", help="write the figures here too")

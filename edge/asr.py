@@ -23,6 +23,17 @@ from edge.config import AsrConfig
 
 # Longest decoding after the wake phrase, in tokens (Whisper's own limit is 448).
 _MAX_QUESTION_TOKENS = 224
+# A fast talker says about 4 words, some 6 tokens, a second: a transcript much
+# longer than this many tokens a second of audio (plus a few) is a repetition
+# loop, and decoding it costs ~10 ms a token on this CPU.
+_TOKENS_PER_SECOND = 10
+_TOKENS_AT_LEAST = 16
+
+
+def _tokens_for(seconds: float) -> int:
+    return min(_MAX_QUESTION_TOKENS, _TOKENS_AT_LEAST + int(_TOKENS_PER_SECOND * seconds))
+
+
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
@@ -147,6 +158,8 @@ class WhisperTranscriber:
             vad_filter=False,
             condition_on_previous_text=False,
             hotwords=self.hotwords,
+            temperature=list(self.config.temperatures),
+            max_new_tokens=_tokens_for(len(segment.samples) / segment.sample_rate),
         )
         parts = list(segments)
         text = " ".join(p.text.strip() for p in parts).strip()

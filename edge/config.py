@@ -149,6 +149,15 @@ class AsrConfig(BaseModel):
     language: str = "en"
     beam_size: int = Field(1, ge=1, le=10)
     compute_type: Literal["int8", "int8_float32", "float32"] = "int8"
+    temperatures: list[float] = Field(
+        [0.0],
+        min_length=1,
+        description="decoding temperatures, tried in turn while a result looks unreliable "
+        "(faster-whisper's fallback: log-probability under -1, or repetitive). Each retry is a "
+        "whole decode again (on a noisy 1 s 'hey glasses' five retries took 1.5-1.9 s instead "
+        "of 0.3 s, holding up the question behind it) and samples at random, so the same "
+        "audio could be heard differently twice: on the device, one greedy pass",
+    )
 
 
 class MinimiseConfig(BaseModel):

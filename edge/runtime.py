@@ -23,6 +23,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from core.errors import RedactionError
@@ -92,6 +93,9 @@ class EdgeRuntime:
         self.activation = Activation(config.activation)
         self.dropped: dict[str, int] = {}  # utterances not sent, by reason (counts only)
         self.ahead: RedactAhead | None = None  # the last run's frames redacted ahead
+        # transcriptions run one at a time: two Whispers sharing the cores finish
+        # no sooner together, and the one wanted first finishes later
+        self._asr: ThreadPoolExecutor | None = None
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -111,6 +115,28 @@ class EdgeRuntime:
         link.start(Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale))
         frames = FrameBuffer(self.config.frame_buffer_s, self.config.frame_sample_hz)
         self.ahead = RedactAhead(self.redactor.stream())
+        self._asr = ThreadPoolExecutor(1, thread_name_prefix="asr")
+        try:
+            return await self._run(camera, mic, link, frames, on_delta, on_done)
+        finally:
+            self._asr.shutdown(wait=False)
+
+    def _hear(self, segment: SpeechSegment) -> asyncio.Future:
+        """The transcription of ``segment``, queued behind any under way."""
+        loop = asyncio.get_running_loop()
+        return asyncio.ensure_future(
+            loop.run_in_executor(self._asr, self.transcriber.hear, segment)
+        )
+
+    async def _run(
+        self,
+        camera: CameraSource,
+        mic: MicrophoneSource,
+        link: Uplink,
+        frames: FrameBuffer,
+        on_delta: Callable[[str], None] | None,
+        on_done: Callable[[Interaction], None] | None,
+    ) -> list[Interaction]:
 
         async def capture_video() -> None:
             try:
@@ -136,14 +162,15 @@ class EdgeRuntime:
                 if (item := task.result()) is not None:
                     results.append(item)
 
-        early: tuple[SpeechSegment, asyncio.Task] | None = None  # transcribing ahead
+        early: tuple[SpeechSegment, asyncio.Future] | None = None  # transcribing ahead
         decided: asyncio.Event | None = None  # the utterance before has been decided
 
         def handle(segment: SpeechSegment) -> None:
             nonlocal decided
             ahead_asr = None
-            if early is not None and early[0].started_at == segment.started_at:
-                ahead_asr = early[1]  # no speech since: the transcript made ahead stands
+            if early is not None and early[0] is self.segmenter.tentative:
+                if early[0].started_at == segment.started_at:
+                    ahead_asr = early[1]  # no speech since: the transcript made ahead stands
             turn = (decided, asyncio.Event())
             decided = turn[1]
             task = self._handle(segment, frames, link, on_delta, on_done, ahead_asr, turn)
@@ -157,10 +184,12 @@ class EdgeRuntime:
             segments = list(self.segmenter.feed(chunk))
             self.vad_ms += (time.perf_counter() - t0) * 1e3
             tentative = self.segmenter.tentative
+            # one early transcription at a time: a newer pause waits for (at most
+            # a chunk after) the withdrawn one's end rather than share the cores
             if tentative is not None and (early is None or early[0] is not tentative):
-                self.early_asr += 1
-                asr = asyncio.to_thread(self.transcriber.hear, tentative)
-                early = (tentative, asyncio.create_task(asr))
+                if early is None or early[1].done():
+                    self.early_asr += 1
+                    early = (tentative, self._hear(tentative))
             for segment in segments:
                 handle(segment)
         for segment in self.segmenter.flush():
@@ -180,7 +209,7 @@ class EdgeRuntime:
         link: Uplink,
         on_delta,  # noqa: ANN001
         on_done,  # noqa: ANN001
-        asr: asyncio.Task | None = None,
+        asr: asyncio.Future | None = None,
         turn: tuple[asyncio.Event | None, asyncio.Event] | None = None,
     ) -> Interaction | None:
         """One utterance, from its end-point to its outcome; ``asr``: its
@@ -191,7 +220,7 @@ class EdgeRuntime:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         if asr is None:
-            asr = asyncio.create_task(asyncio.to_thread(self.transcriber.hear, segment))
+            asr = self._hear(segment)
         # the view as the wearer stopped speaking (not at the end-point, after the
         # silence): a frame most likely redacted ahead already
         silence_ns = self.config.vad.min_silence_ms * 1_000_000

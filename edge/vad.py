@@ -97,6 +97,7 @@ class VadSegmenter:
                 self._speech = [*self._preroll, window]
                 self._speech_start = t0 - len(self._preroll) * WINDOW / SAMPLE_RATE
                 self._silence_windows = 0
+                self.tentative = None  # the last utterance's is not this one's
             else:
                 self._preroll.append(window)
             return None

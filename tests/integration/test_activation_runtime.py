@@ -115,3 +115,61 @@ def test_a_follow_up_needs_no_wake_phrase_unless_the_window_is_off(tmp_path, mod
     (items, _, _, _), backend = _ask(tmp_path / "off", models_config, lines, audio, off)
     assert [i.activation for i in items] == ["wake_phrase", "not_activated"]
     assert len(backend.calls) == 1
+
+
+@dataclass
+class SlowTranscriber:
+    """Hears the whole question only in the whole utterance; takes its time
+    and counts how many transcriptions ran at once."""
+
+    whole_s: float
+    running: int = 0
+    most: int = 0
+    calls: int = 0
+
+    def hear(self, segment):  # noqa: ANN001, ANN201
+        self.calls += 1
+        self.running += 1
+        self.most = max(self.most, self.running)
+        time.sleep(0.8)
+        self.running -= 1
+        whole = len(segment.samples) / 16000 >= self.whole_s
+        text = "Hey glasses, what is this table made of?" if whole else "Hey glasses"
+        return Heard.of(Transcript(text, segment.started_at, segment.ended_at, "en", 0.9))
+
+
+def test_a_pause_mid_question_neither_splits_it_nor_runs_two_transcriptions_at_once(
+    tmp_path, models_config
+):
+    samples, rate = read_wav(DEMO_AUDIO)
+    said = resample(samples, rate)
+    part = lambda a, b: said[int(a * 16000) : int(b * 16000)]  # noqa: E731
+    pause = np.zeros(int(0.22 * 16000), np.float32)  # past the early pause, short of the end
+    audio = np.concatenate([part(0, 2.0), pause, part(0.81, 1.5), np.zeros(16000, np.float32)])
+    path = tmp_path / "paused.wav"
+    write_wav(path, audio)
+    config = EdgeConfig()
+    backend = FakeVisionLanguageBackend()
+    transcriber = SlowTranscriber(whole_s=2.0)
+
+    async def scenario():  # noqa: ANN202
+        async with serving(tmp_path, backend, Redactor([])) as (channel, store):
+            token = enrol(store, config.device_id)
+            link = open_uplink(
+                channel, (("authorization", f"Bearer {token}"),), UplinkConfig(), tmp_path / "o"
+            )
+            runtime = EdgeRuntime(
+                config, build_segmenter(models_config, config.vad), transcriber, Redactor([])
+            )
+            clock = CaptureClock()
+            async with link:
+                return await runtime.run(
+                    VideoFileCamera(DEMO_VIDEO, SPEED, clock),
+                    WavFileMicrophone(path, SPEED, clock=clock),
+                    link,
+                ), runtime.early_asr
+
+    items, early = asyncio.run(asyncio.wait_for(scenario(), 120))
+    assert [q for q, _ in backend.calls] == ["what is this table made of?"]
+    assert early >= 1 and transcriber.calls >= 2  # transcribed ahead at the pause, then again
+    assert transcriber.most == 1  # one Whisper at a time: the two would share the cores

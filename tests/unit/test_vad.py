@@ -64,3 +64,15 @@ def test_no_offer_when_early_transcription_is_off():
     script = "." * 5 + "s" * 40 + "." * 20
     closed, tentatives, _ = _feed(script, CONFIG.model_copy(update={"early_ms": 0}))
     assert len(closed) == 1 and tentatives == []
+
+
+def test_a_new_utterance_withdraws_the_last_ones_offer_at_its_first_window():
+    # the runtime reuses a transcript made ahead only for the offer standing when
+    # an utterance closes: the one before's must not stand for a one-window utterance
+    script = "." * 5 + "s" * 20 + "." * 14 + "s" + "." * 14
+    config = CONFIG.model_copy(update={"min_speech_ms": 0})
+    closed, tentatives, segmenter = _feed(script, config)
+    assert len(closed) == 2 and len(tentatives) == 2  # each utterance its own offer
+    for (_, segment), (_, offer) in zip(closed, tentatives, strict=True):
+        assert offer.started_at == segment.started_at
+    assert segmenter.tentative.started_at == closed[1][1].started_at
