@@ -107,10 +107,14 @@ async def run(args: argparse.Namespace) -> dict:
     outcomes: dict[str, int] = {}
     started = time.monotonic()
     stop = asyncio.Event()
+    streaming: set[int] = set()  # questions whose answer is arriving
+    mid_answer = {"kills": 0, "cuts": 0}  # chaos that struck while one was
+    shown: dict[str, str] = {}  # each answer as the asker was handed it, piece by piece
 
     async def killer() -> None:
         for _ in range(args.kills):
             await asyncio.sleep(rng.uniform(1.0, args.kill_every_s))
+            mid_answer["kills"] += bool(streaming)
             server.kill()
             await asyncio.sleep(rng.uniform(0.2, 2.0))
             server.start()
@@ -119,6 +123,7 @@ async def run(args: argparse.Namespace) -> dict:
     async def cutter() -> None:
         while not stop.is_set():
             await asyncio.sleep(rng.uniform(0.5 * args.cut_every_s, 1.5 * args.cut_every_s))
+            mid_answer["cuts"] += bool(streaming)
             proxy.cut()
 
     async def ask(k: int) -> None:
@@ -127,14 +132,19 @@ async def run(args: argparse.Namespace) -> dict:
         frame = _frame(redactor, k)
         try:
             query = Query(k, said.text, (frame.seq,), said.seq, args.answer_tokens)
-            async for _ in link.ask(frame, said, query):
-                pass
+            pieces = []
+            async for event in link.ask(frame, said, query):
+                streaming.add(k)
+                pieces.append(getattr(event, "text", ""))
+            shown[said.text] = "".join(pieces)
             outcomes["answered"] = outcomes.get("answered", 0) + 1
         except Queued:
             outcomes["queued"] = outcomes.get("queued", 0) + 1
         except Exception as exc:  # noqa: BLE001 - counted by kind
             key = f"failed:{getattr(exc, 'code', type(exc).__name__)}"
             outcomes[key] = outcomes.get(key, 0) + 1
+        finally:
+            streaming.discard(k)
 
     chaos = [asyncio.create_task(killer()), asyncio.create_task(cutter())]
     asking = []
@@ -155,10 +165,11 @@ async def run(args: argparse.Namespace) -> dict:
     server.kill()
 
     store = SqliteSampleStore(folder / "store")
-    counts = {}
+    counts, logged = {}, {}
     for user in {h.user_id for h in store.heads()}:
         for sample in store.get_many(store.sample_ids(user)):
             counts[sample.query_text] = counts.get(sample.query_text, 0) + 1
+            logged[sample.query_text] = sample.answer_text
     store.close()
     texts = [f"bench question {k}" for k in range(args.questions)]
     lost = [t for t in texts if counts.get(t, 0) == 0]
@@ -173,9 +184,13 @@ async def run(args: argparse.Namespace) -> dict:
         "answer_tokens": args.answer_tokens,
         "server_kills": args.kills,
         "link_cuts": proxy.cuts,
+        "mid_answer": mid_answer,
         "lost": len(lost),
         "logged_twice": len(twice),
         "left_in_outbox": left,
+        # the answer the asker was handed is not the one logged (a piece missing or twice)
+        "answers_not_as_logged": sum(shown[q] != logged.get(q) for q in shown),
+        "answer_chars_median": statistics.median(len(a) for a in shown.values()) if shown else 0,
         "asker_outcomes": outcomes,
         "deliveries_retried": link.stats.retries,
         "connects": link.stats.connects,

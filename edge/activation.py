@@ -5,7 +5,11 @@ Nothing is sent unless the wearer asked. An utterance is sent when
 - it starts with the wake phrase (``ActivationConfig.wake_phrase``, default
   "hey glasses"), spotted in the on-device transcript with a tolerance for
   ASR variants ("hay glass", "hey classes", "he glasses") but not for
-  ordinary speech ("his glasses", "hey class", "a glass of water");
+  ordinary speech ("his glasses", "hey class", "a glass of water"); a
+  variant counts only once Whisper's second opinion on the audio confirms
+  it (the ASR writes "hey, glass" for a teacher's "hey, class" too);
+- the transcript missed the wake phrase but Whisper's second opinion finds
+  it as the first words (``heard_min_log_prob``);
 - it overlaps a push-to-talk press, or starts soon after a tap;
 - it follows the wake phrase said alone ("hey glasses" ... "what is this?");
 - it starts in the follow-up window after an answer (``follow_up_s``, 0 = off).
@@ -25,6 +29,9 @@ a transcript's ``started_at`` / ``ended_at`` after the VAD)::
     activation.press(t); activation.release(t)
     activation.tap(t)  # a terminal key (no key-up): the next utterance is the question
     decision = activation.decide(transcript.text, started_at, ended_at)
+    if activation.wants_second_opinion(decision):  # missed, or only close to the phrase
+        opinion = heard.wake(phrase)  # edge/asr.py, ~110 ms
+        decision = activation.decide(transcript.text, started_at, ended_at, opinion)
     if decision.send:
         ...  # grab the frame nearest ended_at, redact decision.question, send
     report(decision.reason)  # never the text
@@ -60,6 +67,9 @@ class Reason(StrEnum):
     PUSH_TO_TALK = "push_to_talk"  # it overlaps a press, or follows a tap
     FOLLOW_UP = "follow_up"  # it starts in the window after an answer
     WAKE_ONLY = "wake_only"  # the wake phrase alone: not sent, the next utterance is awaited
+    # the transcript only comes close to the wake phrase ("hey glass"): not decided
+    # until Whisper's second opinion on the audio confirms it (a class told "hey, class")
+    UNCONFIRMED = "unconfirmed"
     NOT_ACTIVATED = "not_activated"  # ordinary speech: dropped on the device
     EMPTY = "empty"  # no words (silence, noise)
 
@@ -208,6 +218,7 @@ class Activation:
     def __init__(self, config: ActivationConfig | None = None) -> None:
         self.config = config or ActivationConfig()
         self.wake = WakePhrase(self.config.wake_phrase, self.config.tolerance)
+        self._exact = WakePhrase(self.config.wake_phrase, 0.0)
         self._presses: list[tuple[float, float]] = []  # (pressed, released); inf while held
         self._armed: tuple[float, Reason] | None = None  # question window opened at, by
         self._answered_at: float | None = None
@@ -258,6 +269,11 @@ class Activation:
         woken = False
         if self.config.wake and (end := self.wake.match(text)) is not None:
             woken, question = True, text[end:].lstrip(_TRIM).rstrip()
+            if self._confirming and self._exact.match(text) is None:  # close, not exact
+                if second_opinion is None:
+                    return Decision(False, Reason.UNCONFIRMED)  # ask, then decide again
+                if not self._heard(second_opinion):  # the audio does not say it
+                    woken, question = False, text.strip()
             if not _WORD.search(question):
                 self._armed = (ended_at, Reason.WAKE_PHRASE)
                 return Decision(False, Reason.WAKE_ONLY)
@@ -283,12 +299,12 @@ class Activation:
 
     def wants_second_opinion(self, decision: Decision) -> bool:
         """Whether Whisper's second opinion could change ``decision``."""
-        config = self.config
-        return (
-            decision.reason is Reason.NOT_ACTIVATED
-            and config.wake
-            and config.heard_min_log_prob is not None
-        )
+        return decision.reason in (Reason.NOT_ACTIVATED, Reason.UNCONFIRMED) and self._confirming
+
+    @property
+    def _confirming(self) -> bool:
+        """Whether Whisper's second opinion is asked at all."""
+        return self.config.wake and self.config.heard_min_log_prob is not None
 
     def _heard(self, opinion: WakeHeard) -> bool:
         least = self.config.heard_min_log_prob

@@ -164,13 +164,15 @@ class Speaker:
         self.voices = voices
         self.snrs_db = snrs_db
         self.count = 0
-        rng = np.random.default_rng(seed - 1)
+        # every draw from (seed, what for): seeds next to each other share none
+        # (seed + count shared all but a few of their utterances' voices and noises)
+        rng = np.random.default_rng([seed, 0])
         babble_lines = rng.choice(babble_lines, 6, replace=False)
         self.babble = [speak(s, "en-us", 170, 50) for s in babble_lines]
 
     def say(self, kind: str, text: str) -> tuple[Spoken, np.ndarray]:
-        rng = np.random.default_rng(self.seed + self.count)
         self.count += 1
+        rng = np.random.default_rng([self.seed, self.count])
         voice = self.voices[rng.integers(len(self.voices))]
         wpm, pitch = int(rng.integers(120, 181)), int(rng.integers(30, 71))
         kind_noise = NOISES[rng.integers(len(NOISES))]

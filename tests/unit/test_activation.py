@@ -14,6 +14,17 @@ def decide(text: str, activation: Activation | None = None, at: float = 10.0) ->
     return (activation or Activation()).decide(text, at, at + 2.0)
 
 
+def decide_heard(
+    text: str, log_prob: float, activation: Activation | None = None, at: float = 10.0
+) -> Decision:
+    """As the runtime decides: with Whisper's second opinion where it is wanted."""
+    activation = activation or Activation()
+    first = activation.decide(text, at, at + 2.0)
+    if not activation.wants_second_opinion(first):
+        return first
+    return activation.decide(text, at, at + 2.0, opinion(log_prob, "what Whisper decoded"))
+
+
 @pytest.mark.parametrize(
     "heard",
     [
@@ -34,9 +45,31 @@ def decide(text: str, activation: Activation | None = None, at: float = 10.0) ->
     ],
 )
 def test_asr_variants_of_the_wake_phrase_send_the_question_without_it(heard):
-    decision = decide(heard)
+    decision = decide_heard(heard, -2.0)  # the audio says it
     assert decision.send and decision.reason is Reason.WAKE_PHRASE
-    assert decision.question.lower().rstrip("?") == QUESTION.rstrip("?")
+    assert decision.question.lower().rstrip("?") == QUESTION.rstrip("?")  # as transcribed
+
+
+@pytest.mark.parametrize(
+    "heard",
+    ["Hey glass, open your books.", "Hay glasses, what is this?", "Hey glass is on the table."],
+)
+def test_a_variant_is_sent_only_once_the_second_opinion_confirms_it(heard):
+    # Whisper writes "Hey, glass" for a teacher's "Hey, class" too: only the audio can tell
+    activation = Activation()
+    first = activation.decide(heard, 10.0, 12.0)
+    assert not first.send and first.reason is Reason.UNCONFIRMED
+    assert activation.wants_second_opinion(first)
+    unlikely = decide_heard(heard, -9.0, activation)
+    assert not unlikely.send and unlikely.reason is Reason.NOT_ACTIVATED
+    assert decide_heard(heard, -3.0, activation).send
+
+
+def test_the_wake_phrase_as_written_needs_no_second_opinion():
+    activation = Activation()
+    for heard in ("Hey glasses, what?", "Um, hey, glasses! What?", "Heyglasses, what?"):
+        decision = activation.decide(heard, 10.0, 12.0)
+        assert decision.send and not activation.wants_second_opinion(decision)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +114,9 @@ def test_the_decision_never_prints_the_text():
 
 def test_a_configured_wake_phrase_replaces_the_default():
     activation = Activation(ActivationConfig(wake_phrase="Hello Jarvis"))
-    assert decide("Hello, Jervis. What is this?", activation).question == "What is this?"
+    assert (
+        decide_heard("Hello, Jervis. What is this?", -2.0, activation).question == "What is this?"
+    )
     assert not decide("Hey glasses, what is this?", activation).send
 
 

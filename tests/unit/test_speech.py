@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from core.frames import AudioChunk, SpeechSegment, Stamp
+from edge.activation import Activation
 from edge.components import build_segmenter, build_transcriber
 from edge.config import ActivationConfig, AsrConfig, VadConfig
 from edge.sources import CaptureClock, WavFileMicrophone
@@ -80,3 +81,30 @@ def test_whispers_second_opinion_scores_the_wake_phrase_on_the_same_audio(models
     assert said.log_prob > -3.0
     assert near_miss.log_prob < ActivationConfig().heard_min_log_prob
     assert "time" in said.question.lower() and "glasses" not in said.question.lower()
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+@pytest.mark.parametrize("voice", ["en-us", "en-gb-x-rp"])
+def test_a_transcript_only_close_to_the_wake_phrase_is_sent_when_the_audio_says_it(
+    models_config, voice
+):
+    """Whisper wrote "Hey, glass, open your looks" for a teacher's "Hey, class"
+    (a held-out run): the transcript alone cannot tell it from the wearer."""
+    transcriber = build_transcriber(models_config, AsrConfig())
+
+    def decided(said: str, written: str):  # noqa: ANN202 - as the runtime decides
+        samples = speak(said, voice, 150, 50)
+        end = len(samples) / 16000
+        segment = SpeechSegment(samples, 16000, Stamp.media(0), Stamp.media(end))
+        activation = Activation()
+        first = activation.decide(written, 0.0, end)
+        assert activation.wants_second_opinion(first)
+        opinion = transcriber.hear(segment).wake("hey glasses")
+        return activation.decide(written, 0.0, end, opinion), opinion
+
+    teacher, score = decided(
+        "Hey class, open your books to page ten.", "Hey, glass, open your books"
+    )
+    assert not teacher.send, score
+    wearer, score = decided("Hey glasses, what time is it?", "Hey, glass, what time is it?")
+    assert wearer.send and wearer.question == "what time is it?", score
