@@ -137,7 +137,6 @@ class EdgeRuntime:
         on_delta: Callable[[str], None] | None,
         on_done: Callable[[Interaction], None] | None,
     ) -> list[Interaction]:
-
         async def capture_video() -> None:
             try:
                 async for frame in camera.frames():
@@ -168,9 +167,13 @@ class EdgeRuntime:
         def handle(segment: SpeechSegment) -> None:
             nonlocal decided
             ahead_asr = None
-            if early is not None and early[0] is self.segmenter.tentative:
-                if early[0].started_at == segment.started_at:
-                    ahead_asr = early[1]  # no speech since: the transcript made ahead stands
+            standing = self.segmenter.tentative  # the offer this segment closed on, if any
+            if (
+                early is not None
+                and early[0] is standing
+                and standing.started_at == segment.started_at
+            ):
+                ahead_asr = early[1]  # no speech since: the transcript made ahead stands
             turn = (decided, asyncio.Event())
             decided = turn[1]
             task = self._handle(segment, frames, link, on_delta, on_done, ahead_asr, turn)
