@@ -52,9 +52,9 @@ def _twice(tmp_path, gap_s: float):  # noqa: ANN001, ANN202
     return path
 
 
-def _ask(tmp_path, models_config, lines, audio, config=EdgeConfig(), before=None):  # noqa: ANN001, ANN202, B008
+def _ask(tmp_path, models_config, lines, audio, config=EdgeConfig(), before=None, transcriber=None):  # noqa: ANN001, ANN202, B008
     backend = FakeVisionLanguageBackend()
-    transcriber = ScriptedTranscriber(list(lines))
+    transcriber = transcriber or ScriptedTranscriber(list(lines))
 
     async def scenario():
         async with serving(tmp_path, backend, Redactor([])) as (channel, store):
@@ -148,28 +148,11 @@ def test_a_pause_mid_question_neither_splits_it_nor_runs_two_transcriptions_at_o
     audio = np.concatenate([part(0, 2.0), pause, part(0.81, 1.5), np.zeros(16000, np.float32)])
     path = tmp_path / "paused.wav"
     write_wav(path, audio)
-    config = EdgeConfig()
-    backend = FakeVisionLanguageBackend()
-    transcriber = SlowTranscriber(whole_s=2.0)
-
-    async def scenario():  # noqa: ANN202
-        async with serving(tmp_path, backend, Redactor([])) as (channel, store):
-            token = enrol(store, config.device_id)
-            link = open_uplink(
-                channel, (("authorization", f"Bearer {token}"),), UplinkConfig(), tmp_path / "o"
-            )
-            runtime = EdgeRuntime(
-                config, build_segmenter(models_config, config.vad), transcriber, Redactor([])
-            )
-            clock = CaptureClock()
-            async with link:
-                return await runtime.run(
-                    VideoFileCamera(DEMO_VIDEO, SPEED, clock),
-                    WavFileMicrophone(path, SPEED, clock=clock),
-                    link,
-                ), runtime.early_asr
-
-    items, early = asyncio.run(asyncio.wait_for(scenario(), 120))
+    transcriber, runtimes = SlowTranscriber(whole_s=2.0), []
+    _, backend = _ask(
+        tmp_path, models_config, [], path, before=runtimes.append, transcriber=transcriber
+    )
+    early = runtimes[0].early_asr
     assert [q for q, _ in backend.calls] == ["what is this table made of?"]
     assert early >= 1 and transcriber.calls >= 2  # transcribed ahead at the pause, then again
     assert transcriber.most == 1  # one Whisper at a time: the two would share the cores
