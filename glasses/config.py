@@ -106,3 +106,14 @@ def load_config(
         return AppConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, origin)) from None
+
+
+def from_args(args, defaults: dict | None = None, overrides: dict | None = None) -> AppConfig:  # noqa: ANN001 - argparse.Namespace
+    """The configuration the command line names (``--config``), ``overrides`` over it."""
+    return load_config(args.config, defaults=defaults, overrides=overrides)
+
+
+def edge_from_args(args, **fields: str | None) -> EdgeConfig:  # noqa: ANN001 - argparse.Namespace
+    """The ``edge`` section, with the command line's ``--server``/``--token`` over it."""
+    given = {key: value for key, value in fields.items() if value}
+    return from_args(args, overrides={"edge": given} if given else None).edge

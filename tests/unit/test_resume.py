@@ -18,6 +18,7 @@ from server.conversation import Conversation, Conversations
 from server.domain import Ack, UploadedFrame
 from server.store import SqliteSampleStore
 from tests.fakes import FakeClock, FakeVisionLanguageBackend
+from tests.support.worlds import worlds
 
 POLICY = "2026-11"
 ANNOUNCED = ConsentSnapshot(frozenset({Scope.ASSIST}), "US", POLICY)
@@ -50,15 +51,7 @@ class World:
 
 @pytest.fixture
 def world(tmp_path):
-    made = []
-
-    def make(**config):  # noqa: ANN003, ANN202
-        made.append(World(tmp_path / str(len(made)), **config))
-        return made[-1]
-
-    yield make
-    for w in made:
-        w.store.close()
+    yield from worlds(tmp_path, World)
 
 
 def send(conversation: Conversation, event) -> list:  # noqa: ANN001
