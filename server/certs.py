@@ -91,13 +91,13 @@ def ensure_local_certificates(
     else:
         ca_key = ec.generate_private_key(ec.SECP256R1())
         ca_cert = _issue_ca(ca_key, now)
-        _write_key(ca_key_path, ca_key)
-        _write(paths.ca, ca_cert.public_bytes(serialization.Encoding.PEM))
+        write_key(ca_key_path, ca_key)
+        write_file(paths.ca, ca_cert.public_bytes(serialization.Encoding.PEM))
 
     key = ec.generate_private_key(ec.SECP256R1())
     cert = _issue_server(key, names, ca_cert, ca_key, now)
-    _write_key(paths.key, key)
-    _write(paths.cert, cert.public_bytes(serialization.Encoding.PEM))
+    write_key(paths.key, key)
+    write_file(paths.cert, cert.public_bytes(serialization.Encoding.PEM))
     return paths
 
 
@@ -218,19 +218,20 @@ def _still_good(
     except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound):
         return False
     return (
-        _public(key) == _public(cert)
+        public_key_der(key) == public_key_der(cert)
         and all(n in held for n in names)
         and cert.not_valid_after_utc - RENEW_BEFORE > now
     )
 
 
-def _public(holder: x509.Certificate | ec.EllipticCurvePrivateKey) -> bytes:
+def public_key_der(holder: x509.Certificate | ec.EllipticCurvePrivateKey) -> bytes:
+    """The public key of a certificate or private key, DER-encoded: equal when they pair."""
     return holder.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
 
 
-def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def write_file(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write atomically (a temporary file renamed over ``path``), created with ``mode``:
     a key is never readable by others, not even for a moment (the umask can only
     take bits away)."""
@@ -245,10 +246,11 @@ def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+def write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    """Write ``key`` as unencrypted PKCS#8 PEM with mode ``KEY_MODE``, atomically."""
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    _write(path, pem, KEY_MODE)
+    write_file(path, pem, KEY_MODE)
