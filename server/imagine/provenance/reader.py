@@ -62,6 +62,7 @@ class IngredientReport:
     relationship: str
     has_manifest: bool
     soft_binding: str | None  # the ingredient's own watermark id, from its manifest
+    failures: tuple[str, ...] = ()  # why its manifest did not hold when it was used
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ class ManifestReport:
             state = "valid, but signed by an untrusted (local) root"
         source = self.digital_source_type.rsplit("/", 1)[-1] or "unknown source"
         parts = [f"C2PA manifest {state}", f"by {self.signer}", ", ".join(self.actions), source]
-        parts += [f"from {i.title} ({i.relationship})" for i in self.ingredients]
+        for i in self.ingredients:
+            broken = f", its manifest INVALID: {'; '.join(i.failures)}" if i.failures else ""
+            parts.append(f"from {i.title} ({i.relationship}{broken})")
         if self.soft_binding:
             parts.append(f"watermark {self.soft_binding}")
         if self.do_not_train:
@@ -155,7 +158,7 @@ def _report(store: dict[str, Any], crjson: dict[str, Any]) -> ManifestReport:
     for delta in results.get("ingredientDeltas") or []:
         inner = (delta.get("validationDeltas") or {}).get("failure", [])
         failing += [{**f, "ingredient": True} for f in inner]
-    failures = tuple(dict.fromkeys(_words(f) for f in failing if f.get("code") != UNTRUSTED))
+    failures = _failures(failing)
     state = store.get("validation_state", "Invalid")
     actions = _actions(active)
     return ManifestReport(
@@ -173,6 +176,11 @@ def _report(store: dict[str, Any], crjson: dict[str, Any]) -> ManifestReport:
         do_not_train=_do_not_train(active),
         failures=failures,
     )
+
+
+def _failures(failing: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The failures in words, once each, leaving out trust (reported apart)."""
+    return tuple(dict.fromkeys(_words(f) for f in failing if f.get("code") != UNTRUSTED))
 
 
 def _words(failure: dict[str, Any]) -> str:
@@ -235,9 +243,12 @@ def _signer(manifest: dict[str, Any], crjson: dict[str, Any], label: str) -> str
 def _ingredient(ingredient: dict[str, Any], manifests: dict[str, Any]) -> IngredientReport:
     label = ingredient.get("active_manifest")
     own = manifests.get(label) if label else None
+    # As validated when the ingredient was added (c2pa-rs records it there).
+    recorded = (ingredient.get("validation_results") or {}).get("activeManifest") or {}
     return IngredientReport(
         title=str(ingredient.get("title", "")),
         relationship=str(ingredient.get("relationship", "")),
         has_manifest=own is not None,
         soft_binding=_soft_binding(own) if own else None,
+        failures=_failures(recorded.get("failure", [])),
     )
