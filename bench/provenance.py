@@ -37,20 +37,13 @@ from server.imagine.provenance import (
     ensure_signing_certificates,
     read_manifest,
 )
+from tests.support.pictures import generated_like
 
 ENCODINGS = {
     "PNG level 1": ("image/png", {"format": "PNG", "compress_level": 1}),
     "PNG level 6": ("image/png", {"format": "PNG", "compress_level": 6}),
     "JPEG q92": ("image/jpeg", {"format": "JPEG", "quality": 92}),
 }
-
-
-def picture(size: int) -> np.ndarray:
-    """Smooth gradients with noise (sigma 4), like a generated image's texture."""
-    y, x = np.mgrid[0:size, 0:size]
-    noise = np.random.default_rng(0).normal(0, 4, (size, size, 3))
-    rgb = np.stack([x, y, (x + y) // 2], axis=-1) * (255 / size) + noise
-    return np.clip(rgb, 0, 255).astype(np.uint8)
 
 
 def median_ms(run: Callable[[], object], repeats: int) -> float:
@@ -91,7 +84,7 @@ def main() -> None:
         f"Python {platform.python_version()}, c2pa-python {c2pa.__version__} "
         f"(c2pa-rs {c2pa.sdk_version()})"
     )
-    rgb = picture(args.size)
+    rgb = generated_like(args.size)
     mark_ms = median_ms(partial(draw_visible_mark, rgb), args.repeats)
     print(f"visible mark on {args.size}x{args.size}: {mark_ms:.2f} ms")
     with tempfile.TemporaryDirectory() as folder:

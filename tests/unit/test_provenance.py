@@ -37,17 +37,14 @@ from server.imagine.provenance.manifest import (
     COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
     TRAINED_ALGORITHMIC_MEDIA,
 )
+from tests.support.pictures import generated_like
 
 PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 CHANGED = "the image data changed after signing"
 
 
 def picture(seed: int = 0, size: int = 256) -> np.ndarray:
-    """A smooth picture with some texture, like a generated one."""
-    y, x = np.mgrid[0:size, 0:size]
-    noise = np.random.default_rng(seed).normal(0, 4, (size, size, 3))
-    rgb = np.stack([x, y, (x + y) // 2], axis=-1) * (255 / size) + noise
-    return np.clip(rgb, 0, 255).astype(np.uint8)
+    return generated_like(size, seed)
 
 
 def encode(rgb: np.ndarray, fmt: str) -> bytes:

@@ -47,8 +47,8 @@ NOT_ALLOWED = "notAllowed"
 # algorithm list names entity-specific algorithms; the value is the
 # watermark's id, in hex, as the watermark decoder reports it.
 WATERMARK_ALG = "com.glasses.watermark.v1"
-# A watermark id: hex, at most this many digits (a few hundred bits).
-WATERMARK_ID = re.compile(r"[0-9a-f]{1,128}")
+# A watermark id: hex digits (either case, kept as given), a few hundred bits at most.
+WATERMARK_ID = re.compile(r"[0-9a-fA-F]{1,128}")
 
 FORMATS = {"image/png": "png", "image/jpeg": "jpg"}
 _CONTEXT = {
@@ -80,7 +80,7 @@ def manifest_definition(
     if fmt not in FORMATS:
         raise InvalidInputError(f"can sign {', '.join(FORMATS)} images, not {fmt!r}")
     if not WATERMARK_ID.fullmatch(watermark_id):
-        raise InvalidInputError("the watermark id must be 1 to 128 lowercase hex digits")
+        raise InvalidInputError("the watermark id must be 1 to 128 hex digits")
     if (kind == "riff") != (parent_id is not None):
         raise InvalidInputError("a riff, and only a riff, has a parent image")
     when = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
