@@ -24,6 +24,12 @@ TRAINED_ALGORITHMIC_MEDIA = IPTC_SOURCE_TYPES + "trainedAlgorithmicMedia"
 COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = (
     IPTC_SOURCE_TYPES + "compositeWithTrainedAlgorithmicMedia"
 )
+SOURCE_TYPES = {
+    "generated": TRAINED_ALGORITHMIC_MEDIA,
+    "riff": COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
+}
+# The action that made the pixels: a generated image is created, a riff edits its parent.
+GENERATIVE_ACTIONS = {"generated": "c2pa.created", "riff": "c2pa.edited"}
 
 ACTIONS = "c2pa.actions"
 SOFT_BINDING = "c2pa.soft-binding"
@@ -84,14 +90,14 @@ def manifest_definition(
     if (kind == "riff") != (parent_id is not None):
         raise InvalidInputError("a riff, and only a riff, has a parent image")
     when = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
-    source_type = (
-        TRAINED_ALGORITHMIC_MEDIA
-        if kind == "generated"
-        else (COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA)
-    )
+    source_type = SOURCE_TYPES[kind]
     agent = {"name": model_id} if model_id else {"name": generator, "version": generator_version}
-    generative = {"action": "c2pa.created" if kind == "generated" else "c2pa.edited"}
-    generative |= {"digitalSourceType": source_type, "softwareAgent": agent, "when": when}
+    generative = {
+        "action": GENERATIVE_ACTIONS[kind],
+        "digitalSourceType": source_type,
+        "softwareAgent": agent,
+        "when": when,
+    }
     if prompt_summary:
         generative["description"] = prompt_summary
     actions = [generative]
@@ -113,7 +119,7 @@ def manifest_definition(
             "label": METADATA,
             "kind": "Json",
             "data": _metadata(
-                source_type, fmt, when, model_id, prompt_summary, generator, generator_version
+                source_type, fmt, when, f"{generator} {generator_version}", model_id, prompt_summary
             ),
         },
     ]
@@ -132,16 +138,15 @@ def _metadata(
     source_type: str,
     fmt: str,
     when: str,
+    creator_tool: str,
     model_id: str,
     prompt_summary: str | None,
-    generator: str,
-    generator_version: str,
 ) -> dict[str, Any]:
     """IPTC Photo Metadata and XMP terms, as JSON-LD."""
     data: dict[str, Any] = {
         "@context": _CONTEXT,
         "Iptc4xmpExt:DigitalSourceType": source_type,
-        "xmp:CreatorTool": f"{generator} {generator_version}".strip(),
+        "xmp:CreatorTool": creator_tool.strip(),
         "xmp:CreateDate": when,
         "photoshop:DateCreated": when,
         "dc:format": fmt,
