@@ -160,6 +160,8 @@ def _report(store: dict[str, Any], crjson: dict[str, Any]) -> ManifestReport:
         failing += [{**f, "ingredient": True} for f in inner]
     failures = _failures(failing)
     state = store.get("validation_state", "Invalid")
+    if state not in ("Valid", "Trusted") and not failures:
+        failures = (f"validation state {state}",)  # never "invalid" without a reason
     actions = _actions(active)
     return ManifestReport(
         found=True,
