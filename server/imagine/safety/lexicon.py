@@ -30,7 +30,7 @@ EXPLICIT: tuple[str, ...] = (
     # English
     "nude", "nudes", "nudity", "nudist*", "nudify", "naked", "nakedness", "nekkid",
     "unclothed", "undressed", "topless", "bottomless", "porn", "porno*", "pornograph*",
-    "pron", "xxx", "nsfw", "rule 34", "hentai", "sex", "sexual*", "have sex", "having sex",
+    "pron", "xxx", "nsfw", "hentai", "sex", "sexual*", "have sex", "having sex",
     "intercourse", "erotic*", "genital*", "penis", "vagina", "vulva", "clitoris",
     "testicles", "genitaux", "boobs", "tits", "titties", "nipple", "nipples", "bare breasts",
     "exposed breasts", "masturbat*", "orgasm*", "orgy", "blowjob", "handjob", "cumshot",
