@@ -11,6 +11,8 @@
 - :class:`FakeCameraDevice`: a camera device behind ``cv2.VideoCapture``'s
   interface that opens, streams and drops as scripted (the device path's
   ``capture_factory``); :class:`FakeInputStream` the same for a microphone.
+- :class:`FakeImageClassifier`: Imagine's output-image check, flagging images
+  by a rule the test sets (default: a mostly red image is "explicit").
 
 Detectors follow ``edge.redaction.detection.Detector``: ``name``, ``version`` and
 ``detect(bgr, windows=None) -> list[Detection]``. The redactor calls them from
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,7 @@ import numpy as np
 from core.frames import Label
 from core.geometry import Rect
 from edge.redaction.detection import Detection
+from server.imagine.safety.verdicts import ImageVerdict
 
 # --- clock ----------------------------------------------------------------------------------
 
@@ -344,3 +347,43 @@ class FakeInputStream:
 
     def close(self) -> None:
         self.closed = True
+
+
+# --- Imagine's output-image classifier ------------------------------------------------------
+
+
+class FakeImageClassifier:
+    """``server.imagine.safety.images.ImageClassifier`` that flags images by a rule you set.
+
+    ``rule(rgb)`` returns the labels found, as ``(class, score)`` pairs; an image
+    is blocked when one of them is in ``blocked``. The default rule flags images
+    whose mean red is above 200 as ``FEMALE_BREAST_EXPOSED`` (a red image is
+    "explicit"), so a test makes one with ``np.full((h, w, 3), (255, 0, 0), np.uint8)``.
+    ``fail=True`` acts as a broken model: every image is blocked (fail closed).
+    Every image checked is kept in ``seen``.
+    """
+
+    def __init__(
+        self,
+        rule: Callable[[np.ndarray], Sequence[tuple[str, float]]] | None = None,
+        blocked: Sequence[str] = ("FEMALE_BREAST_EXPOSED", "FEMALE_GENITALIA_EXPOSED"),
+        fail: bool = False,
+    ) -> None:
+        self.rule = rule or _red_is_explicit
+        self.blocked = frozenset(blocked)
+        self.fail = fail
+        self.seen: list[np.ndarray] = []
+
+    def check(self, rgb: np.ndarray) -> ImageVerdict:
+        self.seen.append(rgb)
+        if self.fail:
+            return ImageVerdict(False, (), "blocked: the classifier failed (RuntimeError)")
+        labels = tuple(self.rule(rgb))
+        hits = [name for name, _ in labels if name in self.blocked]
+        if hits:
+            return ImageVerdict(False, labels, f"blocked: {', '.join(hits)}")
+        return ImageVerdict(True, labels, "allowed")
+
+
+def _red_is_explicit(rgb: np.ndarray) -> list[tuple[str, float]]:
+    return [("FEMALE_BREAST_EXPOSED", 0.9)] if rgb[..., 0].mean() > 200 else []
