@@ -47,3 +47,7 @@ class BusyError(GlassesError):
 
 class InvalidInputError(GlassesError):
     """The caller sent something malformed (bad image, empty prompt, ...)."""
+
+
+class ContentBlockedError(InvalidInputError):
+    """A safety filter refused the request (an Imagine prompt); nothing was made."""

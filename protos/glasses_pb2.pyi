@@ -291,7 +291,7 @@ class ServerEvent(_message.Message):
     def __init__(self, ready: _Optional[_Union[Ready, _Mapping]] = ..., delta: _Optional[_Union[AnswerDelta, _Mapping]] = ..., done: _Optional[_Union[AnswerDone, _Mapping]] = ..., error: _Optional[_Union[ErrorInfo, _Mapping]] = ..., ack: _Optional[_Union[Ack, _Mapping]] = ...) -> None: ...
 
 class GenerateRequest(_message.Message):
-    __slots__ = ("prompt", "num_images", "width", "height", "steps", "seed", "consent", "device_id")
+    __slots__ = ("prompt", "num_images", "width", "height", "steps", "seed", "consent", "device_id", "guidance", "format")
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     NUM_IMAGES_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
@@ -300,6 +300,8 @@ class GenerateRequest(_message.Message):
     SEED_FIELD_NUMBER: _ClassVar[int]
     CONSENT_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    GUIDANCE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
     prompt: str
     num_images: int
     width: int
@@ -308,10 +310,12 @@ class GenerateRequest(_message.Message):
     seed: int
     consent: ConsentSnapshot
     device_id: str
-    def __init__(self, prompt: _Optional[str] = ..., num_images: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., steps: _Optional[int] = ..., seed: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., device_id: _Optional[str] = ...) -> None: ...
+    guidance: float
+    format: str
+    def __init__(self, prompt: _Optional[str] = ..., num_images: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., steps: _Optional[int] = ..., seed: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., device_id: _Optional[str] = ..., guidance: _Optional[float] = ..., format: _Optional[str] = ...) -> None: ...
 
 class RiffRequest(_message.Message):
-    __slots__ = ("image_jpeg", "prompt", "strength", "num_images", "seed", "consent", "device_id")
+    __slots__ = ("image_jpeg", "prompt", "strength", "num_images", "seed", "consent", "device_id", "steps", "guidance", "format")
     IMAGE_JPEG_FIELD_NUMBER: _ClassVar[int]
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     STRENGTH_FIELD_NUMBER: _ClassVar[int]
@@ -319,6 +323,9 @@ class RiffRequest(_message.Message):
     SEED_FIELD_NUMBER: _ClassVar[int]
     CONSENT_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    GUIDANCE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
     image_jpeg: bytes
     prompt: str
     strength: float
@@ -326,10 +333,13 @@ class RiffRequest(_message.Message):
     seed: int
     consent: ConsentSnapshot
     device_id: str
-    def __init__(self, image_jpeg: _Optional[bytes] = ..., prompt: _Optional[str] = ..., strength: _Optional[float] = ..., num_images: _Optional[int] = ..., seed: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., device_id: _Optional[str] = ...) -> None: ...
+    steps: int
+    guidance: float
+    format: str
+    def __init__(self, image_jpeg: _Optional[bytes] = ..., prompt: _Optional[str] = ..., strength: _Optional[float] = ..., num_images: _Optional[int] = ..., seed: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., device_id: _Optional[str] = ..., steps: _Optional[int] = ..., guidance: _Optional[float] = ..., format: _Optional[str] = ...) -> None: ...
 
 class GeneratedImage(_message.Message):
-    __slots__ = ("index", "png", "width", "height", "watermark_id", "safety_blocked", "model_id", "timings_ms")
+    __slots__ = ("index", "image", "width", "height", "watermark_id", "safety_blocked", "model_id", "timings_ms", "media_type", "sample_id", "notice", "seed")
     class TimingsMsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -338,22 +348,30 @@ class GeneratedImage(_message.Message):
         value: float
         def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
     INDEX_FIELD_NUMBER: _ClassVar[int]
-    PNG_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     WATERMARK_ID_FIELD_NUMBER: _ClassVar[int]
     SAFETY_BLOCKED_FIELD_NUMBER: _ClassVar[int]
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_MS_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
     index: int
-    png: bytes
+    image: bytes
     width: int
     height: int
     watermark_id: str
     safety_blocked: bool
     model_id: str
     timings_ms: _containers.ScalarMap[str, float]
-    def __init__(self, index: _Optional[int] = ..., png: _Optional[bytes] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., watermark_id: _Optional[str] = ..., safety_blocked: _Optional[bool] = ..., model_id: _Optional[str] = ..., timings_ms: _Optional[_Mapping[str, float]] = ...) -> None: ...
+    media_type: str
+    sample_id: str
+    notice: str
+    seed: int
+    def __init__(self, index: _Optional[int] = ..., image: _Optional[bytes] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., watermark_id: _Optional[str] = ..., safety_blocked: _Optional[bool] = ..., model_id: _Optional[str] = ..., timings_ms: _Optional[_Mapping[str, float]] = ..., media_type: _Optional[str] = ..., sample_id: _Optional[str] = ..., notice: _Optional[str] = ..., seed: _Optional[int] = ...) -> None: ...
 
 class VerifyRequest(_message.Message):
     __slots__ = ("image",)
@@ -362,20 +380,40 @@ class VerifyRequest(_message.Message):
     def __init__(self, image: _Optional[bytes] = ...) -> None: ...
 
 class VerifyResponse(_message.Message):
-    __slots__ = ("watermark_found", "watermark_id", "watermark_bit_accuracy", "provenance_found", "provenance_valid", "provenance_summary")
+    __slots__ = ("watermark_found", "watermark_id", "watermark_bit_accuracy", "provenance_found", "provenance_valid", "provenance_summary", "watermark_false_positive_rate", "watermark_transform", "provenance_trusted", "signer", "actions", "ingredients", "soft_binding", "agreement", "failures", "verdict")
     WATERMARK_FOUND_FIELD_NUMBER: _ClassVar[int]
     WATERMARK_ID_FIELD_NUMBER: _ClassVar[int]
     WATERMARK_BIT_ACCURACY_FIELD_NUMBER: _ClassVar[int]
     PROVENANCE_FOUND_FIELD_NUMBER: _ClassVar[int]
     PROVENANCE_VALID_FIELD_NUMBER: _ClassVar[int]
     PROVENANCE_SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_FALSE_POSITIVE_RATE_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_TRANSFORM_FIELD_NUMBER: _ClassVar[int]
+    PROVENANCE_TRUSTED_FIELD_NUMBER: _ClassVar[int]
+    SIGNER_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    INGREDIENTS_FIELD_NUMBER: _ClassVar[int]
+    SOFT_BINDING_FIELD_NUMBER: _ClassVar[int]
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
     watermark_found: bool
     watermark_id: str
     watermark_bit_accuracy: float
     provenance_found: bool
     provenance_valid: bool
     provenance_summary: str
-    def __init__(self, watermark_found: _Optional[bool] = ..., watermark_id: _Optional[str] = ..., watermark_bit_accuracy: _Optional[float] = ..., provenance_found: _Optional[bool] = ..., provenance_valid: _Optional[bool] = ..., provenance_summary: _Optional[str] = ...) -> None: ...
+    watermark_false_positive_rate: float
+    watermark_transform: str
+    provenance_trusted: bool
+    signer: str
+    actions: _containers.RepeatedScalarFieldContainer[str]
+    ingredients: _containers.RepeatedScalarFieldContainer[str]
+    soft_binding: str
+    agreement: str
+    failures: _containers.RepeatedScalarFieldContainer[str]
+    verdict: str
+    def __init__(self, watermark_found: _Optional[bool] = ..., watermark_id: _Optional[str] = ..., watermark_bit_accuracy: _Optional[float] = ..., provenance_found: _Optional[bool] = ..., provenance_valid: _Optional[bool] = ..., provenance_summary: _Optional[str] = ..., watermark_false_positive_rate: _Optional[float] = ..., watermark_transform: _Optional[str] = ..., provenance_trusted: _Optional[bool] = ..., signer: _Optional[str] = ..., actions: _Optional[_Iterable[str]] = ..., ingredients: _Optional[_Iterable[str]] = ..., soft_binding: _Optional[str] = ..., agreement: _Optional[str] = ..., failures: _Optional[_Iterable[str]] = ..., verdict: _Optional[str] = ...) -> None: ...
 
 class GetConsentRequest(_message.Message):
     __slots__ = ()

@@ -10,6 +10,7 @@ from core.errors import (
     BusyError,
     ConfigError,
     ConsentError,
+    ContentBlockedError,
     GlassesError,
     InvalidInputError,
     RedactionError,
@@ -20,6 +21,7 @@ from core.errors import (
 _TABLE: list[tuple[type[Exception], grpc.StatusCode, str]] = [
     (AuthError, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED"),
     (ConsentError, grpc.StatusCode.PERMISSION_DENIED, "CONSENT_REQUIRED"),
+    (ContentBlockedError, grpc.StatusCode.INVALID_ARGUMENT, "CONTENT_BLOCKED"),
     (InvalidInputError, grpc.StatusCode.INVALID_ARGUMENT, "INVALID_INPUT"),
     (RedactionError, grpc.StatusCode.FAILED_PRECONDITION, "REDACTION_FAILED"),
     (StoreError, grpc.StatusCode.UNAVAILABLE, "STORE_UNAVAILABLE"),

@@ -11,6 +11,7 @@ from core.frames import (
     AnswerDelta,
     AnswerDone,
     ClockDomain,
+    ConsentSnapshot,
     ConsentState,
     Hello,
     Query,
@@ -35,6 +36,9 @@ from server.domain import (
     UploadedFrame,
     UploadedUtterance,
 )
+from server.imagine.imaginer import Made
+from server.imagine.requests import ImagineAsk
+from server.imagine.verify import VerifyReport
 
 # Full names of the contract's services, for health and reflection.
 SERVICE_NAMES = [d.full_name for d in pb.DESCRIPTOR.services_by_name.values()]
@@ -222,3 +226,91 @@ def encode_deleted(samples: int, blobs: int) -> pb.DeleteMyDataResponse:
 
 def encode_export_chunk(data: bytes, offset: int, last: bool) -> pb.ExportChunk:
     return pb.ExportChunk(data=data, offset=offset, last=last)
+
+
+# ------------------------------------------------------------------ Imagine
+
+
+def _announced(msg: pb.GenerateRequest | pb.RiffRequest) -> ConsentSnapshot | None:
+    return consent_from_pb(msg.consent) if msg.HasField("consent") else None
+
+
+def decode_generate(msg: pb.GenerateRequest) -> ImagineAsk:
+    return ImagineAsk(
+        prompt=msg.prompt,
+        count=msg.num_images,
+        width=msg.width,
+        height=msg.height,
+        steps=msg.steps,
+        guidance=msg.guidance,
+        seed=msg.seed,
+        format=msg.format,
+        consent=_announced(msg),
+        device_id=msg.device_id,
+    )
+
+
+def decode_riff(msg: pb.RiffRequest) -> ImagineAsk:
+    if not msg.image_jpeg:
+        raise InvalidInputError("a riff needs a photo (image_jpeg is empty)")
+    return ImagineAsk(
+        prompt=msg.prompt,
+        count=msg.num_images,
+        steps=msg.steps,
+        guidance=msg.guidance,
+        seed=msg.seed,
+        format=msg.format,
+        strength=msg.strength,
+        photo=msg.image_jpeg,
+        consent=_announced(msg),
+        device_id=msg.device_id,
+    )
+
+
+def encode_made(made: Made) -> pb.GeneratedImage:
+    image = made.image
+    return pb.GeneratedImage(
+        index=image.index,
+        image=image.data,
+        width=image.width,
+        height=image.height,
+        watermark_id=image.watermark_id,
+        safety_blocked=image.blocked,
+        model_id=made.model_id,
+        timings_ms=image.timings_ms,
+        media_type=image.media_type,
+        sample_id=made.sample_id,
+        notice=image.notice,
+        seed=made.seed,
+    )
+
+
+def decode_verify(msg: pb.VerifyRequest) -> bytes:
+    return msg.image
+
+
+def encode_verify(report: VerifyReport) -> pb.VerifyResponse:
+    w, m = report.watermark, report.manifest
+    return pb.VerifyResponse(
+        watermark_found=w.found,
+        watermark_id=w.payload.hex() if w.found else "",
+        watermark_bit_accuracy=w.bit_accuracy,
+        provenance_found=m.found,
+        provenance_valid=m.valid,
+        provenance_summary=m.summary(),
+        watermark_false_positive_rate=w.false_positive_rate,
+        watermark_transform=w.transform,
+        provenance_trusted=m.trusted,
+        signer=m.signer,
+        actions=list(m.actions),
+        ingredients=[
+            f"{i.title} ({i.relationship}"
+            + (f", watermark {i.soft_binding}" if i.soft_binding else "")
+            + ")"
+            for i in m.ingredients
+        ],
+        soft_binding=m.soft_binding or "",
+        agreement=report.agreement,
+        failures=list(m.failures),
+        verdict=report.verdict(),
+    )
