@@ -1,0 +1,1 @@
+"""Imagine: text-to-image and riffs, with safety, watermark and provenance."""
