@@ -83,6 +83,7 @@ class Candidate:
     payload_bits: np.ndarray  # the 64 decoded payload bits (CRC or not)
     crc_ok: bool
     raw_accuracy: float  # coded-bit signs agreeing with the decoded codeword
+    hard: np.ndarray  # the channel's hard coded bits (0/1), before decoding
     transform: str
 
 
@@ -111,8 +112,8 @@ def best_hypothesis(tile: np.ndarray, pat: KeyedPattern) -> tuple[float, int, np
     return z, o, g * phase
 
 
-def decode(aligned: np.ndarray, pat: KeyedPattern) -> tuple[np.ndarray, bool, float]:
-    """(payload bits, CRC ok, raw coded-bit accuracy) from an aligned tile spectrum."""
+def decode(aligned: np.ndarray, pat: KeyedPattern) -> tuple[np.ndarray, bool, float, np.ndarray]:
+    """(payload bits, CRC ok, raw accuracy, hard coded bits) from an aligned tile spectrum."""
     lay = layout()
     c = _unit(aligned[lay.pay_uv[:, 1] % FOLD, lay.pay_uv[:, 0] % FOLD])
     chips = np.stack([c.real, -c.imag], axis=1) * pat.pay_signs
@@ -121,7 +122,7 @@ def decode(aligned: np.ndarray, pat: KeyedPattern) -> tuple[np.ndarray, bool, fl
     bits, ok = read_message(message, pat.mask)
     codeword = conv_encode(message)
     raw = float(np.mean((soft > 0) == (codeword == 1)))
-    return bits, ok, raw
+    return bits, ok, raw, (soft > 0).astype(np.uint8)
 
 
 def _describe(p: np.ndarray, factor: float, orientation: int) -> str:
@@ -143,22 +144,22 @@ def candidates(rgb: np.ndarray, pat: KeyedPattern) -> list[Candidate]:
     out = []
     for p in lattices:
         z, o, aligned = best_hypothesis(fold(work, p), pat)
-        bits, ok, raw = decode(aligned, pat)
-        out.append(Candidate(z, bits, ok, raw, _describe(p, work.factor, o)))
+        bits, ok, raw, hard = decode(aligned, pat)
+        out.append(Candidate(z, bits, ok, raw, hard, _describe(p, work.factor, o)))
     return out
 
 
 def verdict(
-    found_list: list[Candidate], alpha: float
+    found: list[Candidate], alpha: float
 ) -> tuple[bool, Candidate | None, WatermarkPayload | None]:
     """(found, the candidate it rests on, payload) under the two routes."""
     t_crc, t_ref = thresholds(alpha)
-    decoded = [c for c in found_list if c.crc_ok and c.z >= t_crc]
+    decoded = [c for c in found if c.crc_ok and c.z >= t_crc]
     if decoded:
         c = max(decoded, key=lambda c: c.z)
         return True, c, WatermarkPayload.from_bits(c.payload_bits)
-    strong = [c for c in found_list if c.z >= t_ref]
+    strong = [c for c in found if c.z >= t_ref]
     if strong:
         return True, max(strong, key=lambda c: c.z), None
-    best = max(found_list, key=lambda c: c.z) if found_list else None
+    best = max(found, key=lambda c: c.z) if found else None
     return False, best, None

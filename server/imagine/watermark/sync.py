@@ -36,6 +36,7 @@ LATTICES = 2  # lattices taken from the autocorrelation (the unscaled grid is tr
 # A candidate lattice scores sum(min(a, PEAK_CAP) - PEAK_COST) over its points' normalised
 # autocorrelation a: a point costs more than noise gives, a true point earns up to the cap.
 PEAK_CAP, PEAK_COST = 8.0, 2.0
+AXIS_BINS = 1  # spectral rows and columns this close to an axis are left out of the search
 BAND_MARGIN = (0.8, 1.15)  # the prefilter keeps the mark's band widened by these factors
 _THREADS = 1
 
@@ -79,6 +80,9 @@ def lattice_candidates(work: Working) -> list[np.ndarray]:
     h, w = work.shape
     radius = _radius(work.shape)
     band = (radius > BAND_LOW / (min(h, w) / 2)) & (radius < 0.45)
+    # the image's borders put lines on the spectrum's axes, ridges on the lag axes: drop them
+    band[: AXIS_BINS + 1] = band[-AXIS_BINS:] = False
+    band[:, : AXIS_BINS + 1] = False
     power = np.abs(work.spectrum) ** 2 * band
     ac = sfft.irfft2(power, s=work.shape, workers=_THREADS)
     ac = np.fft.fftshift(ac)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from server.imagine.watermark.config import WatermarkConfig
-from server.imagine.watermark.detect import candidates, verdict
+from server.imagine.watermark.detect import Candidate, candidates, verdict
 from server.imagine.watermark.embed import embed_pattern
 from server.imagine.watermark.pattern import keyed
 from server.imagine.watermark.payload import WatermarkPayload
@@ -38,6 +38,11 @@ class Watermarker:
 
     def detect(self, rgb: np.ndarray) -> WatermarkReading:
         """Look for the mark; never raises on a valid HxWx3 uint8 image."""
+        return self.inspect(rgb)[0]
+
+    def inspect(self, rgb: np.ndarray) -> tuple[WatermarkReading, Candidate | None]:
+        """``detect``'s reading and the hypothesis it rests on, decoded whether or not
+        its CRC held (payload and channel bits, for measuring bit accuracy)."""
         alpha = self.config.false_positive_rate
         if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim != 3:
             raise ValueError("expected an HxWx3 uint8 RGB image")
@@ -45,8 +50,8 @@ class Watermarker:
             raise ValueError(f"expected 3 channels, got {rgb.shape[2]}")
         found, best, payload = verdict(candidates(rgb, self._pattern), alpha)
         if best is None:
-            return WatermarkReading(False, None, 0.0, 0.0, alpha, "")
-        return WatermarkReading(
+            return WatermarkReading(False, None, 0.0, 0.0, alpha, ""), None
+        reading = WatermarkReading(
             found,
             payload,
             best.raw_accuracy if found else 0.0,
@@ -54,3 +59,4 @@ class Watermarker:
             alpha,
             best.transform,
         )
+        return reading, best
