@@ -20,6 +20,7 @@ coherently and the image does not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -32,6 +33,9 @@ WORK_SIDE = 800  # longer side of the working copy, in pixels
 SMOOTH_BINS = 2.5  # sigma (spectral bins) of the magnitude the spectrum is divided by
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
 PEAK_CANDIDATES = 8  # strongest autocorrelation peaks a lattice basis is derived from
+# Periods are searched in ranges [lo, PERIOD_RATIO * lo], each overlapping the last by
+# PERIOD_OVERLAP, each on the band of frequencies such a mark has.
+PERIOD_RATIO, PERIOD_OVERLAP = 2.0, 1.1
 LATTICES = 2  # lattices taken from the autocorrelation (the unscaled grid is tried as well)
 # A candidate lattice scores sum(min(a, PEAK_CAP) - PEAK_COST) over its points' normalised
 # autocorrelation a: a point costs more than noise gives, a true point earns up to the cap.
@@ -76,38 +80,65 @@ def _radius(shape: tuple[int, int]) -> np.ndarray:
 
 
 def lattice_candidates(work: Working) -> list[np.ndarray]:
-    """Up to ``LATTICES`` tile vectors p (working pixels, angle in [-45, 45) degrees)."""
+    """Up to ``LATTICES`` tile vectors p (working pixels, angle in [-45, 45) degrees).
+
+    The search runs once per range of periods [lo, hi] (``PERIOD_RATIO`` apart),
+    each on the autocorrelation of only the frequencies a mark of such a period
+    has: far less noise than the whole spectrum's.
+    """
     h, w = work.shape
-    radius = _radius(work.shape)
-    band = (radius > BAND_LOW / (min(h, w) / 2)) & (radius < 0.45)
-    # the image's borders put lines on the spectrum's axes, ridges on the lag axes: drop them
-    band[: AXIS_BINS + 1] = band[-AXIS_BINS:] = False
-    band[:, : AXIS_BINS + 1] = False
-    power = np.abs(work.spectrum) ** 2 * band
-    ac = sfft.irfft2(power, s=work.shape, workers=_THREADS)
-    ac = np.fft.fftshift(ac)
-    cy, cx = h // 2, w // 2
-    # a lag's overlap shrinks with its length: divide it out (unbiased estimate)
-    ys = np.arange(h) - cy
-    xs = np.arange(w) - cx
-    overlap = np.outer(1 - np.abs(ys) / h, 1 - np.abs(xs) / w)
-    raw = ac
-    ac = ac / np.maximum(overlap, 0.25)
     max_len = min(h, w) / 2
-    lag_y, lag_x = np.meshgrid(ys, xs, indexing="ij")
-    length = np.hypot(lag_x, lag_y)
-    region = (length >= MIN_PERIOD) & (length <= max_len)
+    radius = _radius(work.shape)
+    power = np.abs(work.spectrum) ** 2
+    # the image's borders put lines on the spectrum's axes, ridges on the lag axes: drop them
+    power[: AXIS_BINS + 1] = power[-AXIS_BINS:] = 0.0
+    power[:, : AXIS_BINS + 1] = 0.0
+    found: list[tuple[float, np.ndarray]] = []
+    lo = MIN_PERIOD
+    while lo * 1.5 <= max_len:
+        hi = min(lo * PERIOD_RATIO, max_len)
+        band = (radius >= BAND_LOW / hi * BAND_MARGIN[0]) & (
+            radius <= BAND_HIGH / lo * BAND_MARGIN[1]
+        )
+        found += _band_candidates(power * band, work.shape, lo, hi)
+        lo = hi / PERIOD_OVERLAP
+    chosen: list[np.ndarray] = []
+    for score, p in sorted(found, key=lambda c: c[0], reverse=True):
+        if score <= 0 or any(_same_lattice(p, q) for q in chosen):
+            continue
+        chosen.append(p)
+        if len(chosen) == LATTICES:
+            break
+    return chosen
+
+
+def _band_candidates(
+    power: np.ndarray, shape: tuple[int, int], lo: float, hi: float
+) -> list[tuple[float, np.ndarray]]:
+    """(score, refined p) for lattices with periods in [lo, hi] in one band's power."""
+    h, w = shape
+    max_len = min(h, w) / 2
+    ac = np.fft.fftshift(sfft.irfft2(power, s=shape, workers=_THREADS))
+    cy, cx = h // 2, w // 2
+    lag_x, lag_y, length, inv_overlap = _lags(shape)
+    raw = ac
+    ac = ac * inv_overlap  # a lag's overlap shrinks with its length: the unbiased estimate
+    region = (length >= lo / BAND_MARGIN[1]) & (length <= max_len)
     if not region.any():
         return []
-    ac = ac / (ac[region].std() + 1e-12)
-    peaks = (ndimage.maximum_filter(ac, size=5) == ac) & region
-    peaks &= (lag_x > 0) | ((lag_x == 0) & (lag_y > 0))  # one of each pair +-q
-    idx = np.flatnonzero(peaks)
+    ac /= ac[::3, ::3][region[::3, ::3]].std() + 1e-12
+    # peaks of the first shells, right half (one of each pair +-q), found in a window
+    r = int(min(3 * hi, max_len)) + 3
+    win = (slice(max(cy - r, 0), cy + r + 1), slice(cx, min(cx + r + 1, w)))
+    sub = ac[win]
+    near = region[win] & (length[win] <= 3 * hi)
+    near &= (lag_x[win] > 0) | (lag_y[win] > 0)
+    py, px = np.nonzero((ndimage.maximum_filter(sub, size=5) == sub) & near)
+    idx = np.ravel_multi_index((py + win[0].start, px + win[1].start), ac.shape)
     if idx.size == 0:
         return []
     # the strongest peaks before the overlap correction: short lags, the likely bases
     idx = idx[np.argsort(raw.flat[idx])[::-1][:PEAK_CANDIDATES]]
-    dilated = ndimage.maximum_filter(ac, size=3)
 
     def lattice_points(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         span = int(max_len / max(np.hypot(*p), 1.0)) + 1
@@ -121,29 +152,23 @@ def lattice_candidates(work: Working) -> list[np.ndarray]:
 
     def score(p: np.ndarray) -> float:
         pts, _ = lattice_points(p)
-        iy = np.clip(np.rint(pts[:, 1]).astype(int) + cy, 0, h - 1)
-        ix = np.clip(np.rint(pts[:, 0]).astype(int) + cx, 0, w - 1)
+        iy = np.rint(pts[:, 1]).astype(int)[:, None] + cy + _NEIGHBOURS[0]
+        ix = np.rint(pts[:, 0]).astype(int)[:, None] + cx + _NEIGHBOURS[1]
+        best = ac[np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)].max(axis=1)
         # every point within max_len counts: a sub-lattice has fewer, a finer one empty ones
-        return float(np.sum(np.minimum(dilated[iy, ix], PEAK_CAP) - PEAK_COST))
+        return float(np.sum(np.minimum(best, PEAK_CAP) - PEAK_COST))
 
     # a strong peak q is some lattice point n1*p + n2*p': try small (n1, n2) for each
-    cands = []
+    out = []
     for i in idx:
         q = complex(lag_x.flat[i], lag_y.flat[i])
         for n in _DIVISORS:
             p = _canonical(q / n)
-            if abs(p) >= MIN_PERIOD:
-                cands.append(np.array([p.real, p.imag]))
-    scored = sorted(((score(p), i) for i, p in enumerate(cands)), reverse=True)
-    chosen: list[np.ndarray] = []
-    for s, i in scored:
-        p = cands[i]
-        if s <= 0 or any(_same_lattice(p, q) for q in chosen):
-            continue
-        chosen.append(_refine(p, ac, lattice_points, cy, cx))
-        if len(chosen) == LATTICES:
-            break
-    return chosen
+            if lo / 1.05 <= abs(p) <= hi * 1.05:
+                v = np.array([p.real, p.imag])
+                out.append((score(v), v))
+    out.sort(key=lambda c: c[0], reverse=True)
+    return [(s, _refine(p, ac, lattice_points, cy, cx)) for s, p in out[:LATTICES]]
 
 
 # n1 + i*n2 for the lattice points a strong peak may be (up to a quarter turn)
@@ -157,6 +182,20 @@ def _canonical(p: complex) -> complex:
             return p
         p *= 1j
     return p
+
+
+_NEIGHBOURS = np.mgrid[-1:2, -1:2].reshape(2, 1, 9)  # a 3x3 neighbourhood's offsets
+
+
+@lru_cache(maxsize=8)
+def _lags(shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
+    """Lag x, lag y, lag length and 1 / overlap share for a centred autocorrelation."""
+    h, w = shape
+    ys, xs = np.arange(h) - h // 2, np.arange(w) - w // 2
+    lag_y, lag_x = np.meshgrid(ys, xs, indexing="ij")
+    overlap = np.outer(1 - np.abs(ys) / h, 1 - np.abs(xs) / w)
+    inv = (1.0 / np.maximum(overlap, 0.25)).astype(np.float32)
+    return lag_x, lag_y, np.hypot(lag_x, lag_y).astype(np.float32), inv
 
 
 def _same_lattice(p: np.ndarray, q: np.ndarray) -> bool:
