@@ -129,7 +129,7 @@ def _describe(p: np.ndarray, factor: float, orientation: int) -> str:
     k, t = _ORIENTATIONS[orientation]
     scale = float(np.hypot(*p)) * factor / TILE
     angle = math.degrees(math.atan2(p[1], p[0])) + 90.0 * k
-    angle = (angle + 180.0) % 360.0 - 180.0
+    angle = round((angle + 180.0) % 360.0 - 180.0, 1) + 0.0  # no "-0.0"
     return f"scale {scale:.2f} rot {angle:.1f}" + (" flip" if t else "")
 
 
