@@ -30,7 +30,7 @@ from core.frames import (
     Stamp,
     Utterance,
 )
-from edge.domain import GeneratedImage
+from edge.domain import GeneratedImage, ImagineOptions, Verification
 from edge.redaction.transcripts import redact_string
 from protos import glasses_pb2 as pb
 
@@ -260,23 +260,81 @@ def decode_consent_state(msg: pb.ConsentState) -> ConsentState:
 # ------------------------------------------------------------ Imagine
 
 
-def encode_generate(
-    prompt: str, num_images: int = 4, seed: int = 0, device_id: str = ""
-) -> pb.GenerateRequest:
+def encode_generate(options: ImagineOptions, device_id: str = "") -> pb.GenerateRequest:
     """An Imagine request. The prompt is redacted here, on the device, as the
     contract says: a card number or an e-mail said into a prompt never leaves."""
-    text, _ = redact_string(prompt)
-    return pb.GenerateRequest(prompt=text, num_images=num_images, seed=seed, device_id=device_id)
+    text, _ = redact_string(options.prompt)
+    return pb.GenerateRequest(
+        prompt=text,
+        num_images=options.count,
+        width=options.width,
+        height=options.height,
+        steps=options.steps,
+        seed=options.seed,
+        device_id=device_id,
+        guidance=options.guidance,
+        format=options.format,
+    )
+
+
+def encode_riff(
+    photo: RedactedImage, options: ImagineOptions, strength: float = 0.0, device_id: str = ""
+) -> pb.RiffRequest:
+    """A riff on a photo: only a redacted image can be the photo, and the second
+    prompt is redacted like any prompt."""
+    if not isinstance(photo, RedactedImage):
+        raise TypeError(f"only a RedactedImage can be riffed on, not {type(photo).__name__}")
+    text, _ = redact_string(options.prompt)
+    return pb.RiffRequest(
+        image_jpeg=photo.jpeg,
+        prompt=text,
+        strength=strength,
+        num_images=options.count,
+        seed=options.seed,
+        device_id=device_id,
+        steps=options.steps,
+        guidance=options.guidance,
+        format=options.format,
+    )
 
 
 def decode_generated_image(msg: pb.GeneratedImage) -> GeneratedImage:
     return GeneratedImage(
         msg.index,
-        msg.png,
+        msg.image,
         msg.width,
         msg.height,
         msg.watermark_id,
         msg.safety_blocked,
         msg.model_id,
         dict(msg.timings_ms),
+        msg.media_type,
+        msg.sample_id,
+        msg.notice,
+        msg.seed,
+    )
+
+
+def encode_verify(image: bytes) -> pb.VerifyRequest:
+    return pb.VerifyRequest(image=image)
+
+
+def decode_verify(msg: pb.VerifyResponse) -> Verification:
+    return Verification(
+        watermark_found=msg.watermark_found,
+        watermark_id=msg.watermark_id,
+        bit_accuracy=msg.watermark_bit_accuracy,
+        false_positive_rate=msg.watermark_false_positive_rate,
+        transform=msg.watermark_transform,
+        manifest_found=msg.provenance_found,
+        manifest_valid=msg.provenance_valid,
+        manifest_trusted=msg.provenance_trusted,
+        signer=msg.signer,
+        actions=tuple(msg.actions),
+        ingredients=tuple(msg.ingredients),
+        soft_binding=msg.soft_binding,
+        agreement=msg.agreement,
+        failures=tuple(msg.failures),
+        summary=msg.provenance_summary,
+        verdict=msg.verdict,
     )

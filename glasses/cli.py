@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from core.errors import GlassesError
-from glasses.config import edge_from_args, from_args
+from glasses import imagine_commands
+from glasses.config import from_args
 from glasses.store_commands import cmd_consent, cmd_export
 
 PROG = "glasses"
@@ -121,28 +122,6 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return 1 if withheld else 0
 
 
-def cmd_imagine(args: argparse.Namespace) -> int:
-    from edge.channel import connect
-    from edge.imagine_client import ImagineClient
-
-    edge = edge_from_args(args, server=args.server)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    async def run() -> int:
-        async with connect(edge) as channel:
-            images = ImagineClient(channel).generate(
-                args.prompt, args.n, args.seed, args.device_id, timeout=args.timeout
-            )
-            async for image in images:
-                path = out / f"imagine_{image.index}.png"
-                path.write_bytes(image.png)
-                print(f"{path} watermark={image.watermark_id}")
-        return 0
-
-    return asyncio.run(run())
-
-
 # ------------------------------------------------------------------ parser
 
 
@@ -206,15 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="write a JSON report with per-image findings and latency")
     p.set_defaults(func=cmd_redact)
 
-    p = sub.add_parser("imagine", help="generate images from a prompt (Imagine.Generate)")
-    p.add_argument("prompt")
-    p.add_argument("--server", help="host:port of the server (default: edge.server)")
-    p.add_argument("--n", type=int, default=4, help="number of images")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device-id", default="cli")
-    p.add_argument("--out", default="out/imagine")
-    p.add_argument("--timeout", type=float, default=120.0)
-    p.set_defaults(func=cmd_imagine)
+    imagine_commands.add_parser(sub)
 
     p = sub.add_parser(
         "consent",

@@ -2,8 +2,8 @@
 
 ``create_server`` binds (port 0 in tests) and registers services;
 ``serve`` loads models, flips health to SERVING, runs the retention job and
-shuts down gracefully. Imagine is part of the contract; its servicer arrives
-with its own issue, until then its methods answer UNIMPLEMENTED.
+shuts down gracefully. Imagine is served when its parts are given (a server
+built without them answers its methods UNIMPLEMENTED).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from server.consent import ConsentLedger
 from server.consent_rules import ConsentRules
 from server.consent_service import ConsentService
 from server.conversation import Conversations
+from server.imagine.build import ImagineParts
+from server.imagine.service import ImagineService
 from server.rights import Rights
 from server.store.base import SampleStore
 from server.tls import server_transport
@@ -78,10 +80,12 @@ async def create_server(
     store: SampleStore,
     recheck: Redactor | None,
     clock: Clock = SYSTEM_CLOCK,
+    imagine: ImagineParts | None = None,
 ) -> RunningServer:
     """Bind and start the server; health reports NOT_SERVING until ``set_serving``.
 
     ``clock`` is what the assistant times answers and stamps samples with.
+    ``imagine``: Imagine's models and keys (``server.imagine.build.build_parts``).
     TLS unless ``config.plaintext`` (loopback only); without a configured
     certificate, a local CA and certificate are created in ``config.tls_folder()``
     on first start and reused after (``RunningServer.tls_ca``).
@@ -108,6 +112,12 @@ async def create_server(
         ),
         server,
     )
+    if imagine is not None:
+        rules = ConsentRules(ledger, config.retention.transient_s, clock)
+        imaginer = imagine.imaginer(store, ledger, recheck, rules, config.max_frame_bytes)
+        pb_grpc.add_ImagineServicer_to_server(
+            ImagineService(imaginer, imagine.verifier(), accounts), server
+        )
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     reflection.enable_server_reflection(
@@ -141,12 +151,18 @@ async def start_server(config) -> RunningServer:  # noqa: ANN001 - AppConfig
     """Open the store, load the models, bind, and report SERVING."""
     from edge.components import build_redactor
     from server.components import build_store, build_vlm
+    from server.imagine.build import build_parts
 
     store = build_store(config.server.store)
     try:
         backend = await asyncio.to_thread(build_vlm, config.models)
         recheck = await asyncio.to_thread(build_redactor, config.models, config.edge.redaction)
-        running = await create_server(config.server, backend, store, recheck)
+        imagine = None
+        if config.server.imagine.enabled:
+            imagine = await asyncio.to_thread(
+                build_parts, config.server.imagine, config.models, config.server.store.path
+            )
+        running = await create_server(config.server, backend, store, recheck, imagine=imagine)
     except BaseException:
         store.close()
         raise

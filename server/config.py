@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from server.imagine.config import ImagineConfig
+
 
 class StoreConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -136,6 +138,9 @@ class ServerConfig(BaseModel):
         "first (each holds up to frames_per_session frames of up to max_frame_bytes)",
     )
     grace_s: float = Field(5.0, ge=0, description="graceful shutdown period")
+    imagine: ImagineConfig = Field(
+        default_factory=ImagineConfig, description="Imagine: text-to-image and riffs"
+    )
 
     def tls_folder(self) -> Path:
         """Where the created CA and certificate live (``tls.dir``, else in store.path)."""

@@ -293,7 +293,7 @@ def encode_verify(report: VerifyReport) -> pb.VerifyResponse:
     w, m = report.watermark, report.manifest
     return pb.VerifyResponse(
         watermark_found=w.found,
-        watermark_id=w.payload.hex() if w.found else "",
+        watermark_id=report.watermark_id,
         watermark_bit_accuracy=w.bit_accuracy,
         provenance_found=m.found,
         provenance_valid=m.valid,

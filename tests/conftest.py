@@ -26,7 +26,7 @@ from scenes.objects import draw_card, wood_table
 TEST_CARD = "5500005555555559"  # a Mastercard test number (Luhn-valid)
 
 # Fixtures that load real models (or hand out what they load).
-MODEL_FIXTURES = frozenset({"models_config", "redactor", "strong_reader", "vlm"})
+MODEL_FIXTURES = frozenset({"models_config", "redactor", "strong_reader", "vlm", "imagine"})
 # Tests that load real models without one of those fixtures (better: give them one).
 LOAD_MODELS_THEMSELVES = (
     "tests/unit/test_fold.py::test_the_folded_detector_sees_the_same_text",
@@ -71,6 +71,16 @@ TEST_BUDGET_MS = 60_000
 @pytest.fixture(scope="session")
 def redactor(models_config):
     return build_redactor(models_config, RedactionConfig(time_budget_ms=TEST_BUDGET_MS))
+
+
+@pytest.fixture(scope="session")
+def imagine(models_config, tmp_path_factory):
+    """Imagine's real parts: the tiny diffusion model, NudeNet, a watermark key and
+    a signing root created in a session folder (``state``)."""
+    from server.imagine.build import build_parts
+    from server.imagine.config import ImagineConfig
+
+    return build_parts(ImagineConfig(), models_config, tmp_path_factory.mktemp("imagine-state"))
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ import numpy as np
 from server.imagine.config import ImagineConfig
 from server.imagine.provenance import Ingredient, ProvenanceSigner, draw_visible_mark
 from server.imagine.safety.images import ImageClassifier
-from server.imagine.watermark import WatermarkPayload, Watermarker
+from server.imagine.watermark import Watermarker, WatermarkPayload
 
 SERIAL_BITS = 48  # the random part of a watermark payload (the rest: the generator id)
 WITHHELD_NOTICE = "This image was withheld by the safety check and was not kept."

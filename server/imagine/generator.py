@@ -29,13 +29,25 @@ class ImageGenerator(Protocol):
     native_side: int  # the side the model was trained at (its default)
 
     def generate(
-        self, prompt: str, count: int, width: int, height: int, steps: int, guidance: float,
+        self,
+        prompt: str,
+        count: int,
+        width: int,
+        height: int,
+        steps: int,
+        guidance: float,
         seed: int,
     ) -> list[np.ndarray]: ...
 
     def riff(
-        self, photo: np.ndarray, prompt: str, count: int, strength: float, steps: int,
-        guidance: float, seed: int,
+        self,
+        photo: np.ndarray,
+        prompt: str,
+        count: int,
+        strength: float,
+        steps: int,
+        guidance: float,
+        seed: int,
     ) -> list[np.ndarray]:
         """``count`` edits of ``photo`` (RGB, sides multiples of 8) at its size."""
         ...
@@ -92,7 +104,13 @@ class DiffusersImageGenerator:
         return cls(t2i, i2i, model_id, device)
 
     def generate(
-        self, prompt: str, count: int, width: int, height: int, steps: int, guidance: float,
+        self,
+        prompt: str,
+        count: int,
+        width: int,
+        height: int,
+        steps: int,
+        guidance: float,
         seed: int,
     ) -> list[np.ndarray]:
         return self._run(
@@ -106,8 +124,14 @@ class DiffusersImageGenerator:
         )
 
     def riff(
-        self, photo: np.ndarray, prompt: str, count: int, strength: float, steps: int,
-        guidance: float, seed: int,
+        self,
+        photo: np.ndarray,
+        prompt: str,
+        count: int,
+        strength: float,
+        steps: int,
+        guidance: float,
+        seed: int,
     ) -> list[np.ndarray]:
         from PIL import Image
 

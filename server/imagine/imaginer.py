@@ -181,9 +181,7 @@ class Imaginer:
         require_assist(consent)
         return consent
 
-    def _diffuse(
-        self, prompt: str, settings: Settings, parent: Parent | None
-    ) -> list[np.ndarray]:
+    def _diffuse(self, prompt: str, settings: Settings, parent: Parent | None) -> list[np.ndarray]:
         s = settings
         if parent is None:
             return self.generator.generate(
@@ -215,9 +213,9 @@ class Imaginer:
         else:  # re-encoded from pixels either way: no metadata goes on
             jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        reading = self.finisher.watermarker.detect(rgb)
-        ours = reading.found and reading.payload.generator == self.config.generator_id
-        watermark_id = reading.payload.hex() if ours else ""
+        payload = self.finisher.watermarker.detect(rgb).payload  # None: no readable mark
+        ours = payload is not None and payload.generator == self.config.generator_id
+        watermark_id = payload.hex() if ours else ""
         ingredient = Ingredient("photo.jpg", jpeg, "image/jpeg")
         if photo[:8] == b"\x89PNG\r\n\x1a\n" or photo[:2] == b"\xff\xd8":
             fmt = "image/png" if photo[:1] == b"\x89" else "image/jpeg"

@@ -18,7 +18,13 @@ from server.imagine.config import FORMATS, ImagineConfig
 
 # Diffusion models work on latents 8 times smaller than the image.
 SIDE_MULTIPLE = 8
-MIN_SIDE = 64
+# The watermark needs two of its 128-pixel tiles each way to be read back after
+# a crop; smaller outputs could not carry it.
+MIN_SIDE = 256
+# A request naming no size gets the model's own side, but at least this: on a
+# busy (noise-like) image the watermark needs more tiles than MIN_SIDE holds to
+# be read back reliably (bench/watermark.py).
+DEFAULT_MIN_SIDE = 512
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,20 +110,23 @@ def settle(ask: ImagineAsk, config: ImagineConfig, native_side: int) -> Settings
     seed = ask.seed or secrets.randbelow(1 << 31) + 1
     width = height = 0
     if not ask.is_riff:
-        side = config.default_side or native_side
+        side = config.default_side or max(native_side, DEFAULT_MIN_SIDE)
         width = _side("width", ask.width or side, config.max_side)
         height = _side("height", ask.height or side, config.max_side)
     return Settings(count, width, height, steps, guidance, seed, fmt, strength)
 
 
 def riff_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    """A riff's output size: the photo's aspect, its longer side at most ``max_side``,
-    both sides rounded down to a multiple of 8 (at least 64)."""
-    scale = min(1.0, max_side / max(width, height))
-    return tuple(  # type: ignore[return-value]
-        max(MIN_SIDE, int(side * scale) // SIDE_MULTIPLE * SIDE_MULTIPLE)
-        for side in (width, height)
-    )
+    """A riff's output size: the photo's aspect, its longer side at most ``max_side``
+    and its shorter at least ``MIN_SIDE``, both rounded down to a multiple of 8."""
+    scale = min(max_side / max(width, height), max(1.0, MIN_SIDE / min(width, height)))
+    out = [int(side * scale) // SIDE_MULTIPLE * SIDE_MULTIPLE for side in (width, height)]
+    if min(out) < MIN_SIDE:
+        raise InvalidInputError(
+            f"a {width}x{height} photo is too narrow to riff on at most {max_side} px a "
+            f"side; crop it to an aspect of at most {max_side // MIN_SIDE}:1"
+        )
+    return out[0], out[1]
 
 
 def _side(name: str, value: int, max_side: int) -> int:

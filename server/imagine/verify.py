@@ -29,16 +29,22 @@ class VerifyReport:
 
     watermark: WatermarkReading
     manifest: ManifestReport
-    ours: bool  # the watermark names this deployment's generator
+    ours: bool  # the watermark was made with our key and names this deployment's generator
+
+    @property
+    def watermark_id(self) -> str:
+        """The payload's hex ("" when none was found, or its payload did not read)."""
+        payload = self.watermark.payload
+        return payload.hex() if self.watermark.found and payload is not None else ""
 
     @property
     def agreement(self) -> str:
         mark = self.watermark.found
-        names = self.manifest.found and self.manifest.soft_binding
-        if mark and names:
-            return "agree" if self.manifest.soft_binding == self.watermark.payload.hex() else (
-                "disagree"
-            )
+        if mark and self.manifest.found and self.manifest.soft_binding:
+            if not self.watermark_id:
+                return "watermark only"  # our mark, its payload unreadable: cannot compare
+            same = self.manifest.soft_binding == self.watermark_id
+            return "agree" if same else "disagree"
         if mark:
             return "watermark only"
         if self.manifest.found:
@@ -48,11 +54,16 @@ class VerifyReport:
     def verdict(self) -> str:
         """One line for humans."""
         w, m = self.watermark, self.manifest
-        if w.found:
+        if w.found and self.watermark_id:
             who = "this server's Imagine" if self.ours else "another deployment's Imagine"
             mark = (
-                f"watermark {w.payload.hex()} from {who} (bit accuracy {w.bit_accuracy:.2f}, "
+                f"watermark {self.watermark_id} from {who} (bit accuracy {w.bit_accuracy:.2f}, "
                 f"false-positive rate <= {w.false_positive_rate:.0e})"
+            )
+        elif w.found:
+            mark = (
+                "this server's watermark is present but too damaged to read its payload "
+                f"(false-positive rate <= {w.false_positive_rate:.0e})"
             )
         else:
             mark = "no watermark found"
@@ -100,5 +111,7 @@ class Verifier:
             raise InvalidInputError("the file is not a decodable image; send a PNG or JPEG")
         reading = self.watermarker.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         manifest = read_manifest(image, None, self.trust_anchor)
-        ours = reading.found and reading.payload.generator == self.generator_id
+        # a mark found without a readable payload was still made with our key
+        payload = reading.payload
+        ours = reading.found and (payload is None or payload.generator == self.generator_id)
         return VerifyReport(reading, manifest, ours)

@@ -48,11 +48,14 @@ def edge_config(running: RunningServer, **fields) -> EdgeConfig:
 
 
 @contextlib.asynccontextmanager
-async def started(tmp_path, vlm, redactor, config: ServerConfig | None = None):
-    """A serving server on port 0 with its store in ``tmp_path``: (running, store)."""
+async def started(tmp_path, vlm, redactor, config: ServerConfig | None = None, imagine=None):
+    """A serving server on port 0 with its store in ``tmp_path``: (running, store).
+    ``imagine``: Imagine's parts (``server.imagine.build``), or none served."""
     store = SqliteSampleStore(tmp_path / "store")
     try:
-        running = await create_server(server_config(tmp_path, config), vlm, store, redactor)
+        running = await create_server(
+            server_config(tmp_path, config), vlm, store, redactor, imagine=imagine
+        )
         await running.set_serving(True)
         try:
             yield running, store
@@ -63,9 +66,9 @@ async def started(tmp_path, vlm, redactor, config: ServerConfig | None = None):
 
 
 @contextlib.asynccontextmanager
-async def serving(tmp_path, vlm, redactor, config: ServerConfig | None = None):
+async def serving(tmp_path, vlm, redactor, config: ServerConfig | None = None, imagine=None):
     """A serving server and a channel to it that trusts its CA: (channel, store)."""
-    async with started(tmp_path, vlm, redactor, config) as (running, store):
+    async with started(tmp_path, vlm, redactor, config, imagine) as (running, store):
         plaintext = config is not None and config.plaintext
         async with open_channel(edge_config(running, plaintext=plaintext)) as channel:
             yield channel, store

@@ -10,6 +10,7 @@ from core.frames import (
     Utterance,
 )
 from edge import wire
+from edge.domain import ImagineOptions
 
 
 def test_a_redacted_image_cannot_be_built_outside_the_redactor():
@@ -39,6 +40,7 @@ def test_frames_print_sizes_never_payloads():
 
 
 def test_an_imagine_prompt_leaves_the_device_redacted():
-    request = wire.encode_generate("a cat on my card 4111 1111 1111 1111, mail jo@example.org")
+    prompt = "a cat on my card 4111 1111 1111 1111, mail jo@example.org"
+    request = wire.encode_generate(ImagineOptions(prompt))
     assert "4111" not in request.prompt and "jo@example.org" not in request.prompt
     assert request.prompt.startswith("a cat on my card [card number]")

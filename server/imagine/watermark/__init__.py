@@ -21,14 +21,22 @@ Figures (robustness against RivaGAN and DWT-DCT, PSNR, speed, false
 positives on 5,000 unmarked images): ``python -m bench.watermark``.
 """
 
-from server.imagine.watermark.config import WatermarkConfig
-from server.imagine.watermark.payload import PAYLOAD_BITS, WatermarkPayload
-from server.imagine.watermark.watermarker import Watermarker, WatermarkReading
+import importlib
 
-__all__ = [
-    "PAYLOAD_BITS",
-    "WatermarkConfig",
-    "WatermarkPayload",
-    "WatermarkReading",
-    "Watermarker",
-]
+# Loaded on first use: the server's config imports this package's config module,
+# and every command reads that config; models and native libraries wait until used.
+_EXPORTS = {
+    "PAYLOAD_BITS": "server.imagine.watermark.payload",
+    "WatermarkConfig": "server.imagine.watermark.config",
+    "WatermarkPayload": "server.imagine.watermark.payload",
+    "WatermarkReading": "server.imagine.watermark.watermarker",
+    "Watermarker": "server.imagine.watermark.watermarker",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562 lazy exports
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -11,8 +11,10 @@ class WatermarkConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(
-        min_length=8,
-        description="secret key seeding the patterns; the server keeps one under its data folder",
+        "",
+        description="secret key seeding the patterns (at least 8 characters); empty in the "
+        "server's config: read from imagine.watermark_key_file, created once in its data "
+        "folder. Set it from the environment only (GLASSES__SERVER__IMAGINE__WATERMARK__KEY)",
     )
     strength: float = Field(
         2.6,

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import ConfigError
 from server.imagine.watermark.config import WatermarkConfig
 from server.imagine.watermark.detect import Candidate, candidates, verdict
 from server.imagine.watermark.embed import embed_pattern
 from server.imagine.watermark.pattern import keyed
 from server.imagine.watermark.payload import WatermarkPayload
+
+MIN_KEY_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class Watermarker:
     """Embeds and detects the keyed watermark (see the package docstring)."""
 
     def __init__(self, config: WatermarkConfig) -> None:
+        if len(config.key) < MIN_KEY_CHARS:
+            raise ConfigError(
+                f"the watermark key has {len(config.key)} characters; it needs at least "
+                f"{MIN_KEY_CHARS} (leave it empty in the server's config to have one created)"
+            )
         self.config = config
         self._pattern = keyed(config.key)
 
