@@ -248,9 +248,7 @@ def ensure_built(name: str, folder: Path) -> Path:
     try:
         BUILDERS[name](tmp)
         (tmp / "glasses-tiny.json").write_text(
-            json.dumps(
-                {"builder": name, "version": BUILD_VERSIONS[name], "random_weights": True}
-            )
+            json.dumps({"builder": name, "version": BUILD_VERSIONS[name], "random_weights": True})
         )
         if folder.exists():
             shutil.rmtree(folder)

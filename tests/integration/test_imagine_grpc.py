@@ -111,9 +111,7 @@ def test_a_blocked_image_is_replaced_by_a_notice_never_sent_nor_kept(
         return [("FEMALE_GENITALIA_EXPOSED", 0.9)] if len(checked) == 2 else []
 
     fake = FakeImageClassifier(second_is_explicit)
-    parts = build_parts(
-        ImagineConfig(), models_config, tmp_path / "state", imagine.generator, fake
-    )
+    parts = build_parts(ImagineConfig(), models_config, tmp_path / "state", imagine.generator, fake)
 
     async def scenario():
         async with serving(tmp_path, vlm, redactor, imagine=parts) as (channel, store):
