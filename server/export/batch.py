@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from edge.redaction.transcripts import find_text_spans
+from server.imagine.provenance import read_manifest
 
 # A re-scan: labels of what it finds in a decoded image (empty when clean).
 ImageScan = Callable[[np.ndarray], list[str]]
@@ -35,6 +36,7 @@ class Record:
     answer: str
     transcript: str
     meta: dict  # consent snapshot, model id, redaction counts: copied into the metadata
+    generated: bool = False  # the image is an Imagine output (signed, maybe do-not-train)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ def process_one(record: Record, scan: ImageScan | None) -> Outcome:
         found = find_text_spans(text)
         if found:
             return Outcome(record.sample_id, f"re-scan: {found[0][2]} in {field}")
+    if record.generated and read_manifest(record.jpeg).do_not_train:
+        # what we signed into the file binds us too
+        return Outcome(record.sample_id, "do-not-train declared in its manifest")
     buf = np.frombuffer(record.jpeg, np.uint8)
     if scan is None:  # the thumbnail is all the hash needs: decode at 1/8 scale
         gray = cv2.imdecode(buf, cv2.IMREAD_REDUCED_GRAYSCALE_8)

@@ -49,12 +49,17 @@ def _member(name: str, data: bytes) -> tuple[tarfile.TarInfo, io.BytesIO]:
     return info, io.BytesIO(data)
 
 
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
 def write_shard(path: Path, outcomes: Sequence[Outcome]) -> str:
-    """One WebDataset shard (``<key>.jpg/.txt/.json`` per sample); returns its SHA-256."""
+    """One WebDataset shard (``<key>.jpg|png/.txt/.json`` per sample: an Imagine output
+    keeps its PNG); returns its SHA-256."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
         for o in outcomes:
-            for ext, data in (("jpg", o.jpeg), ("txt", o.text.encode()), ("json", meta_json(o))):
+            image = "png" if o.jpeg.startswith(PNG_MAGIC) else "jpg"
+            for ext, data in ((image, o.jpeg), ("txt", o.text.encode()), ("json", meta_json(o))):
                 tar.addfile(*_member(f"{o.sample_id}.{ext}", data))
     data = buf.getvalue()
     atomic_write(path, data)
@@ -69,7 +74,14 @@ def read_shard(path: Path) -> list[Outcome]:
             key, ext = m.name.rsplit(".", 1)
             members.setdefault(key, {})[ext] = tar.extractfile(m).read()
     return [
-        Outcome(key, "", 0, parts["jpg"], parts["txt"].decode(), json.loads(parts["json"]))
+        Outcome(
+            key,
+            "",
+            0,
+            parts.get("jpg") or parts["png"],
+            parts["txt"].decode(),
+            json.loads(parts["json"]),
+        )
         for key, parts in members.items()
     ]
 

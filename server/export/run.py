@@ -29,6 +29,7 @@ from tqdm import tqdm
 from core.errors import InvalidInputError
 from core.frames import Scope
 from server.consent import ConsentLedger
+from server.domain import Sample
 from server.export.batch import ImageScan, Outcome, Record, process_batch
 from server.export.dataset import (
     atomic_write,
@@ -90,6 +91,31 @@ class NearDuplicates:
     def add(self, h: int) -> None:
         for key in self._keys(h):
             self.table.setdefault(key, []).append(h)
+
+
+def record_of(sample: Sample) -> Record:
+    """What a sample gives the dataset. A question: its frame and text. An Imagine
+    generation: the prompt, and the riff's photo, else the first image made (a
+    withheld image was never kept, so it cannot be exported)."""
+    imagine = sample.redaction.get("imagine")
+    image = sample.frame_jpeg or (sample.images[0] if imagine and sample.images else None)
+    meta = {
+        "consent": sample.consent.to_dict(),
+        "model_id": sample.model_id,
+        "redaction": sample.redaction.get("counts", {}),
+        "kind": imagine["kind"] if imagine else "question",
+    }
+    generated = bool(imagine) and not sample.frame_jpeg
+    return Record(
+        sample.sample_id,
+        sample.created_at_ns,
+        image,
+        sample.query_text,
+        sample.answer_text,
+        sample.transcript,
+        meta,
+        generated,
+    )
 
 
 def _stamp(ns: int) -> str:
@@ -210,22 +236,7 @@ class Exporter:
         live = [sid for sid in ids if sid not in reasons]
         samples = [s for s in self.store.get_many(live) if s is not None]
         excluded["deleted since it was logged"] += len(live) - len(samples)
-        batch = [
-            Record(
-                s.sample_id,
-                s.created_at_ns,
-                s.frame_jpeg,
-                s.query_text,
-                s.answer_text,
-                s.transcript,
-                {
-                    "consent": s.consent.to_dict(),
-                    "model_id": s.model_id,
-                    "redaction": s.redaction.get("counts", {}),
-                },
-            )
-            for s in samples
-        ]
+        batch = [record_of(s) for s in samples]
         kept: list[Outcome] = []
         local = NearDuplicates(self.spec.dedupe_bits)
         for outcome in process_batch(batch, self.scan):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+import cv2
+
 from glasses.cli import main
 from server.app import create_server
 from server.store import SqliteSampleStore
+from tests.conftest import card_scene
 from tests.integration.serving import enrol, run, server_config
 
 
@@ -70,3 +73,52 @@ def test_a_device_token_is_never_read_as_an_option(tmp_path, monkeypatch):
     store.close()
     assert not token.startswith("-")
     assert accounts.token_hash(token) != accounts.token_hash("-starts-with-a-dash")
+
+
+def test_the_cli_imagines_riffs_and_verifies_as_the_device(
+    tmp_path, vlm, redactor, imagine, capsys, monkeypatch
+):
+    out = tmp_path / "img"
+    photo = tmp_path / "desk.png"
+    cv2.imwrite(str(photo), card_scene())
+
+    async def scenario():
+        store = SqliteSampleStore(tmp_path / "store")
+        config = server_config(tmp_path)
+        running = await create_server(config, vlm, store, redactor, imagine=imagine)
+        monkeypatch.setenv("GLASSES__EDGE__TLS_CA", str(running.tls_ca))
+        try:
+            token = enrol(store, "dev-cli")
+            device = ["--token", token, "--server", f"127.0.0.1:{running.port}", "--out", str(out)]
+            runs = []
+            for argv in (
+                ["imagine", "a", "paper", "boat", "--n", "2", "--seed", "5"],
+                ["imagine", "riff", str(photo), "as a mosaic", "--n", "1", "--seed", "6"],
+            ):
+                code = await asyncio.to_thread(main, argv + device)
+                runs.append((code, capsys.readouterr().out))
+            files = sorted(str(p) for p in out.iterdir())
+            code = await asyncio.to_thread(main, ["imagine", "verify", *files, *device])
+            runs.append((code, capsys.readouterr().out))
+            # the operator, on the server's machine, with no server running
+            state = imagine.trust_anchor.parent.parent  # the state folder holding both keys
+            monkeypatch.setenv("GLASSES__SERVER__STORE__PATH", str(state))
+            code = await asyncio.to_thread(main, ["imagine", "verify", files[0], "--local"])
+            runs.append((code, capsys.readouterr().out))
+            return runs, files
+        finally:
+            await running.stop(grace=0.5)
+            store.close()
+
+    (made, riffed, verified, local), files = run(scenario())
+    assert made[0] == 0 and made[1].count("watermark=0001") == 2
+    assert riffed[0] == 0 and "redacted desk.png here first: {'card_number': 1}" in riffed[1]
+    assert [f.rsplit("/", 1)[-1] for f in files] == [
+        "imagine_5_0.png",
+        "imagine_5_1.png",
+        "riff_6_0.png",
+    ]
+    assert verified[0] == 0 and verified[1].count("both name the same image") == 3
+    assert verified[1].count("from this server's Imagine") == 3
+    assert local[0] == 0 and "both name the same image" in local[1]
+    assert "signed under this server's root" in local[1]

@@ -5,11 +5,13 @@ NudeNet, watermark and C2PA signing."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import cv2
 import grpc
 import numpy as np
 import pytest
+import webdataset as wds
 
 from core.frames import RawImage, Scope, Stamp
 from edge.domain import ImagineOptions
@@ -17,9 +19,12 @@ from edge.imagine_client import ImagineClient
 from edge.uplink import bearer
 from protos import glasses_pb2 as pb
 from protos import glasses_pb2_grpc as pb_grpc
+from server.consent import ConsentLedger
+from server.export import Exporter, ExportSpec
 from server.imagine.build import build_parts
 from server.imagine.config import ImagineConfig
 from server.imagine.finishing import WITHHELD_NOTICE
+from server.imagine.provenance import ProvenanceConfig
 from tests.conftest import card_scene
 from tests.fakes import FakeImageClassifier
 from tests.integration.serving import enrol, run, serving
@@ -238,3 +243,60 @@ def test_imagine_needs_a_token_and_the_assist_consent(tmp_path, vlm, redactor, i
             return codes
 
     assert run(scenario()) == [grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED]
+
+
+def exported(store, out) -> tuple[dict, list[dict]]:
+    result = Exporter(store, ConsentLedger(store), out, ExportSpec(rescan=False)).run(
+        progress=False
+    )
+    shards = sorted(str(p) for p in (out / "shards").glob("*.tar"))
+    rows = list(wds.WebDataset(shards, shardshuffle=False)) if shards else []
+    return dict(result.excluded), rows
+
+
+def test_the_export_takes_a_riffs_photo_and_honours_do_not_train(tmp_path, vlm, redactor, imagine):
+    photo = redactor.redact(RawImage(3, card_scene(), Stamp.wall(), source="test"))
+
+    async def scenario():
+        async with serving(tmp_path, vlm, redactor, imagine=imagine) as (channel, store):
+            grant = (Scope.HISTORY, Scope.TRAINING)
+            client = ImagineClient(channel, bearer(enrol(store, "dev-9", grant=grant)))
+            [made] = await collect(client.generate(ImagineOptions("a tram", count=1)))
+            [riff] = await collect(client.riff(photo, ImagineOptions("in pastel", count=1)))
+            return made, riff, *exported(store, tmp_path / "dataset")
+
+    made, riff, excluded, rows = run(scenario())
+    # the plain generation is signed do-not-train (the default): it stays out
+    assert excluded == {"do-not-train declared in its manifest": 1}
+    [row] = rows
+    assert row["__key__"] == riff.sample_id and b"in pastel" in row["txt"]
+    assert json.loads(row["json"])["kind"] == "riff"
+    assert hashlib.sha256(row["jpg"]).hexdigest() != hashlib.sha256(riff.data).hexdigest()
+
+
+def test_a_withheld_image_never_reaches_the_dataset(
+    tmp_path, vlm, redactor, imagine, models_config
+):
+    seen = []
+
+    def first_is_explicit(rgb):  # noqa: ANN001, ANN202
+        seen.append(rgb)
+        return [("ANUS_EXPOSED", 0.8)] if len(seen) == 1 else []
+
+    config = ImagineConfig(provenance=ProvenanceConfig(do_not_train=False))
+    fake = FakeImageClassifier(first_is_explicit, blocked=("ANUS_EXPOSED",))
+    parts = build_parts(config, models_config, tmp_path / "state", imagine.generator, fake)
+
+    async def scenario():
+        async with serving(tmp_path, vlm, redactor, imagine=parts) as (channel, store):
+            grant = (Scope.HISTORY, Scope.TRAINING)
+            client = ImagineClient(channel, bearer(enrol(store, "dev-10", grant=grant)))
+            options = ImagineOptions("a quiet street", count=2, width=256, height=256)
+            made = await collect(client.generate(options))
+            return made, *exported(store, tmp_path / "dataset")
+
+    made, excluded, rows = run(scenario())
+    assert [m.safety_blocked for m in made] == [True, False]
+    assert excluded == {}
+    [row] = rows
+    assert row["png"] == made[1].data  # the image that was allowed, as it was sent
