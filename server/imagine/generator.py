@@ -91,7 +91,7 @@ class DiffusersImageGenerator:
             # package is installed; ours is added after the safety check, with a payload
             extra["add_watermarker"] = False
         try:
-            t2i = DiffusionPipeline.from_pretrained(folder, torch_dtype=dtype, **extra)
+            t2i = DiffusionPipeline.from_pretrained(folder, dtype=dtype, **extra)
             i2i = AutoPipelineForImage2Image.from_pipe(t2i)
         except (OSError, ValueError) as exc:
             raise ConfigError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 
 import cv2
 import grpc
@@ -300,3 +301,31 @@ def test_a_withheld_image_never_reaches_the_dataset(
     assert excluded == {}
     [row] = rows
     assert row["png"] == made[1].data  # the image that was allowed, as it was sent
+
+
+def test_each_image_is_sent_as_soon_as_it_is_finished(
+    tmp_path, vlm, redactor, imagine, models_config
+):
+    first_received = threading.Event()
+    waited = []
+
+    def hold_the_rest(rgb):  # noqa: ANN001, ANN202 - the second image waits for the first's arrival
+        if waited or len(fake.seen) > 1:
+            waited.append(first_received.wait(timeout=30))
+        return []
+
+    fake = FakeImageClassifier(hold_the_rest)
+    parts = build_parts(ImagineConfig(), models_config, tmp_path / "st", imagine.generator, fake)
+
+    async def scenario():
+        async with serving(tmp_path, vlm, redactor, imagine=parts) as (channel, store):
+            client = ImagineClient(channel, bearer(enrol(store, "dev-11")))
+            options = ImagineOptions("a bridge", count=3, width=256, height=256)
+            made = []
+            async for image in client.generate(options):
+                made.append(image)
+                first_received.set()
+            return made
+
+    made = run(scenario())
+    assert len(made) == 3 and waited == [True, True]  # the client had image 0 while 1 and 2 waited
