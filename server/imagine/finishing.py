@@ -24,10 +24,6 @@ from server.imagine.safety.images import ImageClassifier
 from server.imagine.watermark import Watermarker, WatermarkPayload
 
 SERIAL_BITS = 48  # the random part of a watermark payload (the rest: the generator id)
-# zlib's run-length strategy on PNG's filtered rows: a 1280x1280 output in ~80 ms
-# on one core against ~105-145 ms for the default strategy at level 1, and no
-# larger (bench/imagine.py)
-PNG_STRATEGY = cv2.IMWRITE_PNG_STRATEGY_RLE
 WITHHELD_NOTICE = "This image was withheld by the safety check and was not kept."
 
 
@@ -114,12 +110,8 @@ class Finisher:
             params = [cv2.IMWRITE_JPEG_QUALITY, self.config.jpeg_quality]
             ok, buf = cv2.imencode(".jpg", bgr, params)
         else:
-            params = [
-                cv2.IMWRITE_PNG_COMPRESSION,
-                self.config.png_compression,
-                cv2.IMWRITE_PNG_STRATEGY,
-                PNG_STRATEGY,
-            ]
+            level = self.config.png_compression
+            params = [] if level is None else [cv2.IMWRITE_PNG_COMPRESSION, level]
             ok, buf = cv2.imencode(".png", bgr, params)
         if not ok:
             raise ValueError(f"OpenCV could not encode a {rgb.shape} image as {fmt}")
