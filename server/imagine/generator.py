@@ -84,15 +84,20 @@ class DiffusersImageGenerator:
         if device == "cpu":
             torch.set_num_threads(threads)
         dtype = torch.float16 if device == "cuda" else torch.float32
+        index = Path(folder) / "model_index.json"
+        if not index.is_file():
+            raise ConfigError(
+                f"{folder} is not a diffusers pipeline folder (no model_index.json). Point "
+                "models.paths.diffusion at one, e.g. a downloaded stabilityai/sd-turbo."
+            )
         extra = {}
-        index = (Path(folder) / "model_index.json").read_text() if Path(folder).is_dir() else ""
-        if "StableDiffusionXL" in index:
+        if "StableDiffusionXL" in index.read_text():
             # SDXL pipelines add invisible-watermark's DWT-DCT mark by themselves when that
             # package is installed; ours is added after the safety check, with a payload
             extra["add_watermarker"] = False
         try:
             t2i = DiffusionPipeline.from_pretrained(folder, dtype=dtype, **extra)
-            i2i = AutoPipelineForImage2Image.from_pipe(t2i)
+            i2i = AutoPipelineForImage2Image.from_pipe(t2i, **extra)
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"cannot load a diffusion pipeline from {folder}: {exc}. Point "
