@@ -21,3 +21,14 @@ def test_tiny_vlm_generates_on_cuda(models_config):
     inputs = backend._inputs("what is this?", None).to("cuda")
     out = backend.model.generate(**inputs, max_new_tokens=8, do_sample=False)
     assert out.shape[1] > inputs["input_ids"].shape[1]
+
+
+def test_tiny_diffusion_generates_on_cuda_in_half_precision(tmp_path):
+    from models.diffusion_shapes import sd21_pipeline
+    from server.imagine.generator import DiffusersImageGenerator
+
+    sd21_pipeline("tiny").save_pretrained(tmp_path)
+    generator = DiffusersImageGenerator.load(tmp_path, "tiny:gpu", device="cuda")
+    made = generator.generate("a lamp", 4, 256, 256, 2, 0.0, seed=1)
+    assert len(made) == 4 and made[0].shape == (256, 256, 3)
+    assert generator._t2i.unet.dtype == torch.float16
