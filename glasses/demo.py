@@ -6,7 +6,9 @@ enrols the demo device and, as the companion app would, grants it the
 bundled video + question, and prints what happened: the
 transcript, what was redacted (counts, not content), bytes sent, the
 streamed answer, the logged sample id and per-stage timings. Writes the
-original and the redacted frame side by side into the output folder.
+original and the redacted frame side by side into the output folder. Then
+the companion app's other job: Imagine makes four images from a prompt, and
+Verify reads one back (watermark and signed manifest).
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from core.frames import Scope, scope_names
 from edge.channel import connect, setting_to_fix
 from edge.components import build_edge_runtime
 from edge.consent_client import ConsentClient
+from edge.domain import GeneratedImage, ImagineOptions, Verification
+from edge.imagine_client import ImagineClient
 from edge.link import open_uplink
 from edge.runtime import Interaction
 from edge.sources import CaptureClock, VideoFileCamera, WavFileMicrophone
 from edge.uplink import bearer, channel_options
 from glasses.assets import DEMO_AUDIO, DEMO_VIDEO
 from glasses.config import AppConfig
+
+DEMO_PROMPT = "a wooden table with a cup of coffee, watercolour"
 
 
 @dataclass
@@ -38,6 +44,8 @@ class DemoResult:
     stored_samples: int
     out_dir: Path
     timings_ms: dict[str, float] = field(default_factory=dict)
+    imagined: list[GeneratedImage] = field(default_factory=list)
+    verified: Verification | None = None
 
 
 async def run_demo(
@@ -92,8 +100,23 @@ async def run_demo(
                     link,
                 )
             timings["session_ms"] = (time.perf_counter() - t0) * 1e3
+            imagined, verified = [], None
+            if config.server.imagine.enabled:
+                t0 = time.perf_counter()
+                imagine = ImagineClient(channel, bearer(token))
+                imagined = [m async for m in imagine.generate(ImagineOptions(DEMO_PROMPT, seed=1))]
+                timings["imagine_ms"] = (time.perf_counter() - t0) * 1e3
+                verified = await imagine.verify(imagined[0].data)
         timings["vad_ms"] = runtime.vad_ms
-        result = DemoResult(interactions, link.bytes_sent, running.store.count(), out_dir, timings)
+        result = DemoResult(
+            interactions,
+            link.bytes_sent,
+            running.store.count(),
+            out_dir,
+            timings,
+            imagined,
+            verified,
+        )
     finally:
         await running.stop(grace=1.0)
     for i, item in enumerate(interactions):
@@ -103,6 +126,8 @@ async def run_demo(
             (out_dir / f"frame{i}_redacted.jpg").write_bytes(item.redacted_full.jpeg)
         if item.redacted is not None:
             (out_dir / f"frame{i}_sent.jpg").write_bytes(item.redacted.jpeg)
+    for image in result.imagined:
+        (out_dir / f"imagine_{image.index}.{image.extension}").write_bytes(image.data)
     return result
 
 
@@ -149,6 +174,15 @@ def format_report(result: DemoResult) -> str:
                 **{f"server_{k}": v for k, v in item.done.timings_ms.items()},
             }
             lines.append("  timings: " + ", ".join(f"{k}={v:.0f}ms" for k, v in stages.items()))
+    if result.imagined:
+        first = result.imagined[0]
+        lines.append(
+            f"imagine: {DEMO_PROMPT!r} -> {len(result.imagined)} image(s) {first.width}x"
+            f"{first.height}, files {result.out_dir / 'imagine_*.png'}, watermarks "
+            + ", ".join(m.watermark_id or "(withheld)" for m in result.imagined)
+        )
+    if result.verified is not None:
+        lines.append(f"verify imagine_0: {result.verified.verdict}")
     lines.append(f"bytes sent upstream: {result.bytes_sent}")
     lines.append(f"samples in store: {result.stored_samples}")
     lines.append(

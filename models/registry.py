@@ -186,9 +186,11 @@ _BUNDLED: dict[Role, ModelSpec] = {
         ),
         "pip install --no-deps nudenet==3.4.2",
     ),
+    # Imagine's own mark is server/imagine/watermark (keyed, no model); RivaGAN is the
+    # baseline bench/watermark.py measures it against
     Role.WATERMARK: ModelSpec(
         Role.WATERMARK,
-        "RivaGAN (32 bits)",
+        "RivaGAN (32 bits), the watermark benchmark's baseline",
         "package",
         "imwatermark:",
         _ORT,

@@ -36,7 +36,9 @@ def test_demo_prints_the_whole_story(demo_run):
     assert "card_number=1" in report
     assert "answer (streamed): '" in report and "answer (streamed): ''" not in report
     assert "sample id: " in report and "(not kept" not in report
-    assert "samples in store: 1" in report
+    assert "-> 4 image(s) 512x512" in report  # Imagine, the app's other job
+    assert "verify imagine_0: watermark 0001" in report and "both name the same image" in report
+    assert "samples in store: 2" in report  # the question and the generation
     for stage in ("asr_ms", "redact_ms", "frame_ready_ms", "first_token_ms", "server_recheck_ms"):
         assert stage in report
     assert DEMO_CARD_NUMBER not in report and "4111" not in report
