@@ -51,6 +51,7 @@ class RunningServer:
     tls_ca: Path | None = None  # the CA devices trust, where the server created it
     owns_store: bool = False  # closed on stop when start_server opened it
     retention: asyncio.Task | None = None
+    services: tuple[str, ...] = tuple(SERVICE_NAMES)  # those registered (health, reflection)
 
     @property
     def accounts(self) -> Accounts:
@@ -62,7 +63,7 @@ class RunningServer:
             if serving
             else health_pb2.HealthCheckResponse.NOT_SERVING
         )
-        for name in ["", *SERVICE_NAMES]:
+        for name in ["", *self.services]:
             await self.health.set(name, status)
 
     async def stop(self, grace: float = 5.0) -> None:
@@ -112,6 +113,7 @@ async def create_server(
         ),
         server,
     )
+    services = [n for n in SERVICE_NAMES if imagine is not None or not n.endswith(".Imagine")]
     if imagine is not None:
         rules = ConsentRules(ledger, config.retention.transient_s, clock)
         imaginer = imagine.imaginer(store, ledger, recheck, rules, config.max_frame_bytes)
@@ -122,7 +124,7 @@ async def create_server(
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     reflection.enable_server_reflection(
         [
-            *SERVICE_NAMES,
+            *services,
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
         ],
@@ -132,7 +134,9 @@ async def create_server(
     if port == 0:
         raise OSError(f"cannot bind {config.host}:{config.port}; is the port in use?")
     await server.start()
-    running = RunningServer(server, port, health, store, backend.model_id, tls_ca=transport.ca)
+    running = RunningServer(
+        server, port, health, store, backend.model_id, tls_ca=transport.ca, services=tuple(services)
+    )
     await running.set_serving(False)
     return running
 

@@ -13,6 +13,7 @@ import grpc
 import numpy as np
 import pytest
 import webdataset as wds
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from core.frames import RawImage, Scope, Stamp
 from edge.domain import ImagineOptions
@@ -82,11 +83,16 @@ def test_the_server_redacts_a_prompt_a_client_did_not(tmp_path, vlm, redactor, i
         async with serving(tmp_path, vlm, redactor, imagine=imagine) as (channel, store):
             stub = pb_grpc.ImagineStub(channel)
             metadata = bearer(enrol(store, "dev-raw"))
-            request = pb.GenerateRequest(prompt=prompt, num_images=1, width=256, height=256)
+            request = pb.GenerateRequest(
+                prompt=prompt, num_images=1, width=256, height=256, format="jpeg"
+            )
             replies = [r async for r in stub.Generate(request, metadata=metadata)]
-            return store.get(replies[0].sample_id)
+            check = await ImagineClient(channel, metadata).verify(replies[0].image)
+            return replies[0], check, store.get(replies[0].sample_id)
 
-    sample = run(scenario())
+    reply, check, sample = run(scenario())
+    assert reply.media_type == "image/jpeg" and reply.image[:2] == b"\xff\xd8"
+    assert check.agreement == "agree" and check.manifest_valid
     assert "jo@example.org" not in sample.query_text and "4111" not in sample.query_text
     assert sample.query_text.startswith("a postcard to [")
 
@@ -235,7 +241,9 @@ def test_bad_requests_get_a_clear_status_and_message(
 def test_imagine_needs_a_token_and_the_assist_consent(tmp_path, vlm, redactor, imagine):
     async def scenario():
         async with serving(tmp_path, vlm, redactor, imagine=imagine) as (channel, store):
-            codes = []
+            health = health_pb2_grpc.HealthStub(channel)
+            asked = health_pb2.HealthCheckRequest(service="glasses.v1.Imagine")
+            codes = [(await health.Check(asked)).status]
             for metadata in ((), bearer(enrol(store, "dev-8", grant=(), revoke=(Scope.ASSIST,)))):
                 client = ImagineClient(channel, metadata)
                 with pytest.raises(grpc.aio.AioRpcError) as refused:
@@ -243,7 +251,11 @@ def test_imagine_needs_a_token_and_the_assist_consent(tmp_path, vlm, redactor, i
                 codes.append(refused.value.code())
             return codes
 
-    assert run(scenario()) == [grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED]
+    assert run(scenario()) == [
+        health_pb2.HealthCheckResponse.SERVING,
+        grpc.StatusCode.UNAUTHENTICATED,
+        grpc.StatusCode.PERMISSION_DENIED,
+    ]
 
 
 def exported(store, out) -> tuple[dict, list[dict]]:
