@@ -51,6 +51,13 @@ class ImagineConfig(BaseModel):
     png_compression: int | None = Field(
         None, ge=0, le=9, description="zlib level of PNG outputs; empty: OpenCV's fast default"
     )
+    max_pending: int = Field(
+        4,
+        ge=1,
+        description="requests held at once (one runs on the model, the rest wait their "
+        "turn); one more is told BUSY at once, to try again shortly, instead of waiting "
+        "behind a queue it cannot see",
+    )
     max_prompt_chars: int = Field(1000, ge=1, description="longer prompts are refused")
     generator_id: int = Field(
         1,

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from core.clock import SYSTEM_CLOCK, Clock
-from core.errors import ContentBlockedError, InvalidInputError
+from core.errors import BusyError, ContentBlockedError, InvalidInputError
 from core.frames import ClockDomain, ConsentSnapshot, RedactionReport, Stamp
 from edge.redaction import Redactor
 from server.accounts import Caller
@@ -90,6 +90,7 @@ class Imaginer:
         self.trust_anchor = trust_anchor
         self.max_photo_bytes = max_photo_bytes
         self.clock = clock
+        self._pending = 0  # requests between admission and their last image (event loop only)
 
     @property
     def model_id(self) -> str:
@@ -97,8 +98,20 @@ class Imaginer:
 
     async def make(self, caller: Caller, ask: ImagineAsk) -> AsyncIterator[Made]:
         """Finished images for ``ask``, each as soon as it is ready; then the sample
-        is logged. Raises (before any image) ConsentError, InvalidInputError or
-        ContentBlockedError."""
+        is logged. Raises (before any image) ConsentError, InvalidInputError,
+        ContentBlockedError, or BusyError when ``max_pending`` requests are held."""
+        if self._pending >= self.config.max_pending:
+            raise BusyError(
+                f"Imagine is busy with {self._pending} request(s); try again in a few seconds"
+            )
+        self._pending += 1
+        try:
+            async for made in self._make(caller, ask):
+                yield made
+        finally:
+            self._pending -= 1
+
+    async def _make(self, caller: Caller, ask: ImagineAsk) -> AsyncIterator[Made]:
         consent = await asyncio.to_thread(self._consent, caller, ask)
         settings = settle(ask, self.config, self.generator.native_side)
         verdict = self.prompts.check(ask.prompt)

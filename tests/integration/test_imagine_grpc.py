@@ -4,6 +4,7 @@ NudeNet, watermark and C2PA signing."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
@@ -341,3 +342,28 @@ def test_each_image_is_sent_as_soon_as_it_is_finished(
 
     made = run(scenario())
     assert len(made) == 3 and waited == [True, True]  # the client had image 0 while 1 and 2 waited
+
+
+def test_a_request_over_the_bound_is_told_busy_at_once(
+    tmp_path, vlm, redactor, imagine, models_config
+):
+    release = threading.Event()
+    fake = FakeImageClassifier(lambda rgb: [] if release.wait(timeout=30) else [])
+    config = ImagineConfig(max_pending=1)
+    parts = build_parts(config, models_config, tmp_path / "st", imagine.generator, fake)
+
+    async def scenario():
+        async with serving(tmp_path, vlm, redactor, imagine=parts) as (channel, store):
+            client = ImagineClient(channel, bearer(enrol(store, "dev-12")))
+            options = ImagineOptions("a harbour", count=1, width=256, height=256)
+            first = asyncio.create_task(collect(client.generate(options)))
+            while not fake.seen:  # the first request is being finished, held there
+                await asyncio.sleep(0.05)
+            with pytest.raises(grpc.aio.AioRpcError) as busy:
+                await collect(client.generate(options))
+            release.set()
+            return busy.value, await first, await collect(client.generate(options))
+
+    busy, first, after = run(scenario())
+    assert busy.code() == grpc.StatusCode.UNAVAILABLE and "try again" in busy.details()
+    assert len(first) == 1 and len(after) == 1  # the held one finished; the next is served
