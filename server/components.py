@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.errors import StoreError
 from models.config import ModelsConfig
 from models.registry import Role, resolve, spec_for
@@ -10,15 +12,21 @@ from server.store import PostgresSampleStore, SampleStore, SqliteSampleStore
 from server.vlm import HfVisionLanguageBackend
 
 
-def build_vlm(models: ModelsConfig) -> HfVisionLanguageBackend:
-    """Load the vision-language model; a tiny one is built on first use."""
-    spec = spec_for(Role.VISION_LANGUAGE, models.profile)
-    folder = resolve(Role.VISION_LANGUAGE, **models.where())
-    if spec.source == "tiny" and Role.VISION_LANGUAGE not in models.paths:
+def model_folder(role: Role, models: ModelsConfig) -> tuple[Path, str]:
+    """Where ``role``'s model is, and the id it reports; a tiny one is built on first use."""
+    spec = spec_for(role, models.profile)
+    folder = resolve(role, **models.where())
+    if spec.source == "tiny" and role not in models.paths:
         from models.tiny import ensure_built
 
         ensure_built(spec.location, folder)
     model_id = spec.location if spec.source == "hub" else f"{spec.source}:{spec.location}"
+    return folder, model_id
+
+
+def build_vlm(models: ModelsConfig) -> HfVisionLanguageBackend:
+    """Load the vision-language model."""
+    folder, model_id = model_folder(Role.VISION_LANGUAGE, models)
     return HfVisionLanguageBackend.load(folder, model_id, threads=models.threads)
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from core.errors import ConfigError
 from edge.redaction import Redactor
 from models.config import ModelsConfig
-from models.registry import Role, resolve, resolve_file, spec_for
+from models.registry import Role, resolve_file
 from server.certs import FOLDER_MODE, KEY_MODE, write_file
+from server.components import model_folder
 from server.config import ServerConfig
 from server.consent import ConsentLedger
 from server.consent_rules import ConsentRules
@@ -78,13 +79,7 @@ class ImagineParts:
 
 def build_generator(models: ModelsConfig) -> DiffusersImageGenerator:
     """The diffusion model; a tiny one is built on first use."""
-    spec = spec_for(Role.DIFFUSION, models.profile)
-    folder = resolve(Role.DIFFUSION, **models.where())
-    if spec.source == "tiny" and Role.DIFFUSION not in models.paths:
-        from models.tiny import ensure_built
-
-        ensure_built(spec.location, folder)
-    model_id = spec.location if spec.source == "hub" else f"{spec.source}:{spec.location}"
+    folder, model_id = model_folder(Role.DIFFUSION, models)
     return DiffusersImageGenerator.load(folder, model_id, threads=models.threads)
 
 

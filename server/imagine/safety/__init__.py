@@ -1,10 +1,9 @@
 """Imagine's safety layer: the prompt filter, the output-image classifier and
 their configuration."""
 
-import importlib
+from server.imagine.lazy import lazy_exports
 
-# Loaded on first use: the server's config imports this package's config module,
-# and every command reads that config; models and native libraries wait until used.
+# loaded on first use (server/imagine/lazy.py)
 _EXPORTS = {
     "Category": "server.imagine.safety.verdicts",
     "ImageSafetyConfig": "server.imagine.safety.config",
@@ -18,7 +17,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):  # noqa: ANN202 - PEP 562 lazy exports
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -21,10 +21,9 @@ Figures (robustness against RivaGAN and DWT-DCT, PSNR, speed, false
 positives on 5,000 unmarked images): ``python -m bench.watermark``.
 """
 
-import importlib
+from server.imagine.lazy import lazy_exports
 
-# Loaded on first use: the server's config imports this package's config module,
-# and every command reads that config; models and native libraries wait until used.
+# loaded on first use (server/imagine/lazy.py)
 _EXPORTS = {
     "PAYLOAD_BITS": "server.imagine.watermark.payload",
     "WatermarkConfig": "server.imagine.watermark.config",
@@ -36,7 +35,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):  # noqa: ANN202 - PEP 562 lazy exports
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
