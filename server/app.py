@@ -116,7 +116,7 @@ async def create_server(
     services = [n for n in SERVICE_NAMES if imagine is not None or not n.endswith(".Imagine")]
     if imagine is not None:
         rules = ConsentRules(ledger, config.retention.transient_s, clock)
-        imaginer = imagine.imaginer(store, ledger, recheck, rules, config.max_frame_bytes)
+        imaginer = imagine.imaginer(store, rules, recheck, config.max_frame_bytes)
         pb_grpc.add_ImagineServicer_to_server(
             ImagineService(imaginer, imagine.verifier(), accounts), server
         )

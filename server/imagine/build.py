@@ -15,7 +15,6 @@ from models.registry import Role, resolve_file
 from server.certs import FOLDER_MODE, KEY_MODE, write_file
 from server.components import model_folder
 from server.config import ServerConfig
-from server.consent import ConsentLedger
 from server.consent_rules import ConsentRules
 from server.imagine.config import ImagineConfig
 from server.imagine.finishing import Finisher
@@ -50,9 +49,8 @@ class ImagineParts:
     def imaginer(
         self,
         store: SampleStore,
-        ledger: ConsentLedger,
-        recheck: Redactor | None,
         rules: ConsentRules,
+        recheck: Redactor | None,
         max_photo_bytes: int,
     ) -> Imaginer:
         finisher = Finisher(
@@ -64,12 +62,10 @@ class ImagineParts:
             finisher,
             PromptFilter(self.config.safety.prompts),
             store,
-            ledger,
-            recheck,
             rules,
+            recheck,
             self.trust_anchor,
             max_photo_bytes,
-            rules.clock,
         )
 
     def close(self) -> None:

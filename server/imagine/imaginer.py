@@ -16,17 +16,16 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import cv2
 import numpy as np
 
-from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import BusyError, ContentBlockedError, InvalidInputError
 from core.frames import ClockDomain, ConsentSnapshot, RedactionReport, Stamp
 from edge.redaction import Redactor
 from server.accounts import Caller
-from server.consent import ConsentLedger
 from server.consent_rules import ConsentRules, narrow, require_assist
 from server.domain import Sample, UploadedFrame
 from server.imagine.config import ImagineConfig
@@ -72,24 +71,24 @@ class Imaginer:
         finisher: Finisher,
         prompts: PromptFilter,
         store: SampleStore,
-        ledger: ConsentLedger,
-        recheck: Redactor | None,
         rules: ConsentRules,
-        trust_anchor=None,  # noqa: ANN001 - Path of our provenance root (lineage check)
+        recheck: Redactor | None,
+        trust_anchor: Path | None = None,
         max_photo_bytes: int = 4 << 20,
-        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        """``rules``: the ledger, what is kept and the clock; ``recheck``: the server's
+        redaction engine for riff photos; ``trust_anchor``: our provenance root (a
+        photo that carries our own valid manifest passes it on as the riff's parent)."""
         self.config = config
         self.generator = generator
         self.finisher = finisher
         self.prompts = prompts
         self.store = store
-        self.ledger = ledger
-        self.recheck = recheck
         self.rules = rules
+        self.recheck = recheck
         self.trust_anchor = trust_anchor
         self.max_photo_bytes = max_photo_bytes
-        self.clock = clock
+        self.clock = rules.clock
         self._pending = 0  # requests between admission and their last image (event loop only)
 
     @property
@@ -114,7 +113,7 @@ class Imaginer:
     async def _make(self, caller: Caller, ask: ImagineAsk) -> AsyncIterator[Made]:
         consent = await asyncio.to_thread(self._consent, caller, ask)
         settings = settle(ask, self.config, self.generator.native_side)
-        verdict = self.prompts.check(ask.prompt)
+        verdict = await asyncio.to_thread(self.prompts.check, ask.prompt)
         if not verdict.allowed:
             log.info("imagine: prompt blocked (%s)", verdict.category)
             raise ContentBlockedError(verdict.reason)
@@ -131,7 +130,8 @@ class Imaginer:
         diffusion_ms = (time.perf_counter() - t0) * 1e3
         kept: list[Finished] = []
         withheld = 0
-        for index, rgb in enumerate(pixels):
+        for index in range(len(pixels)):
+            rgb, pixels[index] = pixels[index], None  # a withheld image's pixels end here
             done = await asyncio.to_thread(
                 self.finisher.finish,
                 index,
@@ -140,7 +140,7 @@ class Imaginer:
                 kind,
                 parent.ingredient if parent else None,
             )
-            del rgb  # a withheld image's pixels end here
+            del rgb
             if done.blocked:
                 withheld += 1
             else:
@@ -188,13 +188,15 @@ class Imaginer:
                 "device_id is not the device this token was issued to; send the enrolled "
                 "device's id, or leave it empty"
             )
-        consent = self.ledger.current(caller.user_id)
+        consent = self.rules.ledger.current(caller.user_id)
         if ask.consent is not None:
             consent = narrow(consent, ask.consent)
         require_assist(consent)
         return consent
 
-    def _diffuse(self, prompt: str, settings: Settings, parent: Parent | None) -> list[np.ndarray]:
+    def _diffuse(
+        self, prompt: str, settings: Settings, parent: Parent | None
+    ) -> list[np.ndarray | None]:
         s = settings
         if parent is None:
             return self.generator.generate(
