@@ -231,7 +231,7 @@ class Imaginer:
         payload = self.finisher.watermarker.detect(rgb).payload  # None: no readable mark
         ours = payload is not None and payload.generator == self.config.generator_id
         watermark_id = payload.hex() if ours else ""
-        ingredient = Ingredient("photo.jpg", jpeg, "image/jpeg")
+        ingredient = Ingredient("photo.jpg", jpeg, "image/jpeg", watermark_id)
         if photo[:8] == b"\x89PNG\r\n\x1a\n" or photo[:2] == b"\xff\xd8":
             fmt = "image/png" if photo[:1] == b"\x89" else "image/jpeg"
             report = read_manifest(photo, fmt, self.trust_anchor)

@@ -177,15 +177,19 @@ def test_a_riff_on_our_own_image_keeps_its_lineage(tmp_path, vlm, redactor, imag
             # through the device: redaction re-encodes it, the manifest is gone, the mark stays
             photo = redactor.redact(RawImage(2, bgr_of(parent.data), Stamp.wall()))
             [riff] = await collect(client.riff(photo, ImagineOptions("at night", count=1)))
+            through_the_device = await client.verify(riff.data)
             # a client that sends our signed file as it is: its manifest comes along
             stub = pb_grpc.ImagineStub(channel)
             request = pb.RiffRequest(image_jpeg=parent.data, prompt="in snow", num_images=1)
             [direct] = [r async for r in stub.Riff(request, metadata=metadata)]
             check = await client.verify(direct.image)
-            return parent, store.get(riff.sample_id), check
+            return parent, store.get(riff.sample_id), through_the_device, check
 
-    parent, riffed, check = run(scenario())
+    parent, riffed, through_the_device, check = run(scenario())
     assert riffed.redaction["imagine"]["parent_watermark_id"] == parent.watermark_id
+    # the riff's manifest names its parent by the watermark its pixels still carried
+    assert through_the_device.manifest_valid and len(through_the_device.ingredients) == 1
+    assert f"watermark {parent.watermark_id}" in through_the_device.ingredients[0]
     assert check.manifest_valid and len(check.ingredients) == 1
     assert f"watermark {parent.watermark_id}" in check.ingredients[0]
 

@@ -36,6 +36,9 @@ SOFT_BINDING = "c2pa.soft-binding"
 # The C2PA 2.x standard metadata assertion (JSON-LD with IPTC/XMP terms); it
 # replaced ``stds.iptc.photo-metadata``, which readers still accept.
 METADATA = "c2pa.metadata"
+# A riff's parent as our watermark named it, when the photo came without its
+# manifest (the device's redaction re-encodes it): lineage kept either way.
+LINEAGE = "com.glasses.lineage"
 # CAWG's training-and-data-mining assertion; C2PA 2.x dropped its own
 # ``c2pa.training-mining`` in its favour. Readers accept both.
 TRAINING_MINING = "cawg.training-mining"
@@ -76,6 +79,7 @@ def manifest_definition(
     prompt_summary: str | None = None,
     do_not_train: bool = True,
     parent_id: str | None = None,
+    parent_watermark_id: str = "",
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The manifest definition for one output (c2pa-python's ``Builder`` JSON).
@@ -123,6 +127,11 @@ def manifest_definition(
             ),
         },
     ]
+    if parent_watermark_id:
+        if not WATERMARK_ID.fullmatch(parent_watermark_id):
+            raise InvalidInputError("the parent's watermark id must be 1 to 128 hex digits")
+        lineage = {"parent_watermark_id": parent_watermark_id, "found_by": "watermark"}
+        assertions.append({"label": LINEAGE, "data": lineage})
     if do_not_train:
         entries = {use: {"use": NOT_ALLOWED} for use in TRAINING_USES}
         assertions.append({"label": TRAINING_MINING, "data": {"entries": entries}})

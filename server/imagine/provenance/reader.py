@@ -22,6 +22,7 @@ import c2pa
 from server.imagine.provenance.manifest import (
     ACTIONS,
     LEGACY_TRAINING_MINING,
+    LINEAGE,
     NOT_ALLOWED,
     SOFT_BINDING,
     TRAINING_MINING,
@@ -173,7 +174,9 @@ def _report(store: dict[str, Any], crjson: dict[str, Any]) -> ManifestReport:
         digital_source_type=next(
             (a["digitalSourceType"] for a in actions if a.get("digitalSourceType")), ""
         ),
-        ingredients=tuple(_ingredient(i, manifests) for i in active.get("ingredients", [])),
+        ingredients=tuple(
+            _ingredient(i, manifests, _lineage(active)) for i in active.get("ingredients", [])
+        ),
         soft_binding=_soft_binding(active),
         do_not_train=_do_not_train(active),
         failures=failures,
@@ -213,6 +216,13 @@ def _soft_binding(manifest: dict[str, Any]) -> str | None:
     return None
 
 
+def _lineage(manifest: dict[str, Any]) -> str | None:
+    for data in _assertions(manifest, LINEAGE):
+        if data.get("parent_watermark_id"):
+            return str(data["parent_watermark_id"])
+    return None
+
+
 def _do_not_train(manifest: dict[str, Any]) -> bool:
     for data in _assertions(manifest, TRAINING_MINING, LEGACY_TRAINING_MINING):
         entries = data.get("entries", {})
@@ -242,7 +252,11 @@ def _signer(manifest: dict[str, Any], crjson: dict[str, Any], label: str) -> str
     return f"{info.get('common_name', '')} ({info.get('issuer', '')})".strip(" ()")
 
 
-def _ingredient(ingredient: dict[str, Any], manifests: dict[str, Any]) -> IngredientReport:
+def _ingredient(
+    ingredient: dict[str, Any], manifests: dict[str, Any], lineage: str | None
+) -> IngredientReport:
+    """``lineage``: the parent's watermark id as the riff recorded it (its own manifest,
+    when it carries one, says more)."""
     label = ingredient.get("active_manifest")
     own = manifests.get(label) if label else None
     # As validated when the ingredient was added (c2pa-rs records it there).
@@ -251,6 +265,6 @@ def _ingredient(ingredient: dict[str, Any], manifests: dict[str, Any]) -> Ingred
         title=str(ingredient.get("title", "")),
         relationship=str(ingredient.get("relationship", "")),
         has_manifest=own is not None,
-        soft_binding=_soft_binding(own) if own else None,
+        soft_binding=_soft_binding(own) if own else lineage,
         failures=_failures(recorded.get("failure", [])),
     )

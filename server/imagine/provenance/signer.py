@@ -42,6 +42,7 @@ class Ingredient:
     title: str
     data: bytes
     format: str  # "image/jpeg" or "image/png"
+    watermark_id: str = ""  # our watermark read in its pixels, when its manifest is gone
 
     def __str__(self) -> str:
         return f"Ingredient({self.title!r}, {self.format}, {len(self.data)} bytes)"
@@ -105,6 +106,7 @@ class ProvenanceSigner:
             prompt_summary=prompt_summary,
             do_not_train=self._config.do_not_train,
             parent_id=parent_id,
+            parent_watermark_id=parent.watermark_id if parent is not None else "",
         )
         out = io.BytesIO()
         with c2pa.Builder(definition, self._context) as builder:
