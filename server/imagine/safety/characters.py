@@ -265,6 +265,9 @@ DEFAULT_PROTECTED_CHARACTERS: tuple[str, ...] = (
     "power rangers",
     "transformers autobot",
     "hatsune",
+    "anna and elsa",
+    "spidey",
+    "mr potato head",
     # the names used in other languages
     "micky maus",
     "mickey maus",

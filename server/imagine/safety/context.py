@@ -53,6 +53,10 @@ PERSON_WORDS: frozenset[str] = frozenset(
     neighbour coworker colleague boss classmate roommate stepmom stepsister
     stepdaughter stepson milf babe babes blonde blondes brunette redhead twins lovers
     partner wrestlers crowd everyone everybody someone somebody anyone family she he
+    prisoner prisoners hostage hostages captive captives civilian civilians villager
+    villagers refugee refugees inmate inmates worker workers tourist tourists passenger
+    passengers pedestrian pedestrians driver patient camper campers victim victims
+    policeman officer guard guards fighter fighters warrior warriors knight knights
     her him his they them their me myself herself himself themselves you yourself
     mujer mujeres hombre hombres chica chicas chico chicos senora senorita esposa novia
     novio madre padre hermana hermano pareja ella ellas ellos modelo modelos
@@ -124,7 +128,12 @@ POSSESSIVES: frozenset[str] = frozenset(
     humano humana humain humaine menschliche menschlichen umano umana""".split()
 )
 # "the throat of a man", "la gorge d'un homme": these, then a person.
-OWNER_AFTER: frozenset[str] = frozenset("of de d di du des do da dos das del della".split())
+OWNER_AFTER: frozenset[str] = frozenset(
+    "of de d di du des do da dos das del della a al alla".split()  # "a un uomo": dative
+)
+# Acts that sever a part: beside it ("legs blown off") with a person in the
+# prompt, the part is taken for that person's.
+SEVERING = ("blown off", "blew off", "cut off", "ripped off", "torn off", "chopped off")
 # Instruments, not objects: "eating with his hands", "a dog eating from his hand".
 NOT_OBJECT: frozenset[str] = frozenset("with from con avec mit com".split())
 # How far apart an act and the part it tears may be.
@@ -266,4 +275,17 @@ def maimed(
                 continue
             if _owned(tokens, j, is_person):
                 return True
+            if _severed(tokens, i, j) and any(is_person(w) for w in tokens):
+                return True
     return False
+
+
+def _severed(tokens: Sequence[str], i: int, j: int) -> bool:
+    """Whether the act at ``i`` severs the part just before it at ``j`` ("legs
+    blown off"), the part not an animal's or a thing's ("its legs")."""
+    around = {" ".join(tokens[k : k + 2]) for k in (i - 1, i) if k >= 0}
+    return (
+        0 < i - j <= 2
+        and bool(around.intersection(SEVERING))
+        and (j == 0 or tokens[j - 1] != "its")
+    )

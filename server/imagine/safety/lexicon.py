@@ -43,7 +43,8 @@ EXPLICIT: tuple[str, ...] = (
     "nothing on", "nothing else on", "with nothing on", "clothing optional",
     "breasts exposed", "breasts out", "boobs out", "tits out", "bare breasted",
     "bare chested woman", "in the altogether", "full frontal", "stark naked",
-    "buck naked", "butt naked", "in the nude",
+    "buck naked", "butt naked", "in the nude", "exposing himself", "exposing herself",
+    "nothing but a smile", "only a smile",
     # Spanish
     "desnudez", "desnudar*", "desnudand*", "semidesnud*", "en pelotas", "en bolas",
     "en cueros", "sexo", "pornografia", "tetas", "pechos desnudos", "coito", "follando",
@@ -83,14 +84,15 @@ SUGGESTIVE: tuple[str, ...] = (
     "ropa interior", "provocativa", "seductora", "sous vetements", "seduisant*",
     "unterwasche", "reizwasche", "roupa intima", "sensuale", "biancheria intima",
     "nudo", "posa sexy", "lenceria", "lencaria", "aroused", "arousal", "horny",
-    "kinky", "au naturel", "g string", "seductive", "erotica", "sousvetement*",
+    "kinky", "au naturel", "g string", "undies", "seductive", "erotica", "sousvetement*",
     "sexy pose", "posing sexy", "sensuel*", "sensuell*", "shirtless and",
 )  # fmt: skip
 
 MINORS: tuple[str, ...] = (
     # English
-    "child", "children", "childs", "kid", "kids", "kiddie", "kiddy", "kidz", "minor",
-    "minors", "underage", "under age", "preteen", "preteens", "pre teen", "tween",
+    "child", "children", "childs", "kid", "kids", "kiddie", "kiddy", "kidz", "kiddo",
+    "kiddos", "minor", "minors", "underage", "under age", "preteen", "preteens", "pre teen",
+    "tween",
     "teen", "teens", "teenage", "teenager", "teenagers", "toddler", "toddlers",
     "infant", "infants", "baby", "babies", "newborn", "little girl", "little boy",
     "young girl", "young boy", "small girl", "small boy", "lil girl", "lil boy",
@@ -221,7 +223,8 @@ GORE: tuple[str, ...] = (
     "human remains", "melting flesh", "flesh melting", "skin melting", "cannibalism",
     "body horror gore", "splattered brains", "brains splattered", "skull crushed",
     "crushed skull", "smashed skull", "head smashed", "ripped to shreds", "ripped open",
-    "torn open", "disembowel*", "gedarme",
+    "torn open", "disembowel*", "gedarme", "guts out", "guts hanging", "tripas fuera",
+    "tripas afuera", "tripes a l air", "budella di fuori", "tripas de fora",
     # Spanish
     "desmembr*", "descuartiz*", "mutilad*", "visceras", "degollad*", "masacre",
     "sangre por todas partes", "destripad*", "despedazad*", "ahorcad*", "entranas",
@@ -247,7 +250,7 @@ ACTS: tuple[str, ...] = (
     "strangled", "beaten", "beating", "attacked", "mauled", "massacre", "tortur*",
     "exploded", "explosion", "blown up", "bombing", "crash", "splatter*", "slit",
     "slashed", "hacked", "firing squad", "victim", "victims", "hanging", "cannibal",
-    "cannibals", "chainsaw", "shot through",
+    "cannibals", "chainsaw", "shot through", "mauling", "mutilating",
     # Spanish, French, German, Portuguese, Italian
     "apunalad*", "asesinad*", "disparo", "disparad*", "balead*", "tiroteo", "matanza",
     "ejecucion", "ejecutad*", "esfaquead*", "poignard*", "assassin*", "fusill*",
@@ -283,6 +286,8 @@ MAIM: tuple[str, ...] = (
     "cut open", "cutting open", "sliced open", "slicing open", "split open", "hacked off",
     "chopped off", "chopping off", "blown off", "blew off", "crushed", "crushing",
     "smashed", "peeled off", "peeling off", "skinned", "flaying", "severed", "mangled",
+    "cutting off", "cuts off", "cut in half", "sliced in half", "slicing", "slashing",
+    "slits", "slit", "hacking off", "ripping out", "tearing out", "tearing open",
     "mauled", "shredded", "exploded", "splattered",
     # Spanish
     "arrancand*", "arrancad*", "arranca", "desgarrand*", "desgarrad*", "aplastad*",
@@ -328,6 +333,7 @@ OUTER_PARTS: tuple[str, ...] = (
     "foot", "feet", "eye", "eyes", "throat", "neck", "heart", "skin", "jaw",
     "ear", "ears", "nose", "chest", "stomach", "belly", "torso", "limb", "limbs",
     "scalp", "brain", "flesh", "liver", "skull", "spine", "ribs", "tripas", "tripes",
+    "body",
     "cabeza", "cara", "brazo", "pierna", "mano", "dedos", "ojos", "garganta", "cuello",
     "corazon", "piel", "cerebro", "carne", "vientre",
     "tete", "visage", "jambe", "doigts", "yeux", "gorge", "cou", "coeur", "peau",
@@ -368,6 +374,12 @@ SAFE_PHRASES: tuple[str, ...] = (
     "ironman race",
     "sex on the beach",
     "flesh eating bacteria",
+    "drawing blood",
+    "draws blood",
+    "blood sample",
+    "blood samples",
+    "giving blood",
+    "donating blood",
 )
 
 # Without clothes, in the six languages ("with no clothes on", "sin ropa").
@@ -463,10 +475,18 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?:de|di)\s+" + _NUMBER + r"\s+(?:anos|ans|anni)\b"),
 )
 ADULT_AGE = 18
+# School years up to the eighth ("a sixth-grade girl", "5th graders").
+SCHOOL_GRADE = re.compile(
+    r"\b(?:1st|2nd|3rd|[4-8]th|first|second|third|fourth|fifth|sixth|seventh|eighth)"
+    r"[\s-]*grade(?:rs?)?\b"
+)
 
 
 def minor_age(text: str) -> bool:
-    """Whether lower-case plain ``text`` gives someone an age under 18."""
+    """Whether lower-case plain ``text`` gives someone an age under 18 (or a
+    school year up to the eighth)."""
+    if SCHOOL_GRADE.search(text):
+        return True
     for pattern in AGE_PATTERNS:
         for match in pattern.finditer(text):
             value = match.group(1)

@@ -137,6 +137,20 @@ def sound(word: str) -> str:
     return collapse(_FINAL_E.sub("", key))
 
 
+def _of_everyday_words(squashed: str, tokens: tuple[str, ...]) -> bool:
+    """Whether a squashed chunk is made of consecutive tokens that are all
+    everyday words ("naked-neck", not "spyder-man")."""
+    for i in range(len(tokens)):
+        joined = ""
+        for token in tokens[i:]:
+            joined += token
+            if not squashed.startswith(joined):
+                break
+            if joined == squashed:
+                return all(is_known(t) for t in tokens[i : tokens.index(token, i) + 1])
+    return False
+
+
 @dataclass(frozen=True)
 class Term:
     """One entry of a list, normalised."""
@@ -210,7 +224,10 @@ class TermIndex:
                 found |= self._run_together(tokens, i)
         for squashed in text.squashed:
             if len(squashed) >= MIN_SQUASHED_KEY:
-                found |= self._word(squashed)
+                if _of_everyday_words(squashed, tokens):
+                    found |= self._exact(squashed)  # "naked-neck" is no misspelling
+                else:
+                    found |= self._word(squashed)
         for joined in text.joined:
             found |= self._word(joined)
         for run in text.spelled:
@@ -258,6 +275,14 @@ class TermIndex:
         result = frozenset(names)
         self._word_cache[word] = result
         return result
+
+    def _exact(self, word: str) -> set[str]:
+        """Lists with ``word`` as a key or a stem's word, as written."""
+        names = set(self._keys.get(word, ()))
+        for stem, name in self._stems.get(word[:2], ()):
+            if word.startswith(stem):
+                names.add(name)
+        return names
 
     def _masked(self, word: str) -> frozenset[str]:
         """Lists with a key or stem that ``word`` spells with masked letters ("p*rn")."""
