@@ -159,6 +159,8 @@ NEAR_MISSES = [
     "quando ero bambina, una foto al mare",
     "dzieci w szkole",
     "A Sexy Red Sports Car Poster",
+    "Kirbie, our beagle, on the sofa",
+    "le jeu du pendu sur un tableau noir",
 ]
 
 

@@ -227,20 +227,18 @@ GORE: tuple[str, ...] = (
     "tripas afuera", "tripes a l air", "budella di fuori", "tripas de fora",
     # Spanish
     "desmembr*", "descuartiz*", "mutilad*", "visceras", "degollad*", "masacre",
-    "sangre por todas partes", "destripad*", "despedazad*", "ahorcad*", "entranas",
+    "sangre por todas partes", "destripad*", "despedazad*", "entranas",
     # French
     "demembr*", "mutile", "mutilee", "visceres", "egorge*", "du sang partout", "eventr*",
-    "dechiquete*", "entrailles", "pendu",
+    "dechiquete*", "entrailles",
     # German
     "enthaupt*", "zerstuckel*", "verstummel*", "eingeweide", "gemetzel",
     "kopf abgetrennt", "blut uberall", "ausgeweid*", "aufgeschlitzt*", "zerfetzt*",
-    "erhangt*",
     # Portuguese
     "esquartej*", "sangue por todo lado", "estripad*", "dilacerad*", "entranhas",
-    "enforcad*",
     # Italian
     "smembrat*", "viscere", "budella", "sgozzat*", "sangue ovunque", "sventrat*",
-    "dilaniat*", "sbudellat*", "impiccat*",
+    "dilaniat*", "sbudellat*",
 )  # fmt: skip
 
 ACTS: tuple[str, ...] = (
@@ -250,7 +248,8 @@ ACTS: tuple[str, ...] = (
     "strangled", "beaten", "beating", "attacked", "mauled", "massacre", "tortur*",
     "exploded", "explosion", "blown up", "bombing", "crash", "splatter*", "slit",
     "slashed", "hacked", "firing squad", "victim", "victims", "hanging", "cannibal",
-    "cannibals", "chainsaw", "shot through", "mauling", "mutilating",
+    "cannibals", "chainsaw", "shot through", "mauling", "mutilating", "ahorcad*", "pendu",
+    "erhangt*", "enforcad*", "impiccat*",
     # Spanish, French, German, Portuguese, Italian
     "apunalad*", "asesinad*", "disparo", "disparad*", "balead*", "tiroteo", "matanza",
     "ejecucion", "ejecutad*", "esfaquead*", "poignard*", "assassin*", "fusill*",

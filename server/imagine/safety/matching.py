@@ -123,8 +123,10 @@ _SOUNDS = (
     ("oe", "u"),
 )  # fmt: skip
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
-# Sound keys of at least this length are matched one edit apart, shorter ones exactly.
-MIN_SOUND_FUZZY = 6
+# Sound keys shorter than this are not matched by sound; from MIN_SOUND_FUZZY on,
+# one edit apart ("mikimaus" and "mikimus"), shorter ones exactly.
+MIN_SOUND_KEY = 6
+MIN_SOUND_FUZZY = 8
 # Two- and three-letter words count as everyday words from this many occurrences.
 MIN_SHORT_COUNT = 1000
 
@@ -311,7 +313,8 @@ class TermIndex:
             return names
         key = sound(word)
         for term_key, name in self._sounds.get(key[:1], ()):
-            if name in names:
+            # short keys sound like too many pets and people ("Kirbie")
+            if name in names or len(term_key) < MIN_SOUND_KEY:
                 continue
             limit = 1 if len(term_key) >= MIN_SOUND_FUZZY else 0
             if edit_distance(term_key, key, limit) <= limit:
