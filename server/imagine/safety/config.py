@@ -92,6 +92,17 @@ class PromptFilterConfig(BaseModel):
         description="also match misspelt terms (edit distance scaled by word length; "
         "real words of six languages are never taken for misspellings)",
     )
+    phonetic_names: bool = Field(
+        True,
+        description="also match protected characters by a crude sound key "
+        '("scoobie doo", "scoubidou"), and names split apart or run together; '
+        "needs fuzzy",
+    )
+    extra_languages: bool = Field(
+        True,
+        description="also read a small list of Dutch, Polish, Turkish, Japanese (romaji) "
+        "and Russian terms for minors and sexual content, for the minors category only",
+    )
 
 
 class ImageSafetyConfig(BaseModel):

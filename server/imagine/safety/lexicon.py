@@ -28,8 +28,8 @@ import re
 
 EXPLICIT: tuple[str, ...] = (
     # English
-    "nude", "nudes", "nudity", "nudist*", "nudify", "naked", "nakedness", "nekkid",
-    "unclothed", "undressed", "topless", "bottomless", "porn", "porno*", "pornograph*",
+    "nudes", "nudity", "nudist*", "nudify", "nakedness", "noods",
+    "unclothed", "undressed", "porn", "porno*", "pornograph*",
     "pron", "xxx", "nsfw", "hentai", "sex", "sexual*", "have sex", "having sex",
     "intercourse", "erotic*", "genital*", "penis", "vagina", "vulva", "clitoris",
     "testicles", "genitaux", "boobs", "tits", "titties", "nipple", "nipples", "bare breasts",
@@ -37,19 +37,41 @@ EXPLICIT: tuple[str, ...] = (
     "fetish*", "bdsm", "onlyfans", "striptease", "stripper", "strip naked",
     "in the buff", "birthday suit", "x rated", "adult film", "adult video", "adult movie",
     "wearing nothing", "clothes off", "lewd",
+    "making love", "make love", "makes love", "made love", "lovemaking", "love making",
+    "fornicat*", "upskirt", "downblouse", "camgirl", "cam girl", "dick pic", "dick pics",
+    "sex tape", "sextape", "sexting", "sex toy", "dildo", "bondage", "strip club",
+    "nothing on", "nothing else on", "with nothing on", "clothing optional",
+    "breasts exposed", "breasts out", "boobs out", "tits out", "bare breasted",
+    "bare chested woman", "in the altogether", "full frontal", "stark naked",
+    "buck naked", "butt naked", "in the nude", "exposing himself", "exposing herself",
+    "nothing but a smile", "only a smile",
     # Spanish
-    "desnud*", "semidesnud*", "en pelotas", "sexo", "pornografia",
-    "tetas", "pechos desnudos", "coito",
+    "desnudez", "desnudar*", "desnudand*", "semidesnud*", "en pelotas", "en bolas",
+    "en cueros", "sexo", "pornografia", "tetas", "pechos desnudos", "coito", "follando",
+    "follar", "lenceria erotica",
     # French
-    "nu", "nue", "nus", "nues", "tout nu", "toute nue", "seins nus", "sexe", "sexuel*",
-    "erotique*", "deshabill*", "a poil",
+    "tout nu", "toute nue", "seins nus", "sexe", "sexuel*", "erotique*", "deshabill*",
+    "a poil", "faire l amour", "font l amour",
     # German
-    "nackt*", "sexuell*", "erotisch*", "erotik", "pornografie", "oben ohne",
-    "entkleidet*", "unbekleidet*", "nacktbild*",
+    "nacktbild*", "nacktfoto*", "nacktheit", "nacktbad*", "nacktmodel*", "nacktaufnahme*",
+    "nacktszene*", "nacktselfie*", "aktfoto*", "aktbild*", "aktmodel*", "aktaufnahme*",
+    "aktzeichnung*", "sexuell*", "erotisch*", "erotik", "pornografie", "oben ohne",
+    "entkleidet*", "unbekleidet*", "ficken",
     # Portuguese
-    "nua", "nuas", "nudez", "pelad*", "erotico*", "seios nus",
+    "nudez", "erotico*", "seios nus", "transando", "fazendo amor",
     # Italian
-    "nuda", "nudi", "sesso", "sessuale", "spogliat*", "spogliarell*",
+    "sesso", "sessuale", "spogliarell*", "senza veli", "nudo integrale", "fare l amore",
+)  # fmt: skip
+
+# Nudity adjectives that also describe things ("a naked flame", "a bottomless
+# pit", "arbres nus", "patatas peladas"): explicit only when applied to a person,
+# a picture of one, or to nothing at all (``context.nudity_applies``).
+NUDITY: tuple[str, ...] = (
+    "naked", "nude", "nekkid", "nood", "nakey", "topless", "bottomless",
+    "nu", "nue", "nus", "nues", "nackt", "nackte", "nackter", "nacktes", "nackten",
+    "nacktem", "desnudo", "desnuda", "desnudos", "desnudas", "nua", "nuas", "nuda", "nudi",
+    "nude", "pelado", "pelada", "pelados", "peladas", "spogliato", "spogliata",
+    "spogliati", "spogliate",
 )  # fmt: skip
 
 SUGGESTIVE: tuple[str, ...] = (
@@ -61,34 +83,90 @@ SUGGESTIVE: tuple[str, ...] = (
     # other languages
     "ropa interior", "provocativa", "seductora", "sous vetements", "seduisant*",
     "unterwasche", "reizwasche", "roupa intima", "sensuale", "biancheria intima",
-    "nudo", "posa sexy",
+    "nudo", "posa sexy", "lenceria", "lencaria", "aroused", "arousal", "horny",
+    "kinky", "au naturel", "g string", "undies", "seductive", "erotica", "sousvetement*",
+    "sexy pose", "posing sexy", "sensuel*", "sensuell*", "shirtless and",
 )  # fmt: skip
 
 MINORS: tuple[str, ...] = (
     # English
-    "child", "children", "childs", "kid", "kids", "kiddie", "kiddy", "kidz", "minor",
-    "minors", "underage", "under age", "preteen", "preteens", "pre teen", "tween",
+    "child", "children", "childs", "kid", "kids", "kiddie", "kiddy", "kidz", "kiddo",
+    "kiddos", "minor", "minors", "underage", "under age", "preteen", "preteens", "pre teen",
+    "tween",
     "teen", "teens", "teenage", "teenager", "teenagers", "toddler", "toddlers",
     "infant", "infants", "baby", "babies", "newborn", "little girl", "little boy",
     "young girl", "young boy", "small girl", "small boy", "lil girl", "lil boy",
     "lil kid", "schoolgirl", "schoolboy", "school girl", "school boy", "high school",
     "middle school", "elementary school", "kindergarten*", "juvenile", "adolescent*",
     "pubescent", "prepubescent", "loli", "lolita", "lolicon", "shota", "shotacon",
-    "jailbait",
+    "jailbait", "middle schooler", "middle schoolers", "grade schooler", "high schooler",
+    "high schoolers", "preschooler", "preschoolers", "schoolkid", "schoolkids",
+    "school kid", "school kids", "girl scout", "boy scout", "cub scout", "childlike",
+    "child like", "young teen", "young teens", "little one", "little ones", "tot", "tots",
+    "grader", "graders", "first grader", "second grader", "third grader", "fourth grader",
+    "fifth grader", "sixth grader", "seventh grader", "eighth grader", "kindergartener",
+    "kindergartner", "barely legal", "underaged", "schoolchild", "schoolchildren",
     # Spanish
     "nino", "nina", "ninos", "ninas", "menor", "menores", "menor de edad", "colegiala",
-    "nene", "nena", "bebe", "infantil", "chiquilla", "chiquillo",
+    "nene", "nena", "bebe", "infantil", "chiquilla", "chiquillo", "adolescente",
+    "adolescentes", "jovencita", "jovencito", "chica de secundaria", "escolar",
     # French
     "enfant*", "fillette", "petite fille", "petit garcon", "mineur", "mineure",
-    "mineurs", "ado", "ados", "ecoliere", "gamin", "gamine",
+    "mineurs", "ado", "ados", "ecoliere", "ecolier", "gamin", "gamine", "collegienne",
+    "adolescente", "petite fille",
     # German
     "kind", "kinder", "kindes", "kleinkind", "madchen", "kleines madchen", "schulmadchen",
-    "minderjahrig*",
+    "minderjahrig*", "teenager", "schuler", "schulerin",
     # Portuguese
     "crianca", "criancas", "menina", "menino", "meninas", "meninos", "menor de idade",
+    "garotinha", "garotinho", "novinha", "adolescente",
     # Italian
     "bambino", "bambina", "bambini", "bambine", "bimba", "ragazzin*",
-    "minorenne", "minorenni", "neonato", "infantile",
+    "minorenne", "minorenni", "neonato", "infantile", "adolescente", "scolaretta",
+)  # fmt: skip
+
+# Beyond the six languages, for the most severe category only: a minor term of
+# these lists counts beside any sexual term, and a sexual term of these lists
+# beside any minor term; alone they count for nothing, and they are matched
+# exactly (no dictionaries guard misspellings in these languages). Dutch,
+# Polish, Turkish, Japanese (romaji), Russian (Cyrillic and transliterated).
+EXTRA_MINORS: tuple[str, ...] = (
+    # Dutch
+    "kinderen", "meisje", "meisjes", "jongen", "jongetje", "tiener", "tieners",
+    "minderjarig", "minderjarige", "kleuter", "peuter",
+    # Polish
+    "dziecko", "dzieci", "dziewczynka", "dziewczynki", "chlopiec", "chlopca", "chlopcy",
+    "nastolatka", "nastolatek", "nieletnia", "nieletni", "nieletnie", "uczennica",
+    # Turkish
+    "cocuk", "cocugu", "cocuklar", "kiz cocugu", "kucuk kiz", "erkek cocuk", "bebek",
+    "ogrenci", "resit olmayan",
+    # Japanese (romaji)
+    "shoujo", "shojo", "shounen", "shonen", "kodomo", "youjo", "yojo", "joshi shougakusei",
+    "shougakusei", "shogakusei", "chuugakusei", "chugakusei", "joshikousei",
+    "rori", "shota", "shotakon", "lolicon", "roricon",
+    # Russian, transliterated and Cyrillic
+    "rebenok", "rebyonok", "rebenka", "deti", "detey", "detmi", "det mi", "devochka",
+    "devochki", "malchik", "malchiki", "shkolnitsa", "shkolnik", "podrostok",
+    "nesovershennoletnyaya", "ребенок", "ребёнок", "дети", "детей", "детьми", "девочка",
+    "девочки", "мальчик", "школьница", "школьник", "подросток", "малолетка",
+)  # fmt: skip
+
+EXTRA_SEXUAL: tuple[str, ...] = (
+    # Dutch
+    "naakt", "naakte", "bloot", "blote", "seks", "erotisch", "erotische", "ontkleed",
+    # Polish
+    "naga", "nagi", "nagie", "nago", "nagiej", "seks", "seksowna", "seksowny",
+    "erotyczne", "erotyczny", "erotyczna", "rozebrana", "bielizna",
+    # Turkish
+    "ciplak", "seks", "seksi", "mustehcen", "erotik", "porno", "soyunmus", "ic camasiri",
+    # Japanese (romaji)
+    "hadaka", "zenra", "ecchi", "etchi", "ero manga", "ero shoujo", "ero loli", "hentai",
+    "oppai", "sekkusu", "shitagi",
+    # Russian, transliterated and Cyrillic
+    "golaya", "golaja", "golyy", "golyj", "golye", "golyi", "obnazhennaya", "seks",
+    "eroticheskoe", "erotika", "porno", "nizhnee bele", "голая", "голый", "голые",
+    "голенькая", "обнаженная", "обнажённая", "секс", "порно", "эротика", "эротическое",
+    "нижнее белье", "сексуальная",
 )  # fmt: skip
 
 # "kind" is German for child but an everyday English word: it counts as a minor
@@ -137,20 +215,30 @@ GORE: tuple[str, ...] = (
     "throat slit", "throat being slit", "slit his throat", "slit her throat",
     "stabbed to death", "beaten to death", "hacked to death", "shot dead",
     "shot in the head", "snuff film", "snuff video", "school shooting", "mass shooting",
-    "gaping wound",
-    "guts spilling",
+    "gaping wound", "guts spilling", "gouged out", "gouge out", "gouging out", "eyes gouged",
+    "head on a spike", "heads on spikes", "head on a pike", "heads on pikes",
+    "hanging himself", "hanging herself", "hanged himself", "hanged herself",
+    "hang himself", "hang herself", "slit wrists", "slitting wrists", "slit her wrists",
+    "slit his wrists", "lynching", "lynched", "brain matter", "exit wound", "torn limb",
+    "human remains", "melting flesh", "flesh melting", "skin melting", "cannibalism",
+    "body horror gore", "splattered brains", "brains splattered", "skull crushed",
+    "crushed skull", "smashed skull", "head smashed", "ripped to shreds", "ripped open",
+    "torn open", "disembowel*", "gedarme", "guts out", "guts hanging", "tripas fuera",
+    "tripas afuera", "tripes a l air", "budella di fuori", "tripas de fora",
     # Spanish
     "desmembr*", "descuartiz*", "mutilad*", "visceras", "degollad*", "masacre",
-    "sangre por todas partes",
+    "sangre por todas partes", "destripad*", "despedazad*", "entranas",
     # French
-    "demembr*", "mutile", "mutilee", "visceres", "egorge*", "du sang partout",
+    "demembr*", "mutile", "mutilee", "visceres", "egorge*", "du sang partout", "eventr*",
+    "dechiquete*", "entrailles",
     # German
     "enthaupt*", "zerstuckel*", "verstummel*", "eingeweide", "gemetzel",
-    "kopf abgetrennt", "blut uberall",
+    "kopf abgetrennt", "blut uberall", "ausgeweid*", "aufgeschlitzt*", "zerfetzt*",
     # Portuguese
-    "esquartej*", "sangue por todo lado",
+    "esquartej*", "sangue por todo lado", "estripad*", "dilacerad*", "entranhas",
     # Italian
-    "smembrat*", "viscere", "budella", "sgozzat*", "sangue ovunque",
+    "smembrat*", "viscere", "budella", "sgozzat*", "sangue ovunque", "sventrat*",
+    "dilaniat*", "sbudellat*",
 )  # fmt: skip
 
 ACTS: tuple[str, ...] = (
@@ -159,7 +247,9 @@ ACTS: tuple[str, ...] = (
     "murder*", "slaughter*", "executed", "execution", "executing", "hanged",
     "strangled", "beaten", "beating", "attacked", "mauled", "massacre", "tortur*",
     "exploded", "explosion", "blown up", "bombing", "crash", "splatter*", "slit",
-    "slashed", "hacked", "firing squad", "victim", "victims",
+    "slashed", "hacked", "firing squad", "victim", "victims", "hanging", "cannibal",
+    "cannibals", "chainsaw", "shot through", "mauling", "mutilating", "ahorcad*", "pendu",
+    "erhangt*", "enforcad*", "impiccat*",
     # Spanish, French, German, Portuguese, Italian
     "apunalad*", "asesinad*", "disparo", "disparad*", "balead*", "tiroteo", "matanza",
     "ejecucion", "ejecutad*", "esfaquead*", "poignard*", "assassin*", "fusill*",
@@ -180,7 +270,79 @@ BODY: tuple[str, ...] = (
     "gash", "dead children", "dead people", "dead man", "dead woman", "dead victims",
     "herida", "heridas", "cadaveres", "tripas", "blessure*", "cadavre*", "wunde",
     "wunden", "leiche", "leichen", "ferida", "feridas", "ferito", "ferita", "cadavere",
-    "cadaveri",
+    "cadaveri", "entrails", "organs", "innards", "flesh", "severed",
+)  # fmt: skip
+
+# Graphic violence by kinds of meaning, combined by ``context.maimed``: a tearing
+# or crushing act (``MAIM``), or an eating one (``DEVOUR``), beside an inner part
+# of a body (``INNER_PARTS``: enough alone), or beside an outer part
+# (``OUTER_PARTS``) that is someone's ("a man's throat", "his arm", "la gorge
+# d'un homme"): "a dog chewing a bone" and "a girl ripping a paper heart" pass.
+MAIM: tuple[str, ...] = (
+    # English
+    "tearing", "tore", "torn", "tear out", "tear off", "tear open", "ripping", "ripped",
+    "gouge*", "pull out", "pulls out", "pulling out", "pulled out", "cut off",
+    "cut open", "cutting open", "sliced open", "slicing open", "split open", "hacked off",
+    "chopped off", "chopping off", "blown off", "blew off", "crushed", "crushing",
+    "smashed", "peeled off", "peeling off", "skinned", "flaying", "severed", "mangled",
+    "cutting off", "cuts off", "cut in half", "sliced in half", "slicing", "slashing",
+    "slits", "slit", "hacking off", "ripping out", "tearing out", "tearing open",
+    "mauled", "shredded", "exploded", "splattered",
+    # Spanish
+    "arrancand*", "arrancad*", "arranca", "desgarrand*", "desgarrad*", "aplastad*",
+    "abierto en canal",
+    # French
+    "arrachant", "arrache*", "dechirant", "dechire*", "ecrase*",
+    # German
+    "reisst", "herausgerissen*", "ausgerissen*", "abgerissen*", "zerrissen*",
+    "zerquetscht*", "abgehackt*",
+    # Portuguese
+    "rasgand*", "rasgad*", "esmagad*",
+    # Italian
+    "strappand*", "strappat*", "strappa", "schiacciat*",
+)  # fmt: skip
+
+# Inner parts spread about ("guts everywhere", "intestins partout").
+SPREAD: tuple[str, ...] = (
+    "everywhere", "all over", "spilling", "spilled", "spilt", "hanging out", "dangling",
+    "oozing", "exposed", "por todas partes", "colgando", "saliendo", "partout", "uberall",
+    "heraushang*", "por todo lado", "ovunque", "penzolant*",
+)  # fmt: skip
+
+DEVOUR: tuple[str, ...] = (
+    "eat", "eats", "eating", "ate", "eaten", "devour*", "feast", "feasts", "feasting",
+    "feeding on", "feeds on", "chew", "chews", "chewing", "gnaw*", "biting", "munching",
+    "nibbling", "comiendo", "devorand*", "devorad*", "devora", "masticand*", "mordiend*",
+    "mangeant", "mange", "devorant", "devore", "devoree", "machant", "mordant",
+    "frisst", "fressen", "fressend", "verschling*", "kaut", "beisst",
+    "comendo", "mastigand*", "mordend*",
+    "mangia", "mangiand*", "divora", "divorand*", "divorat*", "masticand*", "mordend*",
+)  # fmt: skip
+
+INNER_PARTS: tuple[str, ...] = (
+    "intestines", "intestine", "guts", "entrails", "innards", "viscera", "organs",
+    "internal organs", "brains", "eyeballs", "human flesh", "spinal cord", "bowels",
+    "intestinos", "sesos", "carne humana", "organos", "intestins", "cervelle",
+    "chair humaine", "organes", "boyaux", "darme", "gedarme", "gehirnmasse",
+    "menschenfleisch", "miolos", "carne umana", "intestini", "interiora", "organi",
+)  # fmt: skip
+
+OUTER_PARTS: tuple[str, ...] = (
+    "head", "face", "arm", "arms", "leg", "legs", "hand", "hands", "finger", "fingers",
+    "foot", "feet", "eye", "eyes", "throat", "neck", "heart", "skin", "jaw",
+    "ear", "ears", "nose", "chest", "stomach", "belly", "torso", "limb", "limbs",
+    "scalp", "brain", "flesh", "liver", "skull", "spine", "ribs", "tripas", "tripes",
+    "body",
+    "cabeza", "cara", "brazo", "pierna", "mano", "dedos", "ojos", "garganta", "cuello",
+    "corazon", "piel", "cerebro", "carne", "vientre",
+    "tete", "visage", "jambe", "doigts", "yeux", "gorge", "cou", "coeur", "peau",
+    "cerveau", "ventre",
+    "kopf", "gesicht", "bein", "augen", "kehle", "hals", "herz", "haut",
+    "gehirn", "hirn", "fleisch", "bauch",
+    "cabeca", "rosto", "braco", "perna", "mao", "olhos", "pescoco", "coracao", "pele",
+    "cerebro", "barriga",
+    "testa", "faccia", "viso", "braccio", "gamba", "occhi", "gola", "collo", "cuore",
+    "pelle", "cervello", "pancia",
 )  # fmt: skip
 
 SAFE_PHRASES: tuple[str, ...] = (
@@ -207,13 +369,35 @@ SAFE_PHRASES: tuple[str, ...] = (
     "power drill",
     "power tool",
     "power tools",
+    "ironman triathlon",
+    "ironman race",
+    "sex on the beach",
+    "flesh eating bacteria",
+    "drawing blood",
+    "draws blood",
+    "blood sample",
+    "blood samples",
+    "giving blood",
+    "donating blood",
 )
 
 # Without clothes, in the six languages ("with no clothes on", "sin ropa").
 CLOTHES_OFF = re.compile(
-    r"\b(?:without|no|not wearing|wearing no|sans|sin|sem|ohne|senza)\s+"
-    r"(?:(?:any|her|his|their|a|la|les|de|jede|alcun|qualquer)\s+)?"
-    r"(?:clothes|clothing|garments|ropa|roupa|vetements?|kleidung|vestiti)\b"
+    r"\b(?:without|no|not wearing|wearing no|sans|sin|sem|ohne|senza|remove|removes|"
+    r"removing|removed|erase|erasing|delete|take off|takes off|taking off|took off|"
+    r"strip off|stripping off|pull off|pulling off|quitale|quitando|enleve|enlever|"
+    r"tire|tirando|togli|togliere)\s+"
+    r"(?:(?:any|her|his|their|the|all|a|la|les|de|nada|jede|alcun|qualquer|sa|ses|su|sus|"
+    r"ihre|seine|le|i|os|as)\s+){0,2}"
+    r"(?:clothes|clothing|garments|ropa|roupa|roupas|vetements?|habits|kleidung|kleider|"
+    r"vestiti|bra|panties|knickers|underwear|lingerie|bikini|swimsuit|nightgown|"
+    r"sujetador|bragas|soutien gorge|culotte|bh|slip|reggiseno|mutandine|calcinha|sutia)\b"
+)
+# Someone shot or stabbed in a part of the body ("shot in the face").
+WOUNDED_IN = re.compile(
+    r"\b(?:shot|stabbed|stabbing|slashed|knifed)\s+(?:\w+\s+)?(?:in|through)\s+"
+    r"(?:the|his|her|their|a)\s+(?:head|face|neck|throat|chest|heart|eye|eyes|stomach|"
+    r"belly|back|skull|mouth|groin)\b"
 )
 # "nude" as a colour ("nude lipstick", "nude colour palette"): before one of
 # these words, "nude" alone is dropped.
@@ -290,10 +474,18 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?:de|di)\s+" + _NUMBER + r"\s+(?:anos|ans|anni)\b"),
 )
 ADULT_AGE = 18
+# School years up to the eighth ("a sixth-grade girl", "5th graders").
+SCHOOL_GRADE = re.compile(
+    r"\b(?:1st|2nd|3rd|[4-8]th|first|second|third|fourth|fifth|sixth|seventh|eighth)"
+    r"[\s-]*grade(?:rs?)?\b"
+)
 
 
 def minor_age(text: str) -> bool:
-    """Whether lower-case plain ``text`` gives someone an age under 18."""
+    """Whether lower-case plain ``text`` gives someone an age under 18 (or a
+    school year up to the eighth)."""
+    if SCHOOL_GRADE.search(text):
+        return True
     for pattern in AGE_PATTERNS:
         for match in pattern.finditer(text):
             value = match.group(1)

@@ -7,19 +7,26 @@ and only when the first letters agree. A word that is itself a real word in
 one of the six languages is never taken for a misspelling of a term ("named"
 is not "naked", "elm" is not "elmo"): the word lists of the ``pyspellchecker``
 package, loaded on the first fuzzy hit, decide (:func:`known_words`).
+
+Names (the lists given as ``phonetic``) are also matched by sound: a crude
+spelling-to-sound key (:func:`sound`) makes "scoobie doo", "scoubidou" and
+"scooby doo" one key, and so are words run together or split apart
+("Spon gebob", "nak ed"), as long as one of the words is not a real word.
+A letter masked by ``*`` (``normalise.MASK``) matches any one letter.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from server.imagine.safety.normalise import Normalised, term_words
+from server.imagine.safety.normalise import MASK, Normalised, term_words
 
 # The languages whose dictionaries guard against fuzzy matches of real words.
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
@@ -89,6 +96,63 @@ def known_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def known_short() -> frozenset[str]:
+    """Everyday words of two and three letters of the six languages ("pen",
+    "is", "man"): words that, run together with a neighbour, make no disguise."""
+    words: set[str] = set()
+    folder = resources.files("spellchecker") / "resources"
+    for language in LANGUAGES:
+        with gzip.open(folder.joinpath(f"{language}.json.gz").open("rb")) as handle:
+            counts: dict[str, int] = json.load(handle)
+        words.update(w for w, n in counts.items() if n >= MIN_SHORT_COUNT and len(w) <= 3)
+    return frozenset(words)
+
+
+def is_known(word: str) -> bool:
+    """Whether ``word`` is an everyday word of the six languages, of any length."""
+    return word in known_short() if len(word) <= 3 else word in known_words()
+
+
+# Spelling to sound, in order: what one sound is spelt as in the names people misspell.
+_SOUNDS = (
+    ("tch", "ch"), ("sch", "sh"), ("ph", "f"), ("ck", "k"), ("qu", "k"), ("q", "k"),
+    ("x", "ks"), ("z", "s"), ("ce", "se"), ("ci", "si"), ("cy", "si"), ("c", "k"),
+    ("kh", "k"), ("th", "t"), ("dh", "d"), ("gh", "g"), ("w", "v"), ("ie", "i"),
+    ("ee", "i"), ("ey", "i"), ("ea", "i"), ("y", "i"), ("oo", "u"), ("ou", "u"),
+    ("oe", "u"),
+)  # fmt: skip
+_FINAL_E = re.compile(r"(?<=[^aeiou])e$")
+# Sound keys shorter than this are not matched by sound; from MIN_SOUND_FUZZY on,
+# one edit apart ("mikimaus" and "mikimus"), shorter ones exactly.
+MIN_SOUND_KEY = 6
+MIN_SOUND_FUZZY = 8
+# Two- and three-letter words count as everyday words from this many occurrences.
+MIN_SHORT_COUNT = 1000
+
+
+def sound(word: str) -> str:
+    """A crude sound key of a normalised word ("scoobiedoo" and "scoubidou" -> "skubidu")."""
+    key = collapse(word)
+    for spelt, said in _SOUNDS:
+        key = key.replace(spelt, said)
+    return collapse(_FINAL_E.sub("", key))
+
+
+def _of_everyday_words(squashed: str, tokens: tuple[str, ...]) -> bool:
+    """Whether a squashed chunk is made of consecutive tokens that are all
+    everyday words ("naked-neck", not "spyder-man")."""
+    for i in range(len(tokens)):
+        joined = ""
+        for token in tokens[i:]:
+            joined += token
+            if not squashed.startswith(joined):
+                break
+            if joined == squashed:
+                return all(is_known(t) for t in tokens[i : tokens.index(token, i) + 1])
+    return False
+
+
 @dataclass(frozen=True)
 class Term:
     """One entry of a list, normalised."""
@@ -108,8 +172,15 @@ class TermIndex:
     :meth:`find` answers which names have a term in the prompt.
     """
 
-    def __init__(self, lists: Mapping[str, Iterable[str]], fuzzy: bool = True):
+    def __init__(
+        self,
+        lists: Mapping[str, Iterable[str]],
+        fuzzy: bool = True,
+        phonetic: Iterable[str] = (),
+    ):
         self.fuzzy = fuzzy
+        phonetic = frozenset(phonetic)
+        self._sounds: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._phrases: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._collapsed: dict[str, set[str]] = defaultdict(set)
@@ -130,10 +201,14 @@ class TermIndex:
                 self._keys[term.key].add(name)
                 self._collapsed[collapse(term.key)].add(name)
                 self._by_first[term.key[0]].append((term.key, name))
+                if name in phonetic and len(term.key) >= MIN_SQUASHED_KEY:
+                    key = sound(term.key)
+                    self._sounds[key[:1]].append((key, name))
                 if len(term.words) > 1:
                     for position, word in enumerate(term.words):
                         self._by_word[word].append((term, position, name))
         self._word_cache: dict[str, frozenset[str]] = {}
+        self._longest_key = max((len(k) for k in self._keys), default=0)
 
     # ---------------------------------------------------------------- public
 
@@ -148,15 +223,38 @@ class TermIndex:
             found |= self._word(tokens[i])
             if self.fuzzy:
                 found |= self._near_phrases(tokens, i)
+                found |= self._run_together(tokens, i)
         for squashed in text.squashed:
             if len(squashed) >= MIN_SQUASHED_KEY:
-                found |= self._word(squashed)
+                if _of_everyday_words(squashed, tokens):
+                    found |= self._exact(squashed)  # "naked-neck" is no misspelling
+                else:
+                    found |= self._word(squashed)
+        for joined in text.joined:
+            found |= self._word(joined)
         for run in text.spelled:
             found |= self._word(run)
             for key, names in self._keys.items():
                 if len(key) >= MIN_SUBSTRING_KEY and key in run:
                     found |= names
         return found
+
+    def marks(self, text: Normalised) -> list[set[str]]:
+        """For each token, the lists with a term that covers it: a one-word
+        match of the token, or an exact phrase that holds it."""
+        tokens = text.tokens
+        marks = [set(self._word(token)) for token in tokens]
+        for i in range(len(tokens)):
+            for n in range(2, self.longest + 1):
+                names = self._phrases.get(tokens[i : i + n]) if i + n <= len(tokens) else None
+                if names:
+                    for j in range(i, i + n):
+                        marks[j] |= names
+        return marks
+
+    def word(self, word: str) -> frozenset[str]:
+        """The lists with a one-word match for the token ``word``."""
+        return self._word(word)
 
     # ------------------------------------------------------------- internals
 
@@ -165,17 +263,81 @@ class TermIndex:
         joined), a stem, or, fuzzily, either of them misspelt."""
         if word in self._word_cache:
             return self._word_cache[word]
+        if MASK in word:
+            return self._masked(word)
         names = set(self._keys.get(word, ()))
         for stem, name in self._stems.get(word[:2], ()):
             if word.startswith(stem):
                 names.add(name)
-        if self.fuzzy and len(word) >= 4:
-            near = self._near_word(word)
+        # a word that is a term as written is not read as another one misspelt
+        if self.fuzzy and len(word) >= 4 and not names:
+            near = self._near_word(word) | self._sounds_like(word)
             if near and word not in known_words():
                 names |= near
         result = frozenset(names)
         self._word_cache[word] = result
         return result
+
+    def _exact(self, word: str) -> set[str]:
+        """Lists with ``word`` as a key or a stem's word, as written."""
+        names = set(self._keys.get(word, ()))
+        for stem, name in self._stems.get(word[:2], ()):
+            if word.startswith(stem):
+                names.add(name)
+        return names
+
+    def _masked(self, word: str) -> frozenset[str]:
+        """Lists with a key or stem that ``word`` spells with masked letters ("p*rn")."""
+        names: set[str] = set()
+        if len(word) >= 3 and word.count(MASK) * 2 < len(word):
+
+            def pattern(text: str) -> re.Pattern[str]:
+                return re.compile(re.escape(text).replace(re.escape(MASK), "[a-z]"))
+
+            whole = pattern(word)
+            for key, key_names in self._keys.items():
+                if len(key) == len(word) and whole.fullmatch(key):
+                    names |= key_names
+            for entries in self._stems.values():
+                for stem, name in entries:
+                    if len(word) >= len(stem) and pattern(word[: len(stem)]).fullmatch(stem):
+                        names.add(name)
+        result = frozenset(names)
+        self._word_cache[word] = result
+        return result
+
+    def _sounds_like(self, word: str) -> set[str]:
+        """Lists of the phonetic kind with a key that sounds like ``word``."""
+        names: set[str] = set()
+        if not self._sounds:
+            return names
+        key = sound(word)
+        for term_key, name in self._sounds.get(key[:1], ()):
+            # short keys sound like too many pets and people ("Kirbie")
+            if name in names or len(term_key) < MIN_SOUND_KEY:
+                continue
+            limit = 1 if len(term_key) >= MIN_SOUND_FUZZY else 0
+            if edit_distance(term_key, key, limit) <= limit:
+                names.add(name)
+        return names
+
+    def _run_together(self, tokens: tuple[str, ...], i: int) -> set[str]:
+        """Terms written split apart ("nak ed", "spon gebob"): two or three
+        tokens from ``i`` run together, one of them not an everyday word."""
+        names: set[str] = set()
+        for n in (2, 3):
+            window = tokens[i : i + n]
+            if len(window) < n:
+                break
+            joined = "".join(window)
+            if len(joined) > self._longest_key + 2:
+                break
+            if len(joined) < 5 or all(is_known(w) for w in window):
+                continue
+            if all(len(w) == 1 for w in window):
+                continue
+            names |= self._word(joined)
+        return names
 
     def _near_word(self, word: str) -> set[str]:
         names: set[str] = set()
@@ -191,7 +353,8 @@ class TermIndex:
             if prefix[0] != word[0]:
                 continue
             for stem, name in entries:
-                limit = allowed_edits(stem, stem)
+                # one edit at most: a stem's word goes on ("nacktszene*" is not "nacktschnecke")
+                limit = min(allowed_edits(stem, stem), 1)
                 if name in names or not limit:
                     continue
                 best = min(
@@ -218,7 +381,10 @@ class TermIndex:
             if all(
                 w == t
                 or (
-                    w[0] == t[0] and edit_distance(t, w, allowed_edits(t, w)) <= allowed_edits(t, w)
+                    w[0] == t[0]
+                    # an everyday word only where it sounds the same ("micky", not "store")
+                    and (not is_known(w) or sound(w) == sound(t))
+                    and edit_distance(t, w, allowed_edits(t, w)) <= allowed_edits(t, w)
                 )
                 for w, t in zip(window, term.words, strict=True)
             ):

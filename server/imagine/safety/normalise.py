@@ -14,7 +14,11 @@ so a term and its disguises meet in one form:
 
 :func:`normalise` keeps three views: the tokens, each whitespace-separated
 chunk squashed to its letters (``spider-man`` -> ``spiderman``) and runs of
-single letters joined (``e l m o`` -> ``elmo``).
+single letters joined (``e l m o`` -> ``elmo``), and each such run joined to
+the whole word beside it (``P e p p a Pig`` -> ``peppapig``). A letter masked
+by ``*`` inside a word (``p*rn``) is kept as :data:`MASK`, for the matcher to
+fill in; prompt weights (``(nude:1.3)``) are dropped before leetspeak is read,
+and the positions of punctuation breaks are kept for the context rules.
 """
 
 from __future__ import annotations
@@ -56,6 +60,14 @@ _LEET_CHARS = frozenset("0134578@$!|€¡")
 MIN_SPELLED_RUN = 3
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+# A letter masked by an asterisk or a hash inside a word ("p*rn", "s#x"): kept as
+# this letter (a Unicode letter, so that the word stays one token).
+MASK = "\u0294"
+_MASKED = re.compile(r"(?<=[^\W\d_])[*#](?=[^\W\d_])")
+# Prompt weights of image-generation front ends ("(nude:1.3)"), not leetspeak.
+_WEIGHT = re.compile(r":\s*-?\d+(?:\.\d+)?")
+# Punctuation that ends a phrase (the context rules stop there).
+_BREAK = re.compile(r"[,.;:!?()\[\]{}|/\\\"]+$")
 
 
 def plain(text: str) -> str:
@@ -86,6 +98,10 @@ class Normalised:
     squashed: tuple[str, ...]  # each chunk of 2+ words as one word ("spiderman")
     spelled: tuple[str, ...]  # runs of 3+ single letters joined ("elmo")
     cased_words: tuple[str, ...]  # words with their case, for the name pattern
+    # runs of single letters joined to the word before or after ("peppapig")
+    joined: tuple[str, ...] = ()
+    # indexes of the tokens that punctuation follows ("naked, on a bed")
+    breaks: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:
@@ -98,27 +114,49 @@ def normalise(text: str) -> Normalised:
     tokens: list[str] = []
     squashed: list[str] = []
     cased: list[str] = []
-    spelled: list[str] = []
-    run: list[str] = []
-    for chunk in plain(text).split():
-        words = _LETTERS.findall(unleet(chunk))
+    breaks: set[int] = set()
+    runs: list[tuple[int, int]] = []  # [start, end) of runs of single letters
+    start = None
+    for chunk in _WEIGHT.sub("", plain(text)).split():
+        words = _LETTERS.findall(unleet(_MASKED.sub(MASK, chunk)))
         if not words:
+            if tokens and _BREAK.search(chunk):
+                breaks.add(len(tokens) - 1)
             continue
         cased.extend(words)
         lower = [w.lower() for w in words]
-        tokens.extend(lower)
         if len(lower) > 1:
             squashed.append("".join(lower))
         for word in lower:
             if len(word) == 1:
-                run.append(word)
-                continue
-            if len(run) >= MIN_SPELLED_RUN:
-                spelled.append("".join(run))
-            run = []
-    if len(run) >= MIN_SPELLED_RUN:
-        spelled.append("".join(run))
-    return Normalised(tuple(tokens), tuple(squashed), tuple(spelled), tuple(cased))
+                start = len(tokens) if start is None else start
+            elif start is not None:
+                runs.append((start, len(tokens)))
+                start = None
+            tokens.append(word)
+        if _BREAK.search(chunk):
+            breaks.add(len(tokens) - 1)
+    if start is not None:
+        runs.append((start, len(tokens)))
+    spelled: list[str] = []
+    joined: list[str] = []
+    for first, end in runs:
+        if end - first < MIN_SPELLED_RUN:
+            continue
+        run = "".join(tokens[first:end])
+        spelled.append(run)
+        if end < len(tokens):
+            joined.append(run + tokens[end])
+        if first > 0 and len(tokens[first - 1]) > 1:
+            joined.append(tokens[first - 1] + run)
+    return Normalised(
+        tuple(tokens),
+        tuple(squashed),
+        tuple(spelled),
+        tuple(cased),
+        tuple(joined),
+        frozenset(breaks),
+    )
 
 
 def term_words(term: str) -> tuple[str, ...]:

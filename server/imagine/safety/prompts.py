@@ -6,12 +6,15 @@ block list) exactly, as stems and misspelt (``matching``), and the kinds of
 evidence found are combined into one category, the most severe first:
 
 - a minor (a term or an age under 18) beside anything sexual or suggestive:
-  ``MINORS_SEXUAL``;
-- a real person (a marker such as "celebrity", "my coworker", "deepfake", or a
-  capitalised first name and surname) beside anything sexual or suggestive:
-  ``REAL_PERSON_SEXUAL``;
-- gore, or two of a violent act, blood and a body or wound: ``GRAPHIC_VIOLENCE``;
-- explicit sexual content or nudity: ``SEXUAL``;
+  ``MINORS_SEXUAL`` (a small list of Dutch, Polish, Turkish, Japanese and
+  Russian terms counts here, and only here);
+- a real person (a marker such as "celebrity", "my coworker", "deepfake", a
+  capitalised first name and surname, or a common first name and a surname
+  in lower case) beside anything sexual or suggestive: ``REAL_PERSON_SEXUAL``;
+- gore, or two of a violent act, blood and a body or wound, or a tearing or
+  eating act beside a part of a body (``context.maimed``): ``GRAPHIC_VIOLENCE``;
+- explicit sexual content or nudity: ``SEXUAL`` (a nudity adjective only when it
+  applies to a person or to nothing: ``context.nudity_applies``);
 - a protected character: ``PROTECTED_CHARACTER``; a block-list term: ``BLOCK_LIST``.
 
 Card numbers, e-mail addresses, phone numbers and the like are redacted first,
@@ -27,9 +30,10 @@ import re
 
 from core.errors import InvalidInputError
 from edge.redaction.transcripts import redact_string
-from server.imagine.safety import lexicon
+from server.imagine.safety import context, lexicon
+from server.imagine.safety.characters import variants
 from server.imagine.safety.config import PromptFilterConfig
-from server.imagine.safety.matching import TermIndex
+from server.imagine.safety.matching import TermIndex, is_known
 from server.imagine.safety.normalise import Normalised, normalise, plain, term_words
 from server.imagine.safety.verdicts import Category, PromptVerdict
 
@@ -37,6 +41,9 @@ from server.imagine.safety.verdicts import Category, PromptVerdict
 EXPLICIT, SUGGESTIVE, MINOR, PERSON = "explicit", "suggestive", "minor", "person"
 GORE, ACT, BLOOD, BODY = "gore", "act", "blood", "body"
 CHARACTER, BLOCKED = "character", "blocked"
+NUDITY, MAIM, DEVOUR, SPREAD = "nudity", "maim", "devour", "spread"
+INNER, OUTER = "inner", "outer"
+EXTRA_MINOR, EXTRA_SEXUAL = "extra_minor", "extra_sexual"
 
 # Fixed reasons: they name the category, never a word of the prompt.
 REASONS: dict[Category | None, str] = {
@@ -58,6 +65,10 @@ NOT_NAMES = frozenset(
 )
 
 
+# A prompt with at least this many words of 3+ letters, most capitalised, is in title case.
+TITLE_CASE_WORDS = 4
+
+
 class PromptFilter:
     """Decides whether a prompt may be drawn; see the module docstring."""
 
@@ -73,12 +84,29 @@ class PromptFilter:
             ACT: lexicon.ACTS,
             BLOOD: lexicon.BLOOD,
             BODY: lexicon.BODY,
+            NUDITY: lexicon.NUDITY,
+            MAIM: lexicon.MAIM,
+            DEVOUR: lexicon.DEVOUR,
+            SPREAD: lexicon.SPREAD,
+            INNER: lexicon.INNER_PARTS,
+            OUTER: lexicon.OUTER_PARTS,
         }
         if Category.PROTECTED_CHARACTER in self.enabled:
-            lists[CHARACTER] = self.config.protected_characters
+            lists[CHARACTER] = variants(self.config.protected_characters)
         if Category.BLOCK_LIST in self.enabled:
             lists[BLOCKED] = self.config.block_list
-        self.index = TermIndex(lists, fuzzy=self.config.fuzzy)
+        self.index = TermIndex(
+            lists,
+            fuzzy=self.config.fuzzy,
+            phonetic=(CHARACTER,) if self.config.phonetic_names else (),
+        )
+        # further languages, matched exactly (no dictionaries guard them)
+        self.extra = TermIndex(
+            {EXTRA_MINOR: lexicon.EXTRA_MINORS, EXTRA_SEXUAL: lexicon.EXTRA_SEXUAL}
+            if self.config.extra_languages
+            else {},
+            fuzzy=False,
+        )
         self.capitalised = TermIndex(
             {CHARACTER: self.config.capitalised_characters}
             if Category.PROTECTED_CHARACTER in self.enabled
@@ -105,19 +133,28 @@ class PromptFilter:
         everything = normalise(text)
         words = self._without_safe_phrases(everything)
         found = self.index.find(words) | self.capitalised.find(_capitalised(everything))
+        extra = self.extra.find(words)
+        marks = self.index.marks(words)
         joined = words.text
         minor = (
             MINOR in found
             or lexicon.minor_age(plain(text).lower())
             or ("kind" in words.tokens and not lexicon.ENGLISH_KIND.search(joined))
         )
-        explicit = EXPLICIT in found or bool(lexicon.CLOTHES_OFF.search(joined))
+        explicit = (
+            EXPLICIT in found
+            or bool(lexicon.CLOTHES_OFF.search(joined))
+            or (NUDITY in found and self._nudity(words, marks))
+        )
         sexual = explicit or SUGGESTIVE in found
-        person = PERSON in found or _has_name(words.cased_words)
+        person = (
+            PERSON in found or _has_name(words.cased_words) or context.real_person(words.tokens)
+        )
+        severe = (minor or EXTRA_MINOR in extra) and (sexual or EXTRA_SEXUAL in extra)
         rules = (
-            (Category.MINORS_SEXUAL, minor and sexual),
+            (Category.MINORS_SEXUAL, severe),
             (Category.REAL_PERSON_SEXUAL, person and sexual),
-            (Category.GRAPHIC_VIOLENCE, _graphic(found)),
+            (Category.GRAPHIC_VIOLENCE, self._graphic(found, words, marks)),
             (Category.SEXUAL, explicit),
             (Category.PROTECTED_CHARACTER, CHARACTER in found),
             (Category.BLOCK_LIST, BLOCKED in found),
@@ -126,6 +163,49 @@ class PromptFilter:
             if applies and category in self.enabled:
                 return category
         return None
+
+    def _is_person(self, word: str) -> bool:
+        """A person noun, a minor or a real-person term (misspelt too)."""
+        return word in context.PERSON_WORDS or bool(self.index.word(word) & {MINOR, PERSON})
+
+    def _nudity(self, words: Normalised, marks: list[set[str]]) -> bool:
+        """Whether a nudity adjective applies to a person (or to nothing)."""
+        positions = [i for i, names in enumerate(marks) if NUDITY in names]
+        hidden = Normalised((), words.squashed, words.spelled, (), words.joined)
+        if not positions or NUDITY in self.index.find(hidden):
+            return True  # spelled out or run together: no neighbours to read
+        capitalised = {
+            i for i, w in enumerate(words.cased_words) if i and w[:1].isupper() and len(w) > 1
+        }
+        return any(
+            context.nudity_applies(
+                words.tokens, words.breaks, i, self._is_person, _is_word, capitalised
+            )
+            for i in positions
+        )
+
+    def _graphic(self, found: set[str], words: Normalised, marks: list[set[str]]) -> bool:
+        """Gore; two of a violent act, blood and a body or wound; someone shot
+        in a part of the body; a tearing or eating act on a part of a body."""
+        if GORE in found or len(found & {ACT, BLOOD, BODY}) >= 2:
+            return True
+        if lexicon.WOUNDED_IN.search(words.text):
+            return True
+        kinds = [frozenset(m) for m in marks]
+        if BLOOD in found and context.owned_part(words.tokens, kinds, OUTER, self._is_person):
+            return True  # "a knife in someone's eye, blood dripping"
+        if not found & {MAIM, DEVOUR, SPREAD}:
+            return False
+        return context.maimed(
+            words.tokens,
+            kinds,
+            INNER in found,
+            self._is_person,
+            MAIM,
+            DEVOUR,
+            SPREAD,
+            OUTER,
+        )
 
     def _without_safe_phrases(self, words: Normalised) -> Normalised:
         """``words`` less the words of everyday phrases that hold a term."""
@@ -144,12 +224,23 @@ class PromptFilter:
         if not drop:
             return words
         kept = tuple(t for i, t in enumerate(tokens) if i not in drop)
-        return Normalised(kept, words.squashed, words.spelled, words.cased_words)
+        cased = tuple(t for i, t in enumerate(words.cased_words) if i not in drop)
+        # "flesh-eating" squashed is a safe phrase's too
+        dropped = "".join(tokens[i] for i in sorted(drop))
+        squashed = tuple(s for s in words.squashed if s not in dropped)
+        # a break after a dropped word moves to the last kept word before it
+        new_index, breaks = {}, set()
+        for i in range(len(tokens)):
+            if i not in drop:
+                new_index[i] = len(new_index)
+            if i in words.breaks and new_index:
+                breaks.add(len(new_index) - 1)
+        return Normalised(kept, squashed, words.spelled, cased, words.joined, frozenset(breaks))
 
 
-def _graphic(found: set[str]) -> bool:
-    """Gore, or two of: a violent act, blood, a body or wound."""
-    return GORE in found or len(found & {ACT, BLOOD, BODY}) >= 2
+def _is_word(word: str) -> bool:
+    """An everyday word of the six languages, plurals too ("arboles" for "arbol")."""
+    return is_known(word) or (len(word) >= 5 and (is_known(word[:-1]) or is_known(word[:-2])))
 
 
 def _capitalised(words: Normalised) -> Normalised:
@@ -159,13 +250,19 @@ def _capitalised(words: Normalised) -> Normalised:
 
 
 def _has_name(cased_words: tuple[str, ...]) -> bool:
-    """Whether two capitalised words stand together, neither a function word."""
+    """Whether two capitalised words stand together, neither a function word.
+    In a prompt written in title case (most words capitalised) the first must
+    be a common first name: "A Sexy Red Sports Car Poster" names nobody."""
+    long_words = [w for w in cased_words if len(w) > 2]
+    capitals = sum(1 for w in long_words if w[:1].isupper())
+    title_case = len(long_words) >= TITLE_CASE_WORDS and capitals >= 0.6 * len(long_words)
     for first, second in zip(cased_words, cased_words[1:], strict=False):
         if (
             _CAPITALISED.fullmatch(first)
             and _CAPITALISED.fullmatch(second)
             and first.lower() not in NOT_NAMES
             and second.lower() not in NOT_NAMES
+            and (not title_case or first.lower() in context.FIRST_NAMES)
         ):
             return True
     return False
