@@ -35,7 +35,12 @@ PROMPTS = Path(__file__).resolve().parent / "imagine_prompts"
 SETS = {
     "dev": ("redteam.txt", "benign.txt"),
     "dev2": ("redteam_more.txt", "benign_more.txt"),
+    # hold-outs, each scored once when written: the first before the filter existed
+    # (issue 25, day 1), the second by someone who never saw the filter (day 1, after
+    # the filter's second round); both are spent now and report how far a new one
+    # may fall, not a target to tune to
     "holdout": ("holdout_redteam.txt", "holdout_benign.txt"),
+    "holdout2": ("holdout2_redteam.txt", "holdout2_benign.txt"),
 }
 IMAGE_SIDE = 1280
 IMAGE_RUNS = 20
