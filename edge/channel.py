@@ -42,6 +42,15 @@ _CA_HINT = (
 )
 
 
+# Imagine streams 1280x1280 PNGs of up to ~5 MB each and Verify sends them back;
+# gRPC's default cap on a received message is 4 MB.
+MAX_MESSAGE_BYTES = 64 << 20
+_SIZES = [
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+]
+
+
 def open_channel(config: EdgeConfig, options: Sequence[tuple[str, Any]] = ()) -> grpc.aio.Channel:
     """A channel to ``config.server``: TLS, or plaintext to loopback when asked.
     ``options`` are further gRPC channel options (keepalives, message sizes).
@@ -50,6 +59,8 @@ def open_channel(config: EdgeConfig, options: Sequence[tuple[str, Any]] = ()) ->
     non-loopback address, or when ``tls_ca`` is not a file.
     """
     host, _ = split_host_port(config.server)
+    given = {name for name, _ in options}  # a caller may set its own sizes
+    options = [*options, *(option for option in _SIZES if option[0] not in given)]
     if config.plaintext:
         if not is_loopback(host):
             what = "the device token and frames" if config.token else "frames and transcripts"

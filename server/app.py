@@ -32,6 +32,7 @@ from server.consent_service import ConsentService
 from server.conversation import Conversations
 from server.imagine.build import ImagineParts
 from server.imagine.service import ImagineService
+from server.imagine.verify import MAX_VERIFY_BYTES
 from server.rights import Rights
 from server.store.base import SampleStore
 from server.tls import server_transport
@@ -92,9 +93,11 @@ async def create_server(
     on first start and reused after (``RunningServer.tls_ca``).
     """
     transport = server_transport(config)  # before anything binds: a bad TLS config stops here
+    max_request = max(config.max_frame_bytes, MAX_VERIFY_BYTES if imagine else 0)
     server = grpc.aio.server(
         options=[
-            ("grpc.max_receive_message_length", config.max_frame_bytes + (1 << 16)),
+            # frames up to max_frame_bytes; Imagine's Verify takes a whole file
+            ("grpc.max_receive_message_length", max_request + (1 << 16)),
             # the edge pings every 10 s to find a dead link (edge.uplink.keepalive_s)
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.min_recv_ping_interval_without_data_ms", 5000),

@@ -371,3 +371,16 @@ def test_a_request_over_the_bound_is_told_busy_at_once(
     busy, first, after = run(scenario())
     assert busy.code() == grpc.StatusCode.UNAVAILABLE and "try again" in busy.details()
     assert len(first) == 1 and len(after) == 1  # the held one finished; the next is served
+
+
+def test_a_file_larger_than_grpcs_default_message_verifies(tmp_path, vlm, redactor, imagine):
+    noise = np.random.default_rng(0).integers(0, 256, (1600, 1600, 3), np.uint8)
+    big = cv2.imencode(".png", noise, [cv2.IMWRITE_PNG_COMPRESSION, 0])[1].tobytes()
+
+    async def scenario():
+        async with serving(tmp_path, vlm, redactor, imagine=imagine) as (channel, store):
+            return await ImagineClient(channel, bearer(enrol(store, "dev-13"))).verify(big)
+
+    assert len(big) > 4 << 20  # over gRPC's default 4 MB
+    check = run(scenario())
+    assert not check.watermark_found and check.agreement == "neither"
