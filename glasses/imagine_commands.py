@@ -79,6 +79,8 @@ def _options(args: argparse.Namespace, prompt: str):  # noqa: ANN202 - ImagineOp
 def _redacted_photo(args: argparse.Namespace, path: Path):  # noqa: ANN202 - RedactedImage
     from edge.components import build_redactor
 
+    if not path.is_file():
+        raise InvalidInputError(f"no such photo: {path}")
     pixels = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if pixels is None:
         raise InvalidInputError(f"{path} is not a decodable image; give a JPEG or PNG")
@@ -123,6 +125,9 @@ def _make(args: argparse.Namespace, prompt: str, photo_path: Path | None) -> int
 
 
 def _verify(args: argparse.Namespace, files: list[Path]) -> int:
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise InvalidInputError(f"no such file: {', '.join(missing)}")
     reports = [(f, f.read_bytes()) for f in files]
     if args.local:
         from server.imagine.build import build_verifier
