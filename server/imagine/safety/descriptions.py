@@ -447,9 +447,7 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
     _d(
         "chewbacca",
         "wookiee, wookie, walking carpet, tall furry, furry giant, ape like, apelike",
-        "bandolier, ammo belt, cartridge belt"
-        "| crossbow, bowcaster"
-        "| roars, growls, roaring",
+        "bandolier, ammo belt, cartridge belt| crossbow, bowcaster| roars, growls, roaring",
         "millennium falcon, han solo",
         _STAR_WARS,
     ),
@@ -545,7 +543,8 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "| wall crawling, climbing walls, clings to walls, trepando paredes"
         "| masked, mask, mascara, masque, maske, maschera",
         "spider emblem, spider logo, spider symbol, spider on his chest, spider on the chest, "
-        "arana en el pecho, araignee sur la poitrine, spider sense, friendly neighborhood, friendly neighbourhood, bitten by a spider, "
+        "arana en el pecho, araignee sur la poitrine, spider sense, "
+        "friendly neighborhood, friendly neighbourhood, bitten by a spider, "
         "bitten by a radioactive spider",
         "marvel, daily bugle, queens new york, avengers",
     ),
@@ -566,8 +565,7 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
     ),
     _d(
         "superman",
-        "superhero, super hero, hero, caped hero, alien hero, superheroe, superheld, "
-        "supereroe",
+        "superhero, super hero, hero, caped hero, alien hero, superheroe, superheld, supereroe",
         "red s, s on his chest, s emblem, s logo, s symbol, s shield, s on the chest, "
         "s en el pecho, s sur la poitrine"
         "| red cape, capa roja, cape rouge, roter umhang, mantello rosso"
@@ -691,8 +689,7 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "orange, ginger, naranja, roux, orangene, arancione, laranja, lazy, fat, chubby, "
         "perezoso, gordo, paresseux, faul, pigro"
         "| lasagna, lasagne, lasana",
-        "hates mondays, hate mondays, odia los lunes, deteste le lundi, odie the dog, "
-        "jon arbuckle",
+        "hates mondays, hate mondays, odia los lunes, deteste le lundi, odie the dog, jon arbuckle",
         "jim davis",
     ),
     _d(

@@ -545,7 +545,8 @@ HATE_SYMBOLS: tuple[str, ...] = (
     "nazi emblem", "nazi tattoo", "neo nazi flag", "ss insignia", "ss symbol", "ss logo",
     "ss lightning", "ss bolts", "ss totenkopf", "totenkopf ss", "hitler salute",
     "roman salute", "hitlergruss", "hitlergruß", "white power", "aryan brotherhood",
-    "aryan nations", "aryan race", "aryan supremacy", "hakenkruis", "hakkors", "croix gammee", "cruz gamada",
+    "aryan nations", "aryan race", "aryan supremacy", "hakenkruis", "hakkors",
+    "croix gammee", "cruz gamada",
     "croce uncinata", "gamali hac", "gamalı haç", "hooked cross", "hooked crosses",
     "crooked cross", "gammadion",
 )  # fmt: skip
@@ -716,7 +717,8 @@ EXTRA_BLOOD: tuple[str, ...] = (
     "ketsueki", "krov", "krovi", "krovav*", "кровь", "крови", "кровав*",
 )  # fmt: skip
 EXTRA_BODY: tuple[str, ...] = (
-    "ceset", "cesetler*", "lijk", "lijken", "zwloki", "trup", "trupy", "liket", "mayat", "jenazah", "shitai", "трупы", "труп", "трупа",
+    "ceset", "cesetler*", "lijk", "lijken", "zwloki", "trup", "trupy", "liket", "mayat",
+    "jenazah", "shitai", "трупы", "труп", "трупа",
 )  # fmt: skip
 EXTRA_ACTS: tuple[str, ...] = (
     "oldurulmus", "bicaklanmis", "vurulmus", "vermoord*", "neergeschoten", "doodgestoken",

@@ -154,8 +154,7 @@ class PromptFilter:
             self.config.described_characters
             if Category.PROTECTED_CHARACTER in self.enabled
             else (),
-            names=list(self.config.protected_characters)
-            + list(self.config.capitalised_characters),
+            names=list(self.config.protected_characters) + list(self.config.capitalised_characters),
             fuzzy=self.config.fuzzy,
         )
         self.capitalised = TermIndex(
