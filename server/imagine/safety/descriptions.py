@@ -155,7 +155,7 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
     _d(
         "super mario",
         _PLUMBER,
-        "red cap, red hat, red baseball cap, gorra roja, casquette rouge, rote mutze, "
+        "red cap, red hat, red capped, red baseball cap, gorra roja, casquette rouge, rote mutze, "
         "rote kappe, cappello rosso, berretto rosso, bone vermelho"
         "| mustache, moustache, mustachioed, moustachioed, bigote, bigotes, schnurrbart, "
         "baffi, baffuto, bigode"
@@ -164,7 +164,8 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "| italian, italiano, italien, italienischer"
         "| mushroom, mushrooms, power up, warp pipe, green pipe, green pipes, goomba, goombas"
         "| jumping on turtles, stomping turtles, stomping on turtles, jumping on mushrooms",
-        "mushroom kingdom, princess peach, saves the princess, rescuing the princess",
+        "mushroom kingdom, princess peach, saves princess, saving princess, rescuing princess, "
+        "rescues princess, rescue princess",
         _MARIO,
     ),
     _d(
@@ -312,7 +313,8 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "ice queen, snow queen, ice princess, snow princess, reina del hielo, "
         "reina de las nieves, reine des glaces, eiskonigin, schneekonigin, regina delle nevi, "
         "regina dei ghiacci, rainha do gelo",
-        "blue dress, ice blue dress, sparkly blue dress, vestido azul, robe bleue, blaues kleid, "
+        "blue dress, blue gown, ice blue dress, sparkly blue dress, vestido azul, robe bleue, "
+        "blaues kleid, "
         "vestito azzurro, vestido azul"
         "| white braid, platinum braid, blonde braid, side braid, silver braid, trenza, "
         "tresse, zopf, treccia, tranca"
@@ -356,11 +358,10 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "nemo the clownfish",
         "clownfish, clown fish, pez payaso, poisson clown, clownfisch, pesce pagliaccio, "
         "peixe palhaco",
-        "one small fin, small fin, lucky fin, little fin, tiny fin, one fin smaller, "
-        "aleta pequena, petite nageoire"
-        "| lost in the ocean, lost at sea, lost, searching for his son, perdido, perdu"
+        "lost in the ocean, lost at sea, lost, searching for his son, perdido, perdu"
         "| worried father, overprotective father, his father",
-        "",
+        "one small fin, small fin, lucky fin, little fin, tiny fin, one fin smaller, "
+        "aleta pequena, petite nageoire",
         f"pixar, {_DISNEY}, finding nemo, great barrier reef, sydney dentist",
     ),
     _d(
@@ -473,7 +474,7 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
     ),
     _d(
         "peppa pig",
-        "pig, piglet, cartoon pig, pig girl, cerdita, cerdito, cerda, cochon, cochonne, "
+        "pig, piglet, piggy, cartoon pig, pig girl, cerdita, cerdito, cerda, cochon, cochonne, "
         "schwein, schweinchen, maiale, maialina, porca, porquinha",
         f"{_PINK}| red dress, vestido rojo, robe rouge, rotes kleid, vestito rosso"
         "| muddy puddles, jumping in puddles, puddles, charcos de barro, charcos, "
@@ -481,9 +482,8 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "| george, brother george, hermano george, frere george, bruder schorsch"
         "| toy dinosaur, mister dinosaur, mr dinosaur, dinosaurio de juguete",
         "daddy pig, mummy pig, grandpa pig, suzy sheep",
-        "british preschool, preschool show, preschool cartoon, british cartoon, "
-        "british kids show, kids show, childrens show, children s show, nick jr, "
-        "entertainment one",
+        "british preschool, preschool cartoon, british cartoon, british kids show, "
+        "british children s show, nick jr, entertainment one, peppa",
     ),
     _d(
         "bluey",
@@ -491,7 +491,7 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         f"{_BLUE}| sister bingo, little sister bingo, bingo",
         "",
         "australian kids show, australian cartoon, australian children s show, "
-        "australian preschool, abc kids, ludo studio, kids show, preschool show",
+        "australian preschool, abc kids, ludo studio",
     ),
     _d(
         "sonic the hedgehog",
@@ -518,8 +518,27 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "centrale nucleaire, atomkraftwerk, kernkraftwerk, centrale nucleare"
         "| two hairs, strands of hair, three hairs, stubble"
         "| overweight, fat, potbelly, belly, beer belly, gordo, gros",
-        "d oh, doh",
+        "d oh, doh, strangling his son, strangles his son, choking his son",
         "springfield, matt groening, groening, moe s tavern, moes tavern",
+    ),
+    _d(
+        "the simpsons",
+        "yellow family, yellow cartoon family, yellow skinned family, family of yellow",
+        "cartoon, animated, animacion, dessin anime, zeichentrick"
+        "| blue beehive, tall blue hair, blue beehive hair"
+        "| baby with a pacifier, pacifier"
+        "| couch, sofa",
+        "",
+        "springfield, matt groening, groening",
+    ),
+    _d(
+        "captain jack sparrow",
+        "pirate, pirate captain, pirata, capitan pirata, pirate, piratenkapitan",
+        "dreadlocks, braided beard, beads in his hair, kohl, eyeliner, red bandana, rum, "
+        "drunken swagger, rastas, tresses"
+        "| compass that doesn t point north, magic compass",
+        "black pearl, perla negra, why is the rum gone, captain jack",
+        f"pirates of the caribbean, piratas del caribe, pirates des caraibes, tortuga, {_DISNEY}",
     ),
     _d(
         "bart simpson",
@@ -707,10 +726,10 @@ DEFAULT_DESCRIPTIONS: tuple[dict, ...] = (
         "jeune sorcier, sorcier, zauberer, zauberlehrling, maghetto",
         "round glasses, round spectacles, gafas redondas, lunettes rondes, runde brille, "
         "occhiali rotondi"
-        "| lightning scar, lightning bolt scar, scar on his forehead, forehead scar, "
-        "cicatriz de rayo, cicatrice en eclair, blitznarbe"
         "| snowy owl, white owl, owl, lechuza, chouette, eule, gufo"
         "| red and gold scarf, scarlet and gold scarf, striped scarf",
+        "lightning scar, lightning bolt scar, scar on his forehead, forehead scar, "
+        "cicatriz de rayo, cicatrice en eclair, blitznarbe, "
         "quidditch, hogwarts, gryffindor, boy who lived, diagon alley, platform nine and",
         "j k rowling, rowling, wizarding world",
     ),
@@ -863,15 +882,27 @@ class DescriptionIndex:
             for name in names:
                 positions[name].append(i)
         found: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        anchors: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for first in list(positions):
             for character, role, group, cue in self._cues.get(first, ()):
-                if (role, group) in found[character]:
+                anchor = role in ("kind", "context")
+                if (role, group) in found[character] and not anchor:
                     continue
-                if all(w in positions for w in cue) and _in_order(cue, positions):
+                if not all(w in positions for w in cue):
+                    continue
+                spans = _spans(cue, positions)
+                if spans:
                     found[character].add((role, group))
+                    if anchor:
+                        anchors[character][role] += spans
         for number in _DIGITS.findall(text):
             for character, role, group in self._numbers.get(number, ()):
                 found[character].add((role, group))
+        for character, spans in anchors.items():
+            if _linked(spans["kind"], spans["context"], words.tokens):
+                found[character].add(("signature", -1))  # "the Nintendo plumber"
         return any(_scores(cues, score, unanchored) for cues in found.values())
 
 
@@ -884,14 +915,46 @@ def _cue_word(word: str) -> str:
     return "".join(tokens) + ("*" if stem else "")
 
 
-def _in_order(cue: Sequence[str], positions: dict[str, list[int]]) -> bool:
-    """Whether the words of ``cue`` stand in order, at most GAP words apart."""
-    ends = positions[cue[0]]
-    for word in cue[1:]:
-        ends = [j for j in positions[word] if any(0 < j - i <= GAP + 1 for i in ends)]
-        if not ends:
-            return False
-    return True
+def _spans(cue: Sequence[str], positions: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """(first, last) token of each place the words of ``cue`` stand in order, at
+    most GAP words apart."""
+    spans = []
+    for start in positions[cue[0]]:
+        end = start
+        for word in cue[1:]:
+            end = next((j for j in positions[word] if 0 < j - end <= GAP + 1), -1)
+            if end < 0:
+                break
+        if end >= 0:
+            spans.append((start, end))
+    return spans
+
+
+# A kind named as the franchise's ("the Nintendo plumber", "Disney's mouse", "the
+# mouse from Disney"), not in its style ("a bear in Disney style"): the words that
+# may stand between a context and a kind after it, and between a kind and a
+# context after it.
+STYLE_WORDS = frozenset(
+    "style styled inspired like esque art animation animated artwork look looking type "
+    "version fan fanart in with and or".split()
+)
+LINK_WORDS = frozenset("from of by the a an famous de del la le von di du des do da".split())
+
+
+def _linked(kinds: list[tuple[int, int]], contexts: list[tuple[int, int]], tokens) -> bool:
+    """Whether a kind stands right after a context, or after it with "from",
+    "of" or "by" (see LINK_WORDS)."""
+    for k_start, k_end in kinds:
+        for c_start, c_end in contexts:
+            if c_end < k_start:
+                between = tokens[c_end + 1 : k_start]
+                if len(between) <= GAP and not STYLE_WORDS.intersection(between):
+                    return True
+            elif k_end < c_start:
+                between = tokens[k_end + 1 : c_start]
+                if 0 < len(between) <= GAP + 1 and set(between) <= LINK_WORDS:
+                    return True
+    return False
 
 
 def _scores(cues: set[tuple[str, int]], score: int, unanchored: int) -> bool:

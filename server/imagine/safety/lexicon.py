@@ -546,7 +546,7 @@ HATE_SYMBOLS: tuple[str, ...] = (
     "ss lightning", "ss bolts", "ss totenkopf", "totenkopf ss", "hitler salute",
     "roman salute", "hitlergruss", "hitlergruß", "white power", "aryan brotherhood",
     "aryan nations", "aryan race", "aryan supremacy", "hakenkruis", "hakkors",
-    "croix gammee", "cruz gamada",
+    "croix gammee", "cruz gamada", "klan member", "klan members", "klan march",
     "croce uncinata", "gamali hac", "gamalı haç", "hooked cross", "hooked crosses",
     "crooked cross", "gammadion",
 )  # fmt: skip
@@ -574,7 +574,8 @@ HATE_CARRIERS: tuple[str, ...] = (
     "hood", "hoods", "robe", "robes", "sun wheel", "bandera", "drapeau", "fahne", "flagge",
     "bandiera", "bandeira", "simbolo", "symbole", "tatuaje", "tatouage", "tatuaggio",
     "adler", "aguila", "aigle", "aquila", "aguia", "brassard", "armbinde", "brazalete",
-    "croix", "cruz", "kreuz", "croce", "wreath",
+    "croix", "cruz", "kreuz", "croce", "wreath", "rally", "rallies", "march", "marching",
+    "parade", "propaganda", "meeting", "members", "member", "gathering",
 )  # fmt: skip
 SS_CARRIERS: tuple[str, ...] = (
     "rune", "runes", "lightning bolt", "lightning bolts", "bolts", "totenkopf", "skull",
@@ -607,8 +608,8 @@ PROCESSION: tuple[str, ...] = (
 )  # fmt: skip
 # Numbers of hate codes (read in the plain text: numbers are no tokens).
 HATE_NUMBERS = re.compile(r"\b(?:14\s*/?\s*88|1488|88|14)\b")
-# 1488 or 14/88 shown on something (no hate context needed); "14 words" named.
-HATE_CODE_SHOWN = re.compile(r"\b(?:14\s*/?\s*88|1488)\b")
+# 1488, 14/88 or 14 and 88 shown on something (no hate context needed); "14 words" named.
+HATE_CODE_SHOWN = re.compile(r"\b(?:14\s*/?\s*88|1488)\b|\b14\b.*\b88\b|\b88\b.*\b14\b")
 HATE_NAMED_NUMBERS = re.compile(r"\b14\s+words\b|\b88\s+precepts\b")
 # Who shows a hate number beside ones of HATE_CONTEXT ("a skinhead with an 88 tattoo").
 NUMBER_CONTEXT: tuple[str, ...] = ("skinhead", "skinheads", "heil", "sieg")
