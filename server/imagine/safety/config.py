@@ -14,7 +14,8 @@ from server.imagine.safety.verdicts import Category
 
 # Extremist and hate symbols: the shipped block list, for operators to extend.
 # The swastika is read by the hate-symbol rules instead (``hate_symbols``): it is
-# allowed in a Hindu, Buddhist or Jain context, and blocked everywhere else.
+# allowed in a Hindu, Buddhist, Jain, indigenous or ancient context (no hate context
+# beside it), and blocked everywhere else.
 DEFAULT_BLOCK_LIST: tuple[str, ...] = (
     "hakenkreuz",
     "nazi flag",
@@ -131,7 +132,8 @@ class PromptFilterConfig(BaseModel):
         description="also block hate symbols named or described beyond block_list, in the "
         "BLOCK_LIST category (lexicon.HATE_*): named symbols in several languages, a hate "
         "context beside a flag, tattoo, eagle, runes or the numbers 14 and 88, Klan garb "
-        "beside a cross or torches; a swastika unless in a Hindu, Buddhist or Jain context",
+        "beside a cross or torches; a swastika unless in a Hindu, Buddhist, Jain, indigenous "
+        "or ancient context with no hate context",
     )
 
 

@@ -528,10 +528,11 @@ def minor_age(text: str) -> bool:
 
 # --- hate symbols beyond the block list (``PromptFilterConfig.hate_symbols``), all
 # reported as BLOCK_LIST. ``HATE_SYMBOLS`` block alone; ``SWASTIKA`` blocks unless
-# a religious context (``RELIGIOUS``: Hindu, Buddhist, Jain) is named and no hate
-# context is; a hate context (``HATE_CONTEXT``) blocks beside something that
-# carries a symbol (``HATE_CARRIERS``: a flag, a tattoo, an eagle, runes, the
-# numbers 14 and 88); "SS" only beside its own symbols (``SS_CARRIERS``: "the SS
+# a religious or older context (``RELIGIOUS``: Hindu, Buddhist, Jain; a Navajo
+# whirling log, an ancient mosaic) is named and no hate context is; a hate
+# context (``HATE_CONTEXT``) blocks beside something that carries a symbol
+# (``HATE_CARRIERS``: a flag, a tattoo, an eagle, runes, a rally, the numbers 14
+# and 88); "SS" only beside its own symbols (``SS_CARRIERS``: "the SS
 # Great Britain" is a ship); Klan robes and pointed hoods (``KLAN_GARB``) beside a
 # cross, a torch or a rally (``KLAN_SCENE``), not in a Holy Week procession.
 HATE_SYMBOLS: tuple[str, ...] = (
@@ -589,6 +590,9 @@ RELIGIOUS: tuple[str, ...] = (
     "rangoli", "kolam", "puja", "pooja", "sanskrit", "auspicious", "ganesh", "ganesha",
     "lakshmi", "vedic", "shrine", "monastery", "manji", "tibetan", "religious",
     "religion", "sacred", "spiritual", "indian wedding", "hindu wedding",
+    # older and indigenous uses: a Navajo whirling log, a Roman mosaic
+    "navajo", "whirling log", "hopi", "native american", "ancient", "neolithic", "mosaic",
+    "meander", "greek key", "byzantine", "etruscan",
 )  # fmt: skip
 KLAN_GARB: tuple[str, ...] = (
     "pointed hood", "pointed hoods", "pointy hood", "pointy hoods", "conical hood",
