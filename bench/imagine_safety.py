@@ -1,7 +1,7 @@
 """Imagine's safety layer: the prompt filter on the shipped red-team and benign
 sets, and NudeNet's time per image.
 
-For each set pair (the two dev pairs, then hold-out, reported apart) it prints the block
+For each set pair (the three dev pairs, then hold-out, reported apart) it prints the block
 rate of the red-team prompts (target 100 %) and the false-block rate of the
 benign ones (target at most 2 %), per category, and how often a blocked
 red-team prompt got its intended category. The baseline, measured in the same
@@ -35,6 +35,9 @@ PROMPTS = Path(__file__).resolve().parent / "imagine_prompts"
 SETS = {
     "dev": ("redteam.txt", "benign.txt"),
     "dev2": ("redteam_more.txt", "benign_more.txt"),
+    # written before the third round's code, for the kinds the second hold-out showed
+    # (characters described, hate symbols, further languages, two people named)
+    "dev3": ("redteam_dev3.txt", "benign_dev3.txt"),
     # hold-outs, each scored once when written: the first before the filter existed
     # (issue 25, day 1), the second by someone who never saw the filter (day 1, after
     # the filter's second round); both are spent now and report how far a new one

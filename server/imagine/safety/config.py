@@ -9,11 +9,14 @@ from server.imagine.safety.characters import (
     DEFAULT_CAPITALISED_CHARACTERS,
     DEFAULT_PROTECTED_CHARACTERS,
 )
+from server.imagine.safety.descriptions import DEFAULT_DESCRIPTIONS, CharacterDescription
 from server.imagine.safety.verdicts import Category
 
 # Extremist and hate symbols: the shipped block list, for operators to extend.
+# The swastika is read by the hate-symbol rules instead (``hate_symbols``): it is
+# allowed in a Hindu, Buddhist, Jain, indigenous or ancient context (no hate context
+# beside it), and blocked everywhere else.
 DEFAULT_BLOCK_LIST: tuple[str, ...] = (
-    "swastika",
     "hakenkreuz",
     "nazi flag",
     "nazi salute",
@@ -100,8 +103,37 @@ class PromptFilterConfig(BaseModel):
     )
     extra_languages: bool = Field(
         True,
-        description="also read a small list of Dutch, Polish, Turkish, Japanese (romaji) "
-        "and Russian terms for minors and sexual content, for the minors category only",
+        description="also read small lists of Turkish, Dutch, Polish, Swedish, Indonesian, "
+        "Japanese (romaji) and Russian terms, matched exactly: minors (for the minors "
+        "category), sexual content and nudity, and graphic violence (lexicon.EXTRA_*)",
+    )
+    described_characters: list[CharacterDescription] = Field(
+        default_factory=lambda: [CharacterDescription(**d) for d in DEFAULT_DESCRIPTIONS],
+        description="protected characters described instead of named: per character, its "
+        "kind, distinctive traits, signature traits and franchise or studio cues, matched "
+        "like terms; a description applies while its name is among protected_characters "
+        "or capitalised_characters (server/imagine/safety/descriptions.py)",
+    )
+    description_score: int = Field(
+        3,
+        ge=2,
+        description="cues that block a described character: kind 1, context 1, each trait "
+        "group 1, each signature group 2; at least one trait or signature, and the kind "
+        "or the context among them",
+    )
+    description_score_unanchored: int = Field(
+        4,
+        ge=2,
+        description="cues that block a described character when neither its kind nor its "
+        "context is named (traits and signatures alone)",
+    )
+    hate_symbols: bool = Field(
+        True,
+        description="also block hate symbols named or described beyond block_list, in the "
+        "BLOCK_LIST category (lexicon.HATE_*): named symbols in several languages, a hate "
+        "context beside a flag, tattoo, eagle, runes or the numbers 14 and 88, Klan garb "
+        "beside a cross or torches; a swastika unless in a Hindu, Buddhist, Jain, indigenous "
+        "or ancient context with no hate context",
     )
 
 

@@ -183,10 +183,12 @@ def nudity_applies(
     ``is_person`` tells person words (those above, minors, real-person terms),
     ``is_word`` everyday words (not names); ``capitalised`` holds the indexes
     of the tokens written with a capital, the first word of the prompt aside
-    ("the queen of England nude", "la reina Letizia desnuda")."""
+    ("the queen of England nude", "la reina Letizia desnuda", "nude Joe Biden")."""
     after = phrase_after(tokens, breaks, position)
     if any(is_person(w) or w in CONTENT_WORDS or w in AGE_WORDS for w in after):
         return True
+    if after and position + 1 in capitalised and (after[0] in FIRST_NAMES or not is_word(after[0])):
+        return True  # "naked Donald Trump and Joe Biden": a name follows (not "nackte Bäume")
     if after:
         # "naked dancing": an activity, someone doing it
         return all(w.endswith(ACTIVITY_ENDINGS) for w in after)

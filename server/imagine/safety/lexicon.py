@@ -379,6 +379,37 @@ SAFE_PHRASES: tuple[str, ...] = (
     "blood samples",
     "giving blood",
     "donating blood",
+    # "a white power strip": power as electricity
+    "power strip",
+    "power strips",
+    "power cable",
+    "power cables",
+    "power cord",
+    "power outlet",
+    "power socket",
+    "power bank",
+    "power supply",
+    "power adapter",
+    "power button",
+    "power line",
+    "power lines",
+    "power station",
+    "power washer",
+    "power board",
+    "power steering",
+    "power nap",
+    "power lifting",
+    "power pose",
+    # bare feet and the naked eye in the further languages
+    "ciplak ayak",
+    "ciplak ayakla",
+    "ciplak ayaklarla",
+    "ciplak ayaklari",
+    "ciplak goz",
+    "ciplak gozle",
+    "blote voeten",
+    "telanjang kaki",
+    "ketsueki gata",
 )
 
 # Without clothes, in the six languages ("with no clothes on", "sin ropa").
@@ -493,3 +524,215 @@ def minor_age(text: str) -> bool:
             if age < ADULT_AGE:
                 return True
     return False
+
+
+# --- hate symbols beyond the block list (``PromptFilterConfig.hate_symbols``), all
+# reported as BLOCK_LIST. ``HATE_SYMBOLS`` block alone; ``SWASTIKA`` blocks unless
+# a religious or older context (``RELIGIOUS``: Hindu, Buddhist, Jain; a Navajo
+# whirling log, an ancient mosaic) is named and no hate context is; a hate
+# context (``HATE_CONTEXT``) blocks beside something that carries a symbol
+# (``HATE_CARRIERS``: a flag, a tattoo, an eagle, runes, a rally, the numbers 14
+# and 88); "SS" only beside its own symbols (``SS_CARRIERS``: "the SS
+# Great Britain" is a ship); Klan robes and pointed hoods (``KLAN_GARB``) beside a
+# cross, a torch or a rally (``KLAN_SCENE``), not in a Holy Week procession.
+HATE_SYMBOLS: tuple[str, ...] = (
+    "ss rune", "ss runes", "sig rune", "sig runes", "sieg rune", "sieg runes", "sigrune*",
+    "sowilo runes", "wolfsangel", "sonnenrad", "schwarze sonne", "black sun symbol",
+    "fourteen words", "white pride worldwide", "blood and soil", "blut und boden",
+    "stormfront", "rahowa", "racial holy war", "klansman", "klansmen", "klanswoman",
+    "ku klux", "klan robe", "klan robes", "klan hood", "klan hoods", "klan rally",
+    "cross burning", "burning crosses", "nazi eagle", "reichsadler", "parteiadler",
+    "nazi banner", "nazi armband", "nazi symbol", "nazi symbols", "nazi insignia",
+    "nazi emblem", "nazi tattoo", "neo nazi flag", "ss insignia", "ss symbol", "ss logo",
+    "ss lightning", "ss bolts", "ss totenkopf", "totenkopf ss", "hitler salute",
+    "roman salute", "hitlergruss", "hitlergruß", "white power", "aryan brotherhood",
+    "aryan nations", "aryan race", "aryan supremacy", "hakenkruis", "hakkors",
+    "croix gammee", "cruz gamada", "klan member", "klan members", "klan march",
+    "croce uncinata", "gamali hac", "gamalı haç", "hooked cross", "hooked crosses",
+    "crooked cross", "gammadion",
+)  # fmt: skip
+SWASTIKA: tuple[str, ...] = (
+    "swastika", "swastikas", "esvastica", "esvasticas", "svastika", "svastica", "svastiche",
+    "suastica", "swastyka", "swastyki", "swastike", "свастика", "свастики", "svastica",
+    "swastik",
+)  # fmt: skip
+HATE_CONTEXT: tuple[str, ...] = (
+    "nazi", "nazis", "neonazi", "neonazis", "neo nazi", "neo nazis", "nazism", "nazismo",
+    "nazista", "naziste", "nazie", "third reich", "3rd reich", "drittes reich",
+    "tercer reich", "troisieme reich", "terzo reich", "hitler", "hitlerjugend",
+    "hitler youth", "waffen ss", "schutzstaffel", "white supremacist", "white supremacists",
+    "white supremacy", "white nationalist", "white nationalists", "white nationalism",
+    "white pride", "aryan race", "aryan supremacy", "klan", "kkk", "nationalsozialist*",
+    "neo fascist", "neofascist*",
+)  # fmt: skip
+HATE_CARRIERS: tuple[str, ...] = (
+    "flag", "flags", "banner", "banners", "eagle", "eagles", "armband", "armbands",
+    "insignia", "symbol", "symbols", "emblem", "emblems", "tattoo", "tattoos", "tattooed",
+    "logo", "logos", "patch", "patches", "badge", "badges", "pin", "rune", "runes",
+    "lightning bolt", "lightning bolts", "skull", "skulls", "death s head", "deaths head",
+    "totenkopf", "cross", "crosses", "celtic cross", "graffiti", "poster", "posters",
+    "sticker", "stickers", "salute", "saluting", "shirt", "t shirt", "sign", "slogan",
+    "hood", "hoods", "robe", "robes", "sun wheel", "bandera", "drapeau", "fahne", "flagge",
+    "bandiera", "bandeira", "simbolo", "symbole", "tatuaje", "tatouage", "tatuaggio",
+    "adler", "aguila", "aigle", "aquila", "aguia", "brassard", "armbinde", "brazalete",
+    "croix", "cruz", "kreuz", "croce", "wreath", "rally", "rallies", "march", "marching",
+    "parade", "propaganda", "meeting", "members", "member", "gathering",
+)  # fmt: skip
+SS_CARRIERS: tuple[str, ...] = (
+    "rune", "runes", "lightning bolt", "lightning bolts", "bolts", "totenkopf", "skull",
+    "skulls", "death s head", "deaths head", "insignia", "collar tabs", "collar tab",
+    "emblem", "symbol", "logo", "badge", "tattoo", "armband", "flag", "banner",
+)  # fmt: skip
+RELIGIOUS: tuple[str, ...] = (
+    "hindu", "hindus", "hinduism", "hinduismo", "hindou", "buddhist", "buddhists",
+    "buddhism", "budista", "bouddhiste", "buddha", "jain", "jains", "jainism", "jaina",
+    "temple", "temples", "templo", "tempel", "tempio", "mandir", "diwali", "deepavali",
+    "rangoli", "kolam", "puja", "pooja", "sanskrit", "auspicious", "ganesh", "ganesha",
+    "lakshmi", "vedic", "shrine", "monastery", "manji", "tibetan", "religious",
+    "religion", "sacred", "spiritual", "indian wedding", "hindu wedding",
+    # older and indigenous uses: a Navajo whirling log, a Roman mosaic
+    "navajo", "whirling log", "hopi", "native american", "ancient", "neolithic", "mosaic",
+    "meander", "greek key", "byzantine", "etruscan",
+)  # fmt: skip
+KLAN_GARB: tuple[str, ...] = (
+    "pointed hood", "pointed hoods", "pointy hood", "pointy hoods", "conical hood",
+    "conical hoods", "peaked hood", "peaked hoods", "white robes and hoods",
+    "white robes and pointed hoods", "hooded white robes", "white hooded robes",
+    "white hoods and robes", "klan hood", "klan hoods",
+)  # fmt: skip
+KLAN_SCENE: tuple[str, ...] = (
+    "cross", "crosses", "torch", "torches", "torchlit", "burning", "rally", "march",
+    "marching", "lynching", "noose",
+)  # fmt: skip
+# Holy Week processions wear pointed hoods too ("nazarenos en Semana Santa").
+PROCESSION: tuple[str, ...] = (
+    "semana santa", "holy week", "procession", "processions", "procesion", "nazareno",
+    "nazarenos", "penitent", "penitents", "penitente", "penitentes", "capirote",
+    "capirotes", "cofradia", "easter", "good friday",
+)  # fmt: skip
+# Numbers of hate codes (read in the plain text: numbers are no tokens).
+HATE_NUMBERS = re.compile(r"\b(?:14\s*/?\s*88|1488|88|14)\b")
+# 1488, 14/88 or 14 and 88 shown on something (no hate context needed); "14 words" named.
+HATE_CODE_SHOWN = re.compile(r"\b(?:14\s*/?\s*88|1488)\b|\b14\b.*\b88\b|\b88\b.*\b14\b")
+HATE_NAMED_NUMBERS = re.compile(r"\b14\s+words\b|\b88\s+precepts\b")
+# Who shows a hate number beside ones of HATE_CONTEXT ("a skinhead with an 88 tattoo").
+NUMBER_CONTEXT: tuple[str, ...] = ("skinhead", "skinheads", "heil", "sieg")
+CODE_DISPLAYS: tuple[str, ...] = (
+    "tattoo", "tattoos", "tattooed", "banner", "flag", "sticker", "shirt", "t shirt",
+    "graffiti", "patch", "sign", "poster", "hoodie", "jacket", "neck", "knuckles",
+)  # fmt: skip
+
+# A violence word after a negation is no violence ("a battle painting without
+# gore", "no blood, no gore", "sin sangre"): the negators, and the words they
+# drop (with "or", "and", "nor" or "," between several).
+NEGATORS: frozenset[str] = frozenset(
+    "without no not non zero minus sin sans ohne kein keine keinerlei senza sem".split()
+)
+NEGATABLE: frozenset[str] = frozenset(
+    """gore gory blood bloody bloodshed violence violent graphic wounds wound injuries
+    injury corpses corpse death deaths dead killing sangre sang blut sangue
+    violencia violence gewalt violenza""".split()
+)
+# Words that may stand between a negator and what it negates ("without any gore").
+NEGATION_FILLERS: frozenset[str] = frozenset(
+    "any visible explicit real actual graphic much excessive or and nor de la of".split()
+)
+
+# Beyond the six languages, matched exactly (no dictionaries guard misspellings
+# in these languages): sexual content and nudity (``EXTRA_EXPLICIT``, enough
+# alone) and graphic violence (``EXTRA_GORE`` alone; ``EXTRA_BLOOD``,
+# ``EXTRA_BODY`` and ``EXTRA_ACTS`` two of them, as in English), in Turkish, Dutch,
+# Polish, Swedish, Indonesian, Japanese (romaji) and Russian (transliterated and
+# Cyrillic). Words that also mean something harmless are left out or given as
+# phrases ("naga" is a serpent deity: "naga kobieta"; "blote voeten" are bare feet).
+EXTRA_EXPLICIT: tuple[str, ...] = (
+    # Turkish
+    "ciplak kadin", "ciplak kiz", "ciplak adam", "ciplak erkek", "ciplak kadinlar",
+    "ciplak foto*", "ciplak resim*", "ciplak poz", "seks", "sevisen", "sevisme",
+    "sevisiyor", "mustehcen", "soyunmus", "soyunan", "gogusler", "memeler",
+    # Dutch
+    "naakt", "naakte", "naaktfoto*", "naaktmodel*", "neuken", "neukend*", "tieten",
+    "blote borsten", "ontkleed*", "uitgekleed*", "seksfoto*", "vrijen", "vrijend*",
+    # Polish
+    "nagie", "nago", "nagi mezczyzna", "nagiej", "nagich", "naga kobieta",
+    "naga dziewczyna", "naga modelka", "naga pani", "nagosc", "seksu", "erotyczn*",
+    "rozebran*", "cycki", "uprawiaja seks", "uprawiajacy seks",
+    # Swedish
+    "naken", "nakna", "naket", "nakenbild*", "nakenfoto*", "nakenmodell*", "porr",
+    "porrfilm*", "knulla*", "knullar", "erotisk", "erotiska", "avkladd*", "bara brost",
+    # Indonesian
+    "telanjang", "bugil", "bersetubuh", "ngentot", "payudara", "toket", "mesum", "cabul",
+    "tanpa busana", "tanpa pakaian", "berhubungan seks", "bercinta",
+    # Japanese (romaji)
+    "hadaka", "zenra", "sekkusu", "ecchi", "etchi", "oppai", "ratai", "chikubi",
+    "manko", "chinko", "ero gazou", "ero manga",
+    # Russian, transliterated and Cyrillic
+    "golaya", "golaja", "golaia", "golyy", "golyj", "golye", "golyi", "obnazhennaya",
+    "obnazhennyy", "obnazhennye", "nagishom", "razdetaya", "siski", "sisyki",
+    "trakhayutsya", "trakhaet", "eroticheskoe", "eroticheskaya", "erotika",
+    "голая", "голый", "голые", "голенькая", "обнаженная", "обнажённая", "обнаженный",
+    "обнажённый", "обнаженные", "нагишом", "раздетая", "секс", "порно", "эротика",
+    "эротическое", "эротическая", "сиськи", "трахаются",
+)  # fmt: skip
+# Nudity words of the further languages that also describe things ("çıplak
+# ağaç", a bare tree; "naga", a serpent deity): explicit only beside a person
+# word of those languages (``EXTRA_PERSONS``): "a naga warrior" is no nude.
+EXTRA_NUDITY: tuple[str, ...] = (
+    "ciplak", "naga", "nagi", "nagiej", "nagim", "naken", "bloot", "blote", "bugil",
+    "golaya", "golyy", "голая", "голый",
+)  # fmt: skip
+EXTRA_PERSONS: tuple[str, ...] = (
+    "kadin", "kadinlar", "kadini", "kiz", "kizlar", "erkek", "erkekler", "adam", "adamlar",
+    "vrouw", "vrouwen", "meisje", "jongen", "kobieta", "kobiety", "kobiete", "dziewczyna",
+    "dziewczyny", "mezczyzna", "mezczyzni", "chlopak", "pani", "modelka", "kvinna",
+    "kvinnor", "flicka", "pojke", "wanita", "perempuan", "gadis", "pria", "laki laki",
+    "cewek", "josei", "onna", "otoko", "zhenshchina", "devushka", "muzhchina",
+    "женщина", "девушка", "мужчина", "парень",
+)  # fmt: skip
+EXTRA_GORE: tuple[str, ...] = (
+    # Turkish
+    "kafasi kesilmis", "kafasi kopmus", "kesik bas", "kesik kafa", "parcalanmis ceset*",
+    "parcalanmis beden*", "parcalanmis vucut*",
+    "bagirsaklar*", "kan golu", "kan golunde", "kan icinde", "her yer kan", "katliam",
+    "vahset", "kanli ceset*",
+    # Dutch
+    "onthoofd*", "bloedbad", "ingewanden", "verminkt*", "in stukken gehakt",
+    "plas bloed", "onder het bloed", "afgehakt hoofd",
+    # Polish
+    "odcieta glowa", "rzez", "rzezi", "wnetrznosci", "pocwiartowan*", "okaleczon*",
+    "kaluza krwi", "kaluzy krwi", "masakra", "masakry",
+    # Swedish
+    "halshugg*", "styckad*", "sonderstyckad*", "inalvor", "blodbad", "lemlast*",
+    "blodpol", "pol av blod",
+    # Indonesian
+    "dipenggal", "terpenggal", "kepala terpenggal", "mutilasi", "dimutilasi",
+    "pembantaian", "usus terburai", "isi perut", "genangan darah", "bersimbah darah",
+    "mandi darah", "dicincang",
+    # Japanese (romaji)
+    "kubikiri", "zanshitai", "barabara shitai", "ero guro", "chidarake",
+    "chi darake", "chimamire", "gyakusatsu", "harawata",
+    # Russian, transliterated and Cyrillic
+    "obezglavlen*", "raschlenen*", "rasschlenen*", "kishki", "reznya", "luzha krovi",
+    "krovavaya reznya", "обезглавлен*", "расчленен*", "расчленён*", "кишки", "резня",
+    "лужа крови", "кровь повсюду",
+)  # fmt: skip
+EXTRA_BLOOD: tuple[str, ...] = (
+    "kanli", "kanlar", "bloed", "bloedend*", "bloederig*", "bebloed*", "krew", "krwi",
+    "zakrwawion*", "krwaw*", "blod", "blodig*", "blodande", "darah", "berdarah",
+    "ketsueki", "krov", "krovi", "krovav*", "кровь", "крови", "кровав*",
+)  # fmt: skip
+EXTRA_BODY: tuple[str, ...] = (
+    "ceset", "cesetler*", "lijk", "lijken", "zwloki", "trup", "trupy", "liket", "mayat",
+    "jenazah", "shitai", "трупы", "труп", "трупа",
+)  # fmt: skip
+EXTRA_ACTS: tuple[str, ...] = (
+    "oldurulmus", "bicaklanmis", "vurulmus", "vermoord*", "neergeschoten", "doodgestoken",
+    "zamordowan*", "zastrzelon*", "mordad*", "skjuten", "knivhuggen", "dibunuh",
+    "ditembak", "ditikam", "pembunuhan", "satsujin", "ubit", "ubita", "ubity", "ubiystvo",
+    "zastrelen*", "убит*", "убийство", "застрелен*",
+)  # fmt: skip
+# A few more minors terms (Swedish, Indonesian) for ``EXTRA_MINORS``.
+EXTRA_MINORS_MORE: tuple[str, ...] = (
+    "flicka", "flickor", "pojke", "pojkar", "smabarn", "tonaring", "tonaringar",
+    "anak", "anak anak", "anak kecil", "gadis kecil", "bocah", "balita", "remaja",
+)  # fmt: skip

@@ -208,6 +208,11 @@ class TermIndex:
                     for position, word in enumerate(term.words):
                         self._by_word[word].append((term, position, name))
         self._word_cache: dict[str, frozenset[str]] = {}
+        # the letters of each key and stem, for a quick bound on edit distances
+        self._letters: dict[str, frozenset[str]] = {
+            key: frozenset(key)
+            for key in list(self._keys) + [k for v in self._stems.values() for k, _ in v]
+        }
         self._longest_key = max((len(k) for k in self._keys), default=0)
 
     # ---------------------------------------------------------------- public
@@ -270,10 +275,8 @@ class TermIndex:
             if word.startswith(stem):
                 names.add(name)
         # a word that is a term as written is not read as another one misspelt
-        if self.fuzzy and len(word) >= 4 and not names:
-            near = self._near_word(word) | self._sounds_like(word)
-            if near and word not in known_words():
-                names |= near
+        if self.fuzzy and len(word) >= 4 and not names and word not in known_words():
+            names |= self._near_word(word) | self._sounds_like(word)
         result = frozenset(names)
         self._word_cache[word] = result
         return result
@@ -343,11 +346,21 @@ class TermIndex:
         names: set[str] = set()
         if word != collapse(word):
             names |= self._collapsed.get(collapse(word), set())
+        # a letter of one word missing from the other takes an edit at least: a
+        # cheap bound that spares most distance computations
+        letters = frozenset(word)
         for key, name in self._by_first.get(word[0], ()):
             if name in names or key == word:
                 continue
             limit = allowed_edits(key, word)
-            if limit and edit_distance(key, word, limit) <= limit:
+            if (
+                not limit
+                or abs(len(key) - len(word)) > limit
+                or len(self._letters[key] - letters) > limit
+                or len(letters - self._letters[key]) > limit
+            ):
+                continue
+            if edit_distance(key, word, limit) <= limit:
                 names.add(name)
         for prefix, entries in self._stems.items():
             if prefix[0] != word[0]:
@@ -356,6 +369,8 @@ class TermIndex:
                 # one edit at most: a stem's word goes on ("nacktszene*" is not "nacktschnecke")
                 limit = min(allowed_edits(stem, stem), 1)
                 if name in names or not limit:
+                    continue
+                if len(self._letters[stem] - frozenset(word[: len(stem) + 1])) > limit:
                     continue
                 best = min(
                     (

@@ -15,7 +15,18 @@ evidence found are combined into one category, the most severe first:
   eating act beside a part of a body (``context.maimed``): ``GRAPHIC_VIOLENCE``;
 - explicit sexual content or nudity: ``SEXUAL`` (a nudity adjective only when it
   applies to a person or to nothing: ``context.nudity_applies``);
-- a protected character: ``PROTECTED_CHARACTER``; a block-list term: ``BLOCK_LIST``.
+- a protected character: ``PROTECTED_CHARACTER``; a block-list term: ``BLOCK_LIST``;
+- a hate symbol named or described (``lexicon.HATE_*``: a named symbol, a hate
+  context beside a flag, tattoo, eagle, runes or the numbers 14 and 88, Klan
+  garb beside a cross or torches; a swastika unless in a Hindu, Buddhist or
+  Jain context and no hate context): ``BLOCK_LIST``;
+- a protected character described instead of named (its kind, traits and
+  franchise: ``descriptions``): ``PROTECTED_CHARACTER``.
+
+Small lists of Turkish, Dutch, Polish, Swedish, Indonesian, Japanese (romaji)
+and Russian terms (``lexicon.EXTRA_*``, matched exactly) add sexual, nudity and
+violence evidence. A violence word after a negation ("without gore", "no blood")
+is dropped before matching.
 
 Card numbers, e-mail addresses, phone numbers and the like are redacted first,
 with the edge's rules (``edge.redaction.transcripts.redact_string``); the
@@ -33,6 +44,7 @@ from edge.redaction.transcripts import redact_string
 from server.imagine.safety import context, lexicon
 from server.imagine.safety.characters import variants
 from server.imagine.safety.config import PromptFilterConfig
+from server.imagine.safety.descriptions import DescriptionIndex
 from server.imagine.safety.matching import TermIndex, is_known
 from server.imagine.safety.normalise import Normalised, normalise, plain, term_words
 from server.imagine.safety.verdicts import Category, PromptVerdict
@@ -44,6 +56,12 @@ CHARACTER, BLOCKED = "character", "blocked"
 NUDITY, MAIM, DEVOUR, SPREAD = "nudity", "maim", "devour", "spread"
 INNER, OUTER = "inner", "outer"
 EXTRA_MINOR, EXTRA_SEXUAL = "extra_minor", "extra_sexual"
+EXTRA_NUDITY, EXTRA_PERSON = "extra_nudity", "extra_person"
+HATE, SWASTIKA, HATE_CONTEXT, CARRIER = "hate", "swastika", "hate_context", "carrier"
+SS_CARRIER, RELIGIOUS, KLAN_GARB, KLAN_SCENE = "ss_carrier", "religious", "klan_garb", "klan_scene"
+PROCESSION, NUMBER_CONTEXT, CODE_DISPLAY = "procession", "number_context", "code_display"
+# What the further languages' lists count as (``lexicon.EXTRA_*``).
+EXTRA_KINDS = frozenset({EXPLICIT, GORE, BLOOD, BODY, ACT})
 
 # Fixed reasons: they name the category, never a word of the prompt.
 REASONS: dict[Category | None, str] = {
@@ -95,6 +113,21 @@ class PromptFilter:
             lists[CHARACTER] = variants(self.config.protected_characters)
         if Category.BLOCK_LIST in self.enabled:
             lists[BLOCKED] = self.config.block_list
+        self.hate = Category.BLOCK_LIST in self.enabled and self.config.hate_symbols
+        if self.hate:
+            lists |= {
+                HATE: lexicon.HATE_SYMBOLS,
+                SWASTIKA: lexicon.SWASTIKA,
+                HATE_CONTEXT: lexicon.HATE_CONTEXT,
+                CARRIER: lexicon.HATE_CARRIERS,
+                SS_CARRIER: lexicon.SS_CARRIERS,
+                RELIGIOUS: lexicon.RELIGIOUS,
+                KLAN_GARB: lexicon.KLAN_GARB,
+                KLAN_SCENE: lexicon.KLAN_SCENE,
+                PROCESSION: lexicon.PROCESSION,
+                NUMBER_CONTEXT: lexicon.NUMBER_CONTEXT,
+                CODE_DISPLAY: lexicon.CODE_DISPLAYS,
+            }
         self.index = TermIndex(
             lists,
             fuzzy=self.config.fuzzy,
@@ -102,10 +135,27 @@ class PromptFilter:
         )
         # further languages, matched exactly (no dictionaries guard them)
         self.extra = TermIndex(
-            {EXTRA_MINOR: lexicon.EXTRA_MINORS, EXTRA_SEXUAL: lexicon.EXTRA_SEXUAL}
+            {
+                EXTRA_MINOR: lexicon.EXTRA_MINORS + lexicon.EXTRA_MINORS_MORE,
+                EXTRA_SEXUAL: lexicon.EXTRA_SEXUAL,
+                EXPLICIT: lexicon.EXTRA_EXPLICIT,
+                EXTRA_NUDITY: lexicon.EXTRA_NUDITY,
+                EXTRA_PERSON: lexicon.EXTRA_PERSONS,
+                GORE: lexicon.EXTRA_GORE,
+                BLOOD: lexicon.EXTRA_BLOOD,
+                BODY: lexicon.EXTRA_BODY,
+                ACT: lexicon.EXTRA_ACTS,
+            }
             if self.config.extra_languages
             else {},
             fuzzy=False,
+        )
+        self.descriptions = DescriptionIndex(
+            self.config.described_characters
+            if Category.PROTECTED_CHARACTER in self.enabled
+            else (),
+            names=list(self.config.protected_characters) + list(self.config.capitalised_characters),
+            fuzzy=self.config.fuzzy,
         )
         self.capitalised = TermIndex(
             {CHARACTER: self.config.capitalised_characters}
@@ -134,6 +184,9 @@ class PromptFilter:
         words = self._without_safe_phrases(everything)
         found = self.index.find(words) | self.capitalised.find(_capitalised(everything))
         extra = self.extra.find(words)
+        found |= extra & EXTRA_KINDS
+        if EXTRA_NUDITY in extra and EXTRA_PERSON in extra:
+            found.add(EXPLICIT)  # "çıplak bir kadın", "naga kobieta" (not "a naga warrior")
         marks = self.index.marks(words)
         joined = words.text
         minor = (
@@ -162,7 +215,34 @@ class PromptFilter:
         for category, applies in rules:
             if applies and category in self.enabled:
                 return category
+        # the rules that read more than one cue, the costlier last
+        if self.hate and self._hateful(found, words, plain(text).lower()):
+            return Category.BLOCK_LIST
+        if Category.PROTECTED_CHARACTER in self.enabled and self.descriptions.described(
+            words,
+            text,
+            self.config.description_score,
+            self.config.description_score_unanchored,
+        ):
+            return Category.PROTECTED_CHARACTER
         return None
+
+    def _hateful(self, found: set[str], words: Normalised, text: str) -> bool:
+        """A hate symbol named or described (``lexicon.HATE_*``): see there."""
+        if HATE in found or lexicon.HATE_NAMED_NUMBERS.search(text):
+            return True
+        context = HATE_CONTEXT in found
+        if SWASTIKA in found and (context or RELIGIOUS not in found):
+            return True
+        if context and (CARRIER in found or lexicon.HATE_NUMBERS.search(text)):
+            return True
+        if "ss" in words.tokens and SS_CARRIER in found:
+            return True
+        if lexicon.HATE_CODE_SHOWN.search(text) and CODE_DISPLAY in found:
+            return True
+        if NUMBER_CONTEXT in found and lexicon.HATE_NUMBERS.search(text):
+            return True
+        return KLAN_GARB in found and KLAN_SCENE in found and PROCESSION not in found
 
     def _is_person(self, word: str) -> bool:
         """A person noun, a minor or a real-person term (misspelt too)."""
@@ -211,6 +291,7 @@ class PromptFilter:
         """``words`` less the words of everyday phrases that hold a term."""
         tokens = list(words.tokens)
         drop: set[int] = set()
+        drop |= _negated(tokens)
         for i, token in enumerate(tokens):
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             after = tokens[i + 2] if i + 2 < len(tokens) else ""
@@ -236,6 +317,25 @@ class PromptFilter:
             if i in words.breaks and new_index:
                 breaks.add(len(new_index) - 1)
         return Normalised(kept, squashed, words.spelled, cased, words.joined, frozenset(breaks))
+
+
+def _negated(tokens: tuple[str, ...]) -> set[int]:
+    """Indexes of violence words that a negation takes back ("without gore", "no
+    blood, no gore", "without any blood or gore", "gore-free")."""
+    drop: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token in lexicon.NEGATABLE and i + 1 < len(tokens) and tokens[i + 1] == "free":
+            drop.add(i)
+        if token not in lexicon.NEGATORS:
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i <= 6:
+            if tokens[j] in lexicon.NEGATABLE:
+                drop.add(j)
+            elif tokens[j] not in lexicon.NEGATION_FILLERS:
+                break
+            j += 1
+    return drop
 
 
 def _is_word(word: str) -> bool:
