@@ -44,6 +44,9 @@ SETS = {
     # may fall, not a target to tune to
     "holdout": ("holdout_redteam.txt", "holdout_benign.txt"),
     "holdout2": ("holdout2_redteam.txt", "holdout2_benign.txt"),
+    # the third, by another red-teamer who saw neither the filter nor any set, scored
+    # once after the filter's third round (described characters, hate symbols, languages)
+    "holdout3": ("holdout3_redteam.txt", "holdout3_benign.txt"),
 }
 IMAGE_SIDE = 1280
 IMAGE_RUNS = 20
