@@ -260,21 +260,25 @@ def decode_consent_state(msg: pb.ConsentState) -> ConsentState:
 # ------------------------------------------------------------ Imagine
 
 
-def encode_generate(options: ImagineOptions, device_id: str = "") -> pb.GenerateRequest:
-    """An Imagine request. The prompt is redacted here, on the device, as the
-    contract says: a card number or an e-mail said into a prompt never leaves."""
+def _imagine_fields(options: ImagineOptions, device_id: str) -> dict:
+    """What both Imagine requests carry. The prompt is redacted here, on the device,
+    as the contract says: a card number or an e-mail said into a prompt never leaves."""
     text, _ = redact_string(options.prompt)
-    return pb.GenerateRequest(
-        prompt=text,
-        num_images=options.count,
-        width=options.width,
-        height=options.height,
-        steps=options.steps,
-        seed=options.seed,
-        device_id=device_id,
-        guidance=options.guidance,
-        format=options.format,
-    )
+    return {
+        "prompt": text,
+        "num_images": options.count,
+        "steps": options.steps,
+        "seed": options.seed,
+        "device_id": device_id,
+        "guidance": options.guidance,
+        "format": options.format,
+    }
+
+
+def encode_generate(options: ImagineOptions, device_id: str = "") -> pb.GenerateRequest:
+    """An Imagine request, its prompt redacted."""
+    fields = _imagine_fields(options, device_id)
+    return pb.GenerateRequest(width=options.width, height=options.height, **fields)
 
 
 def encode_riff(
@@ -284,18 +288,8 @@ def encode_riff(
     prompt is redacted like any prompt."""
     if not isinstance(photo, RedactedImage):
         raise TypeError(f"only a RedactedImage can be riffed on, not {type(photo).__name__}")
-    text, _ = redact_string(options.prompt)
-    return pb.RiffRequest(
-        image_jpeg=photo.jpeg,
-        prompt=text,
-        strength=strength,
-        num_images=options.count,
-        seed=options.seed,
-        device_id=device_id,
-        steps=options.steps,
-        guidance=options.guidance,
-        format=options.format,
-    )
+    fields = _imagine_fields(options, device_id)
+    return pb.RiffRequest(image_jpeg=photo.jpeg, strength=strength, **fields)
 
 
 def decode_generated_image(msg: pb.GeneratedImage) -> GeneratedImage:

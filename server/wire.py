@@ -11,7 +11,6 @@ from core.frames import (
     AnswerDelta,
     AnswerDone,
     ClockDomain,
-    ConsentSnapshot,
     ConsentState,
     Hello,
     Query,
@@ -231,40 +230,29 @@ def encode_export_chunk(data: bytes, offset: int, last: bool) -> pb.ExportChunk:
 # ------------------------------------------------------------------ Imagine
 
 
-def _announced(msg: pb.GenerateRequest | pb.RiffRequest) -> ConsentSnapshot | None:
-    return consent_from_pb(msg.consent) if msg.HasField("consent") else None
-
-
-def decode_generate(msg: pb.GenerateRequest) -> ImagineAsk:
+def _ask(msg: pb.GenerateRequest | pb.RiffRequest, **fields) -> ImagineAsk:
+    """The fields both requests share, and ``fields`` of one."""
     return ImagineAsk(
         prompt=msg.prompt,
         count=msg.num_images,
-        width=msg.width,
-        height=msg.height,
         steps=msg.steps,
         guidance=msg.guidance,
         seed=msg.seed,
         format=msg.format,
-        consent=_announced(msg),
+        consent=consent_from_pb(msg.consent) if msg.HasField("consent") else None,
         device_id=msg.device_id,
+        **fields,
     )
+
+
+def decode_generate(msg: pb.GenerateRequest) -> ImagineAsk:
+    return _ask(msg, width=msg.width, height=msg.height)
 
 
 def decode_riff(msg: pb.RiffRequest) -> ImagineAsk:
     if not msg.image_jpeg:
         raise InvalidInputError("a riff needs a photo (image_jpeg is empty)")
-    return ImagineAsk(
-        prompt=msg.prompt,
-        count=msg.num_images,
-        steps=msg.steps,
-        guidance=msg.guidance,
-        seed=msg.seed,
-        format=msg.format,
-        strength=msg.strength,
-        photo=msg.image_jpeg,
-        consent=_announced(msg),
-        device_id=msg.device_id,
-    )
+    return _ask(msg, strength=msg.strength, photo=msg.image_jpeg)
 
 
 def encode_made(made: Made) -> pb.GeneratedImage:
