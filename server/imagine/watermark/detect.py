@@ -123,11 +123,34 @@ def best_hypothesis(tile: np.ndarray, pat: KeyedPattern) -> tuple[float, int, np
     return z, o, g * phase
 
 
+def _chips(aligned: np.ndarray, uv: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """The limited (cosine, sine) chips at frequencies uv, the tile shifted by ``shift``."""
+    c = _limit(aligned[uv[:, 1] % FOLD, uv[:, 0] % FOLD])
+    c = c * np.exp(-2j * np.pi * (uv @ shift) / FOLD)
+    return np.stack([c.real, -c.imag], axis=1)
+
+
+def subpixel_shift(aligned: np.ndarray, pat: KeyedPattern) -> np.ndarray:
+    """The tile's remaining offset, a fraction of a fold pixel (the search's is whole),
+    that best aligns the reference chips; the decoder reads the payload chips there.
+    (Key-dependent, which the payload route allows: see the module docstring.)"""
+    lay = layout()
+    ref = pat.ref_signs[:, 0] - 1j * pat.ref_signs[:, 1]
+    x = _limit(aligned[lay.ref_uv[:, 1] % FOLD, lay.ref_uv[:, 0] % FOLD]) * np.conj(ref)
+    shift, span = np.zeros(2), 0.6
+    for _ in range(3):
+        d = np.linspace(-span, span, 9)
+        cand = np.stack(np.meshgrid(d, d, indexing="ij"), -1).reshape(-1, 2) + shift
+        score = (x[None, :] * np.exp(-2j * np.pi * (cand @ lay.ref_uv.T) / FOLD)).real.sum(1)
+        shift = cand[int(np.argmax(score))]
+        span /= 4
+    return shift
+
+
 def decode(aligned: np.ndarray, pat: KeyedPattern) -> tuple[np.ndarray, bool, float, np.ndarray]:
     """(payload bits, CRC ok, raw accuracy, hard coded bits) from an aligned tile spectrum."""
     lay = layout()
-    c = _limit(aligned[lay.pay_uv[:, 1] % FOLD, lay.pay_uv[:, 0] % FOLD])
-    chips = np.stack([c.real, -c.imag], axis=1) * pat.pay_signs
+    chips = _chips(aligned, lay.pay_uv, subpixel_shift(aligned, pat)) * pat.pay_signs
     soft = np.bincount(pat.pay_bit.ravel(), weights=chips.ravel(), minlength=CODED_BITS)
     message = viterbi_decode(soft)
     bits, ok = read_message(message, pat.mask)

@@ -43,7 +43,11 @@ from scipy import ndimage
 from server.imagine.watermark.pattern import BAND_HIGH, BAND_LOW, FOLD, TILE
 
 WORK_SIDE = 800  # longer side of the working copy, in pixels
-SMOOTH_BINS = 2.5  # sigma (spectral bins) of the magnitude the spectrum is divided by
+SMOOTH_BINS = 2.5  # sigma (spectral bins) of the power the spectrum is whitened by
+# The fold's copy is divided by the smoothed power to this exponent: 0.5 whitens (flat
+# host), 1 is the matched filter for a flat mark in coloured noise; between the two
+# keeps the low, noisier frequencies from being written off entirely.
+FOLD_GAMMA = 0.75
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
 LATTICES = 3  # lattices taken from the template search (the unscaled grid is tried as well)
 TAPER = 0.15  # share of each side tapered (raised cosine) in the copy the search reads
@@ -72,12 +76,12 @@ class Working:
     factor: float  # original pixels per working pixel
 
 
-def _whiten(spec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(spectrum / smoothed magnitude, whitened power)."""
+def _whiten(spec: np.ndarray, gamma: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """(spectrum / smoothed power**gamma, spectrum's power / smoothed power)."""
     power = spec.real**2 + spec.imag**2
     smooth = ndimage.gaussian_filter(power, SMOOTH_BINS, mode=("wrap", "reflect"))
     smooth += 1e-3 * smooth.mean() + 1e-12
-    return spec / np.sqrt(smooth), power / smooth
+    return spec / smooth**gamma, power / smooth
 
 
 @lru_cache(maxsize=8)
@@ -100,7 +104,7 @@ def working(rgb: np.ndarray) -> Working:
         luma = cv2.resize(luma, size, interpolation=cv2.INTER_AREA)
     luma -= luma.mean()
     hh, ww = luma.shape
-    spec, _ = _whiten(sfft.rfft2(luma, workers=_THREADS))
+    spec, _ = _whiten(sfft.rfft2(luma, workers=_THREADS), FOLD_GAMMA)
     tapered = luma * _taper(hh)[:, None] * _taper(ww)[None, :]
     _, sync_power = _whiten(sfft.rfft2(tapered, workers=_THREADS))
     # the image's borders put lines on the spectrum's axes: leave them out of the search
