@@ -70,8 +70,8 @@ _THREADS = 1
 class Working:
     """The working copy's whitened spectra and its scale to the original."""
 
-    spectrum: np.ndarray  # rfft2 of the luma divided by its smoothed magnitude
-    sync_power: np.ndarray  # whitened power of the border-tapered luma (the search's)
+    spectrum: np.ndarray  # [channel, ...] rfft2 of luma and chroma, each whitened
+    sync_power: np.ndarray  # [channel, ...] whitened power of the border-tapered copies
     shape: tuple[int, int]  # (height, width) of the working copy
     factor: float  # original pixels per working pixel
 
@@ -95,22 +95,30 @@ def _taper(n: int) -> np.ndarray:
 
 
 def working(rgb: np.ndarray) -> Working:
-    """The whitened working copy of an RGB uint8 image."""
+    """The whitened working copy of an RGB uint8 image: its luma and chroma projections."""
+    from server.imagine.watermark.embed import CHROMA_AXIS, LUMA_AXIS
+
     h, w = rgb.shape[:2]
     factor = max(1.0, max(h, w) / WORK_SIDE)
-    luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # BT.601 luma
+    axes = np.stack([LUMA_AXIS, CHROMA_AXIS])
+    planes = cv2.transform(rgb.astype(np.float32), axes)  # [h, w, 2]
     if factor > 1.0:
         size = (max(1, round(w / factor)), max(1, round(h / factor)))
-        luma = cv2.resize(luma, size, interpolation=cv2.INTER_AREA)
-    luma -= luma.mean()
-    hh, ww = luma.shape
-    spec, _ = _whiten(sfft.rfft2(luma, workers=_THREADS), FOLD_GAMMA)
-    tapered = luma * _taper(hh)[:, None] * _taper(ww)[None, :]
-    _, sync_power = _whiten(sfft.rfft2(tapered, workers=_THREADS))
+        planes = cv2.resize(planes, size, interpolation=cv2.INTER_AREA)
+    planes = np.moveaxis(planes, -1, 0)
+    planes = planes - planes.mean(axis=(1, 2), keepdims=True)
+    hh, ww = planes.shape[1:]
+    tapered = planes[0] * _taper(hh)[:, None] * _taper(ww)[None, :]
+    specs = [
+        _whiten(sfft.rfft2(plane, workers=_THREADS), FOLD_GAMMA)[0].astype(np.complex64)
+        for plane in planes
+    ]
+    # the lattice is searched in luma (see lattice_candidates)
+    sync_power = _whiten(sfft.rfft2(tapered, workers=_THREADS))[1].astype(np.float32)[None]
     # the image's borders put lines on the spectrum's axes: leave them out of the search
-    sync_power[: AXIS_BINS + 1] = sync_power[-AXIS_BINS:] = 0.0
-    sync_power[:, : AXIS_BINS + 1] = 0.0
-    return Working(spec.astype(np.complex64), sync_power.astype(np.float32), (hh, ww), factor)
+    sync_power[:, : AXIS_BINS + 1] = sync_power[:, -AXIS_BINS:] = 0.0
+    sync_power[:, :, : AXIS_BINS + 1] = 0.0
+    return Working(np.stack(specs), sync_power, (hh, ww), factor)
 
 
 def _radius(shape: tuple[int, int]) -> np.ndarray:
@@ -171,7 +179,7 @@ def lattice_candidates(work: Working) -> list[np.ndarray]:
     max_len = min(h, w) / 2
     if max_len < MIN_PERIOD * 1.5:
         return []
-    power = np.fft.fftshift(work.sync_power, axes=0)
+    power = np.fft.fftshift(work.sync_power[0], axes=0)
     power = cv2.GaussianBlur(power, (0, 0), POLAR_BLUR)
     log_f, map_x, map_y = _polar_grid((h, w), BAND_LOW / max_len * BAND_MARGIN[0])
     polar = cv2.remap(power, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
@@ -212,7 +220,7 @@ def _refine(work: Working, period: float, angle: float) -> np.ndarray:
     three rounds of a 13 x 11 grid search, each a fifth of the last one's span."""
     h, w = work.shape
     uv = band_frequencies()
-    power = np.minimum(work.sync_power, REFINE_CAP)
+    power = np.minimum(work.sync_power[0], REFINE_CAP)
     span_s, span_a = 0.012, math.radians(0.5)
     for _ in range(3):
         ps = period * (1 + np.linspace(-span_s, span_s, 13))[:, None, None]
@@ -255,18 +263,22 @@ def unscaled(work: Working) -> np.ndarray:
 
 
 def fold(work: Working, p: np.ndarray) -> np.ndarray:
-    """The FOLD x FOLD sum of all tiles of the lattice (p, p rotated a quarter turn)."""
+    """The [channel, FOLD, FOLD] sums of all tiles of the lattice (p, p rotated a quarter
+    turn), each pixel weighted by the inverse of its channel's local power."""
     h, w = work.shape
     period = float(np.hypot(*p))
     radius = _radius(work.shape)
     lo, hi = BAND_LOW / period * BAND_MARGIN[0], BAND_HIGH / period * BAND_MARGIN[1]
-    img = sfft.irfft2(work.spectrum * ((radius >= lo) & (radius <= hi)), s=work.shape)
-    img = img.astype(np.float32, copy=False)
-    img = img / _local_power(img, SPATIAL_SIGMA * period)
+    keep = (radius >= lo) & (radius <= hi)
     basis = np.array([[p[0], -p[1]], [p[1], p[0]]]) / FOLD  # canonical -> working pixels
     inv = np.linalg.inv(basis).astype(np.float32)
     ys, xs = _grid(h, w)
     cx = np.rint(inv[0, 0] * xs + inv[0, 1] * ys).astype(np.int64) % FOLD
     cy = np.rint(inv[1, 0] * xs + inv[1, 1] * ys).astype(np.int64) % FOLD
-    acc = np.bincount((cy * FOLD + cx).ravel(), weights=img.ravel(), minlength=FOLD * FOLD)
-    return acc.reshape(FOLD, FOLD)
+    index = (cy * FOLD + cx).ravel()
+    out = []
+    for spec in work.spectrum:
+        img = sfft.irfft2(spec * keep, s=work.shape).astype(np.float32, copy=False)
+        img = img / _local_power(img, SPATIAL_SIGMA * period)
+        out.append(np.bincount(index, weights=img.ravel(), minlength=FOLD * FOLD))
+    return np.stack(out).reshape(-1, FOLD, FOLD)
