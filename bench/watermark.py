@@ -332,7 +332,9 @@ class Baseline:
 
 def size_class(shape: tuple[int, ...]) -> str:
     side = max(shape[:2])
-    return "512" if side <= 512 else "768-1024" if side <= 1024 else "1280" if side <= 1280 else "2048"
+    if side <= 512:
+        return "512"
+    return "768-1024" if side <= 1024 else "1280" if side <= 1280 else "2048"
 
 
 def run_robustness(method, images, seed: int, log) -> dict:  # noqa: ANN001

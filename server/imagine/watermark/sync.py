@@ -1,32 +1,39 @@
 """Finding the tile lattice in a possibly scaled, rotated, flipped or cropped image.
 
-The detector works on a *working copy*: the luma, downscaled so its longer
-side is at most ``WORK_SIDE`` (the mark lives below 0.12 cycles per original
-pixel, so little is lost). Its spectrum is *whitened*: divided by a smoothed
-copy of its own magnitude, so image content flattens out and the mark, whose
-energy sits on the lattice of spectral lines of its whole frequencies, stands
-out.
+The detector works on a *working copy* with two channels, downscaled so its
+longer side is at most ``WORK_SIDE`` (the mark lives below 0.12 cycles per
+original pixel, so little is lost): luma, and the RGB axis that grey levels
+do not move (``embed.CHROMA_AXIS``), where the mark is 0.75 as strong and
+achromatic texture is absent. Each channel's spectrum is divided by a
+smoothed copy of its own power to the ``FOLD_GAMMA`` (0.5 whitens; 1 is the
+matched filter for the mark's flat spectrum in coloured noise).
 
-The lattice is found by *template matching in log-polar coordinates*, without
-the key: every frequency (u, v) of the band is present in every mark with the
-same power, so a mark scaled by s and rotated by r puts a line at each
-``R(r) (u, v) / period`` (period ``TILE * s / factor`` working pixels). The
-whitened power of a copy whose borders are tapered (an untapered border, or
-the jagged edge of a rotated frame, puts its own streaks on the spectrum) is
-resampled on a grid of log frequency by angle, folded modulo a quarter turn
-(the set of band frequencies is symmetric under the square's eight
-symmetries), normalised per ring (median and spread, clipped, so a few strong
-lines of image content cannot outvote hundreds of weak ones), and correlated
-by FFT with the template of band frequencies: a shift in log frequency is a
-scale, a shift in angle a rotation. The strongest ``LATTICES`` peaks are
-refined by a local search of scale and angle on the full-resolution whitened
-power (``_refine``), to a small fraction of a bin at the band's top, which a
+The lattice is found in luma (chroma's own quantisation puts lines on every
+point of the lattice, which its sub-lattices match as well) by *template
+matching in log-polar coordinates*, without the key: every frequency (u, v)
+of the band is present in every mark with the same power, so a mark scaled
+by s and rotated by r puts a line at each ``R(r) (u, v) / period`` (period
+``TILE * s / factor`` working pixels). The whitened power of a copy whose
+borders are tapered (an untapered border, or the jagged edge of a rotated
+frame, puts its own streaks on the spectrum) is resampled on a grid of log
+frequency by angle, folded modulo a quarter turn (the set of band
+frequencies is symmetric under the square's eight symmetries), normalised
+per ring (median and spread, clipped, so a few strong lines of image content
+cannot outvote hundreds of weak ones), and correlated by FFT with the
+template of band frequencies: a shift in log frequency is a scale, a shift
+in angle a rotation. The strongest ``LATTICES`` peaks are refined by a local
+search of scale and angle on the full-resolution whitened power
+(``_refine``), to a small fraction of a bin at the band's top, which a
 coherent fold over the whole image needs. The square's eight symmetries are
-left to the folded tile, where they are exact.
+left to the folded tile, where they are exact. (The autocorrelation peaks of
+the previous version were swamped where the image's own texture sits at the
+mark's frequencies, and missed rotated 512-pixel images.)
 
-``fold`` then adds every working pixel into a ``FOLD`` x ``FOLD`` tile at its
-lattice position modulo the tile: all tiles become one, the mark adds up
-coherently and the image does not.
+``fold`` then adds every working pixel of each channel, band-passed and
+weighted by the inverse of its neighbourhood's power (where texture is
+strong the mark is buried, where the image is smooth it is clear), into a
+``FOLD`` x ``FOLD`` tile at its lattice position modulo the tile: all tiles
+become one, the mark adds up coherently and the image does not.
 """
 
 from __future__ import annotations
