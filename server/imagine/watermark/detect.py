@@ -6,8 +6,9 @@ The working copy has two channels (``sync.working``): luma, and the RGB axis
 along which the mark moves colour but grey levels move nothing (the mark is
 a faint green-purple there, 0.75 of its luma amplitude; achromatic texture,
 the commonest kind, does not reach it, and JPEG's chroma quantisation does).
-For each lattice candidate (at most ``LATTICES`` from ``sync`` plus the
-unscaled grid, all found from the image alone, without the key) both
+For each lattice candidate (at most ``LATTICES`` from the luma spectrum and
+``CHROMA_LATTICES`` from the chroma one, ``sync``, plus the unscaled grid,
+all found from the image alone, without the key) both
 channels are folded, and the folded tiles are read under each of the three
 ``CHANNEL_MIXES`` (luma alone, chroma alone, both at equal weight after each
 is scaled to unit median magnitude), each of the 8 orientations of the tile
@@ -29,8 +30,8 @@ signs are drawn; the s_i are independent fair ±1 (derived from the key by
 SHA-256), so by Hoeffding's inequality P(Z_h >= t) <= exp(-t^2/2) for every
 h. The union over the
 
-    L = (LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD**2
-      = 4 * 3 * 8 * 64**2 = 393,216
+    L = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD**2
+      = (2 + 1 + 1) * 3 * 8 * 64**2 = 393,216
 
 hypotheses bounds the search (a test checks these figures; a lattice found
 twice is folded once, which only shrinks the union).
@@ -78,6 +79,7 @@ from server.imagine.watermark.payload import (
     viterbi_decode,
 )
 from server.imagine.watermark.sync import (
+    CHROMA_LATTICES,
     LATTICES,
     Working,
     fold,
@@ -89,7 +91,7 @@ from server.imagine.watermark.sync import (
 # The channels are read three ways: luma alone (what survives JPEG's chroma), the
 # grey-blind chroma axis alone (on achromatic texture, where luma is swamped), both.
 CHANNEL_MIXES = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
-HYPOTHESES = (LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
+HYPOTHESES = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
 MIN_DETECT_SIDE = 64
 LIMIT = 2.0  # see _limit
 SAME_LATTICE = 3e-4  # lattice vectors closer than this share of their length are one

@@ -8,9 +8,8 @@ achromatic texture is absent. Each channel's spectrum is divided by a
 smoothed copy of its own power to the ``FOLD_GAMMA`` (0.5 whitens; 1 is the
 matched filter for the mark's flat spectrum in coloured noise).
 
-The lattice is found in luma (chroma's own quantisation puts lines on every
-point of the lattice, which its sub-lattices match as well) by *template
-matching in log-polar coordinates*, without the key: every frequency (u, v)
+The lattice is found by *template matching in log-polar coordinates*,
+without the key: every frequency (u, v)
 of the band is present in every mark with the same power, so a mark scaled
 by s and rotated by r puts a line at each ``R(r) (u, v) / period`` (period
 ``TILE * s / factor`` working pixels). The whitened power of a copy whose
@@ -21,13 +20,20 @@ frequencies is symmetric under the square's eight symmetries), normalised
 per ring (median and spread, clipped, so a few strong lines of image content
 cannot outvote hundreds of weak ones), and correlated by FFT with the
 template of band frequencies: a shift in log frequency is a scale, a shift
-in angle a rotation. The strongest ``LATTICES`` peaks are refined by a local
-search of scale and angle on the full-resolution whitened power
-(``_refine``), to a small fraction of a bin at the band's top, which a
-coherent fold over the whole image needs. The square's eight symmetries are
-left to the folded tile, where they are exact. (The autocorrelation peaks of
-the previous version were swamped where the image's own texture sits at the
-mark's frequencies, and missed rotated 512-pixel images.)
+in angle a rotation. The strongest ``LATTICES`` peaks of luma, and the
+strongest ``CHROMA_LATTICES`` of chroma, are refined by a local search of
+scale and angle on the full-resolution whitened power (``_refine``), to a
+small fraction of a bin at the band's top, which a coherent fold over the
+whole image needs. The square's eight symmetries are
+left to the folded tile, where they are exact. Chroma is searched on its
+power not whitened and its rings not clipped: on a grey photograph its only
+content is the mark, whose rounding to 8 bits puts faint lines on every
+point of the lattice, far beyond the band; whitened and clipped, those would
+let the lattice's sub-lattices (half the period, say) match as well as the
+lattice itself, while in absolute power the band's lines stand far above.
+(The autocorrelation peaks of the previous version were swamped where the
+image's own texture sits at the mark's frequencies, and missed rotated
+512-pixel images.)
 
 ``fold`` then adds every working pixel of each channel, band-passed and
 weighted by the inverse of its neighbourhood's power (where texture is
@@ -56,7 +62,8 @@ SMOOTH_BINS = 2.5  # sigma (spectral bins) of the power the spectrum is whitened
 # keeps the low, noisier frequencies from being written off entirely.
 FOLD_GAMMA = 0.75
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
-LATTICES = 3  # lattices taken from the template search (the unscaled grid is tried as well)
+# lattices taken from the template search in luma and in chroma (plus the unscaled grid)
+LATTICES, CHROMA_LATTICES = 2, 1
 TAPER = 0.15  # share of each side tapered (raised cosine) in the copy the search reads
 AXIS_BINS = 1  # spectral rows and columns this close to an axis are left out of the search
 BAND_MARGIN = (0.8, 1.15)  # the fold's band-pass keeps the mark's band widened by these
@@ -79,6 +86,7 @@ class Working:
 
     spectrum: np.ndarray  # [channel, ...] rfft2 of luma and chroma, each whitened
     sync_power: np.ndarray  # [channel, ...] whitened power of the border-tapered copies
+    chroma_power: np.ndarray  # the tapered chroma's power, not whitened
     shape: tuple[int, int]  # (height, width) of the working copy
     factor: float  # original pixels per working pixel
 
@@ -115,17 +123,20 @@ def working(rgb: np.ndarray) -> Working:
     planes = np.moveaxis(planes, -1, 0)
     planes = planes - planes.mean(axis=(1, 2), keepdims=True)
     hh, ww = planes.shape[1:]
-    tapered = planes[0] * _taper(hh)[:, None] * _taper(ww)[None, :]
+    tapered = planes * _taper(hh)[:, None] * _taper(ww)[None, :]
     specs = [
         _whiten(sfft.rfft2(plane, workers=_THREADS), FOLD_GAMMA)[0].astype(np.complex64)
         for plane in planes
     ]
-    # the lattice is searched in luma (see lattice_candidates)
-    sync_power = _whiten(sfft.rfft2(tapered, workers=_THREADS))[1].astype(np.float32)[None]
+    tapered_specs = [sfft.rfft2(t, workers=_THREADS) for t in tapered]
+    sync_power = np.stack([_whiten(t)[1].astype(np.float32) for t in tapered_specs])
+    chroma_power = (tapered_specs[1].real ** 2 + tapered_specs[1].imag ** 2).astype(np.float32)
     # the image's borders put lines on the spectrum's axes: leave them out of the search
     sync_power[:, : AXIS_BINS + 1] = sync_power[:, -AXIS_BINS:] = 0.0
     sync_power[:, :, : AXIS_BINS + 1] = 0.0
-    return Working(np.stack(specs), sync_power, (hh, ww), factor)
+    chroma_power[: AXIS_BINS + 1] = chroma_power[-AXIS_BINS:] = 0.0
+    chroma_power[:, : AXIS_BINS + 1] = 0.0
+    return Working(np.stack(specs), sync_power, chroma_power, (hh, ww), factor)
 
 
 def _radius(shape: tuple[int, int]) -> np.ndarray:
@@ -180,20 +191,33 @@ def _polar_grid(shape: tuple[int, int], f_min: float) -> tuple[np.ndarray, ...]:
 
 
 def lattice_candidates(work: Working) -> list[np.ndarray]:
-    """Up to ``LATTICES`` tile vectors p (working pixels, angle in [-45, 45) degrees),
-    strongest first; found from the image alone (no key)."""
+    """Up to ``LATTICES`` + ``CHROMA_LATTICES`` tile vectors p (working pixels, angle in
+    [-45, 45) degrees): the strongest in luma, then in chroma; found without the key."""
+    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0)
+    out += _search(work, work.chroma_power, CHROMA_LATTICES, None, 1)
+    return out
+
+
+def _search(
+    work: Working, power: np.ndarray, count: int, clip: float | None, channel: int
+) -> list[np.ndarray]:
+    """The ``count`` strongest lattices of one channel's power (see the module docstring),
+    each refined on that channel's whitened power."""
     h, w = work.shape
     max_len = min(h, w) / 2
-    if max_len < MIN_PERIOD * 1.5:
+    if max_len < MIN_PERIOD * 1.5 or count == 0:
         return []
-    power = np.fft.fftshift(work.sync_power[0], axes=0)
+    power = np.fft.fftshift(power, axes=0)
     power = cv2.GaussianBlur(power, (0, 0), POLAR_BLUR)
     log_f, map_x, map_y = _polar_grid((h, w), BAND_LOW / max_len * BAND_MARGIN[0])
     polar = cv2.remap(power, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
     polar = (polar[:, :POLAR_ANGLES] + polar[:, POLAR_ANGLES:]).astype(np.float64)
-    med = np.median(polar, axis=1, keepdims=True)
-    spread = 1.4826 * np.median(np.abs(polar - med), axis=1, keepdims=True) + 1e-9
-    polar = np.clip((polar - med) / spread, -RING_CLIP, RING_CLIP)
+    sample = polar[:, ::3]  # every third angle is plenty for a ring's median and spread
+    med = np.median(sample, axis=1, keepdims=True)
+    spread = 1.4826 * np.median(np.abs(sample - med), axis=1, keepdims=True) + 1e-9
+    polar = (polar - med) / spread
+    if clip is not None:
+        polar = np.clip(polar, -clip, clip)
     polar -= polar.mean(axis=1, keepdims=True)
     tmpl, log_r0 = _template()
     n = polar.shape[0] + tmpl.shape[0]
@@ -212,22 +236,22 @@ def lattice_candidates(work: Working) -> list[np.ndarray]:
     corr[~valid] = -np.inf
     peak = ndimage.maximum_filter(corr, size=PEAK_WINDOW, mode=("constant", "wrap"))
     rows, cols = np.nonzero((corr == peak) & np.isfinite(corr))
-    order = np.argsort(corr[rows, cols])[::-1][:LATTICES]
+    order = np.argsort(corr[rows, cols])[::-1][:count]
     out = []
     for s, a in zip(rows[order], cols[order], strict=True):
         angle = a * (math.pi / 2 / POLAR_ANGLES)
         if angle >= math.pi / 4:
             angle -= math.pi / 2
-        out.append(_refine(work, period[s], angle))
+        out.append(_refine(work, period[s], angle, channel))
     return out
 
 
-def _refine(work: Working, period: float, angle: float) -> np.ndarray:
+def _refine(work: Working, period: float, angle: float, channel: int = 0) -> np.ndarray:
     """The tile vector near (period, angle) whose lines collect the most whitened power:
     three rounds of a 13 x 11 grid search, each a fifth of the last one's span."""
     h, w = work.shape
     uv = band_frequencies()
-    power = np.minimum(work.sync_power[0], REFINE_CAP)
+    power = np.minimum(work.sync_power[channel], REFINE_CAP)
     span_s, span_a = 0.012, math.radians(0.5)
     for _ in range(3):
         ps = period * (1 + np.linspace(-span_s, span_s, 13))[:, None, None]
