@@ -77,6 +77,8 @@ def test_garbage_fails_the_check():
 
 def test_thresholds_meet_the_stated_bound():
     alpha = 1e-6
+    assert HYPOTHESES == 4 * 3 * 8 * 64 * 64  # the figure detect's docstring derives
     t_crc, t_ref = thresholds(alpha)
+    assert (round(t_crc, 2), round(t_ref, 2)) == (5.71, 7.40)
     assert HYPOTHESES * math.exp(-(t_crc**2) / 2) * 2.0**-16 == pytest.approx(alpha / 2)
     assert HYPOTHESES * math.exp(-(t_ref**2) / 2) == pytest.approx(alpha / 2)

@@ -1,30 +1,52 @@
-"""Reading the mark: orientation and offset search, decoding, and the verdict.
+"""Reading the mark: channel mixes, orientation and offset search, decoding, verdict.
+
+The hypotheses
+--------------
+The working copy has two channels (``sync.working``): luma, and the RGB axis
+along which the mark moves colour but grey levels move nothing (the mark is
+a faint green-purple there, 0.75 of its luma amplitude; achromatic texture,
+the commonest kind, does not reach it, and JPEG's chroma quantisation does).
+For each lattice candidate (at most ``LATTICES`` from the luma spectrum and
+``CHROMA_LATTICES`` from the chroma one, ``sync``, plus the unscaled grid,
+all found from the image alone, without the key) both
+channels are folded, and the folded tiles are read under each of the three
+``CHANNEL_MIXES`` (luma alone, chroma alone, both at equal weight after each
+is scaled to unit median magnitude), each of the 8 orientations of the tile
+and each of the ``FOLD**2`` offsets.
 
 The false-positive bound
 ------------------------
-For each lattice candidate (at most ``LATTICES`` + 1, found from the image
-alone, without the key), each of the 8 orientations of the folded tile and
-each of the ``FOLD**2`` offsets, the detector forms the statistic
+For each hypothesis h the detector forms the statistic
 
     Z_h = sum_i s_i x_i(h) / ||x(h)||
 
-over the reference chips: x(h) are the folded tile's reference coefficients
-(real and imaginary parts, each complex one scaled to unit length) under
-hypothesis h, and s_i the key's reference signs. On an unmarked image x(h)
-does not depend on the key, and the s_i are independent fair ±1 (derived from
-the key by SHA-256), so by Hoeffding's inequality P(Z_h >= t) <= exp(-t^2/2)
-for every h. The union over the L = (LATTICES + 1) * 8 * FOLD**2 = 3 * 8 * 64**2 = 98,304
-hypotheses bounds the search (a test checks these figures).
+over the reference chips: x(h) are the mixed tile's reference coefficients
+(real and imaginary parts; each channel's band passed through a soft limiter
+and a scale, ``_limit`` and ``combine``, that depend on the image alone)
+under h, and s_i the key's reference signs. The lattices, the whitening, the
+fold's spatial weights, the limiter and the mixes are all computed from the
+image without the key, so on an unmarked image x(h) is fixed before the
+signs are drawn; the s_i are independent fair ±1 (derived from the key by
+SHA-256), so by Hoeffding's inequality P(Z_h >= t) <= exp(-t^2/2) for every
+h. The union over the
+
+    L = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD**2
+      = (2 + 1 + 1) * 3 * 8 * 64**2 = 393,216
+
+hypotheses bounds the search (a test checks these figures; a lattice found
+twice is folded once, which only shrinks the union).
 
 Two routes report *found*, each given half of the target rate alpha:
 
-- payload: max Z >= t_crc and the decoded message passes its CRC-16. The
-  message is XOR-ed with a key mask drawn independently of the reference signs,
-  so on an unmarked image it is uniform whatever the decoder does and passes
-  with probability 2**-16, independently of Z: P <= L exp(-t_crc^2/2) 2**-16
-  = alpha/2, giving t_crc = 5.46 for alpha = 1e-6;
+- payload: max Z >= t_crc and the message decoded there passes its CRC-16.
+  The message is XOR-ed with a key mask drawn independently of the reference
+  signs, the spreading signs and the interleaving, so on an unmarked image it
+  is uniform whatever the decoder does (it may use the reference chips, as
+  the sub-pixel alignment does) and passes with probability 2**-16,
+  independently of Z: P <= L exp(-t_crc^2/2) 2**-16 = alpha/2, giving
+  t_crc = 5.71 for alpha = 1e-6;
 - reference only: max Z >= t_ref with L exp(-t_ref^2/2) = alpha/2, t_ref =
-  7.21; the mark is ours but the payload did not decode (reported as found,
+  7.40; the mark is ours but the payload did not decode (reported as found,
   payload None).
 
 So P(found | unmarked) <= alpha for any image made without the key: the
@@ -40,7 +62,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from server.imagine.watermark.pattern import FOLD, TILE, KeyedPattern, layout
+from server.imagine.watermark.pattern import (
+    BAND_HIGH,
+    BAND_LOW,
+    FOLD,
+    TILE,
+    KeyedPattern,
+    layout,
+)
 from server.imagine.watermark.payload import (
     CODED_BITS,
     CRC_BITS,
@@ -50,6 +79,7 @@ from server.imagine.watermark.payload import (
     viterbi_decode,
 )
 from server.imagine.watermark.sync import (
+    CHROMA_LATTICES,
     LATTICES,
     Working,
     fold,
@@ -58,8 +88,13 @@ from server.imagine.watermark.sync import (
     working,
 )
 
-HYPOTHESES = (LATTICES + 1) * 8 * FOLD * FOLD
+# The channels are read three ways: luma alone (what survives JPEG's chroma), the
+# grey-blind chroma axis alone (on achromatic texture, where luma is swamped), both.
+CHANNEL_MIXES = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
+HYPOTHESES = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
 MIN_DETECT_SIDE = 64
+LIMIT = 2.0  # see _limit
+SAME_LATTICE = 3e-4  # lattice vectors closer than this share of their length are one
 
 
 def thresholds(alpha: float) -> tuple[float, float]:
@@ -89,8 +124,26 @@ class Candidate:
     transform: str
 
 
-def _unit(c: np.ndarray) -> np.ndarray:
-    return c / np.maximum(np.abs(c), 1e-12)
+def _limit(c: np.ndarray) -> np.ndarray:
+    """Coefficients above ``LIMIT`` times their median magnitude scaled down to it: a
+    soft limiter (weak coefficients keep their weight, a few strong lines of image
+    content cannot dominate). A function of the image alone, never of the key."""
+    cap = LIMIT * float(np.median(np.abs(c))) + 1e-12
+    return c / np.maximum(np.abs(c), cap)
+
+
+def combine(tiles: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
+    """One real tile from the channels' folded tiles: each channel's band soft-limited
+    and scaled to unit median magnitude, then summed with fixed ``weights``."""
+    u = np.fft.fftfreq(FOLD, 1 / FOLD)
+    r = np.hypot(u[None, :], u[:, None])
+    band = (r >= BAND_LOW) & (r <= BAND_HIGH)
+    out = np.zeros((FOLD, FOLD), np.complex128)
+    for tile, wt in zip(tiles, weights, strict=True):
+        if wt:
+            g = np.fft.fft2(tile)[band]
+            out[band] += wt * _limit(g) / (float(np.median(np.abs(g))) + 1e-12)
+    return np.fft.ifft2(out).real
 
 
 def best_hypothesis(tile: np.ndarray, pat: KeyedPattern) -> tuple[float, int, np.ndarray]:
@@ -98,12 +151,13 @@ def best_hypothesis(tile: np.ndarray, pat: KeyedPattern) -> tuple[float, int, np
     lay = layout()
     ru, rv = lay.ref_uv[:, 0] % FOLD, lay.ref_uv[:, 1] % FOLD
     ref = pat.ref_signs[:, 0] - 1j * pat.ref_signs[:, 1]
-    norm = math.sqrt(len(ref))
     best = (-np.inf, 0, 0, 0, None)
     for o, (k, t) in enumerate(_ORIENTATIONS):
         g = np.fft.fft2(_orient(tile, k, t))
+        x = _limit(g[rv, ru])
+        norm = math.sqrt(float(np.sum(np.abs(x) ** 2))) + 1e-12  # ||x||, any offset
         cross = np.zeros((FOLD, FOLD), np.complex128)
-        cross[rv, ru] = _unit(g[rv, ru]) * np.conj(ref)
+        cross[rv, ru] = x * np.conj(ref)
         corr = np.fft.fft2(cross).real / norm  # corr[dy, dx] = Re sum G conj(R) e^{-i theta}
         j = int(np.argmax(corr))
         if corr.flat[j] > best[0]:
@@ -114,11 +168,34 @@ def best_hypothesis(tile: np.ndarray, pat: KeyedPattern) -> tuple[float, int, np
     return z, o, g * phase
 
 
+def _chips(aligned: np.ndarray, uv: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """The limited (cosine, sine) chips at frequencies uv, the tile shifted by ``shift``."""
+    c = _limit(aligned[uv[:, 1] % FOLD, uv[:, 0] % FOLD])
+    c = c * np.exp(-2j * np.pi * (uv @ shift) / FOLD)
+    return np.stack([c.real, -c.imag], axis=1)
+
+
+def subpixel_shift(aligned: np.ndarray, pat: KeyedPattern) -> np.ndarray:
+    """The tile's remaining offset, a fraction of a fold pixel (the search's is whole),
+    that best aligns the reference chips; the decoder reads the payload chips there.
+    (Key-dependent, which the payload route allows: see the module docstring.)"""
+    lay = layout()
+    ref = pat.ref_signs[:, 0] - 1j * pat.ref_signs[:, 1]
+    x = _limit(aligned[lay.ref_uv[:, 1] % FOLD, lay.ref_uv[:, 0] % FOLD]) * np.conj(ref)
+    shift, span = np.zeros(2), 0.6
+    for _ in range(3):
+        d = np.linspace(-span, span, 9)
+        cand = np.stack(np.meshgrid(d, d, indexing="ij"), -1).reshape(-1, 2) + shift
+        score = (x[None, :] * np.exp(-2j * np.pi * (cand @ lay.ref_uv.T) / FOLD)).real.sum(1)
+        shift = cand[int(np.argmax(score))]
+        span /= 4
+    return shift
+
+
 def decode(aligned: np.ndarray, pat: KeyedPattern) -> tuple[np.ndarray, bool, float, np.ndarray]:
     """(payload bits, CRC ok, raw accuracy, hard coded bits) from an aligned tile spectrum."""
     lay = layout()
-    c = _unit(aligned[lay.pay_uv[:, 1] % FOLD, lay.pay_uv[:, 0] % FOLD])
-    chips = np.stack([c.real, -c.imag], axis=1) * pat.pay_signs
+    chips = _chips(aligned, lay.pay_uv, subpixel_shift(aligned, pat)) * pat.pay_signs
     soft = np.bincount(pat.pay_bit.ravel(), weights=chips.ravel(), minlength=CODED_BITS)
     message = viterbi_decode(soft)
     bits, ok = read_message(message, pat.mask)
@@ -135,19 +212,29 @@ def _describe(p: np.ndarray, factor: float, orientation: int) -> str:
     return f"scale {scale:.2f} rot {angle:.1f}" + (" flip" if t else "")
 
 
-def candidates(rgb: np.ndarray, pat: KeyedPattern) -> list[Candidate]:
-    """The best hypothesis of every lattice candidate, decoded."""
+def candidates(rgb: np.ndarray, pat: KeyedPattern, min_z: float = -np.inf) -> list[Candidate]:
+    """The best hypothesis of every lattice candidate and channel mix, decoded where its
+    Z reaches ``min_z`` (and the strongest one whatever its Z); the others are left out."""
     if min(rgb.shape[:2]) < MIN_DETECT_SIDE:
         return []
     work: Working = working(rgb)
-    lattices = lattice_candidates(work)
-    base = unscaled(work)
-    lattices.append(base)
-    out = []
+    lattices: list[np.ndarray] = []
+    for p in [unscaled(work), *lattice_candidates(work)]:
+        # the same lattice twice (an unscaled image's best candidate) is folded once
+        if not any(np.hypot(*(p - q)) < SAME_LATTICE * np.hypot(*q) for q in lattices):
+            lattices.append(p)
+    found = []
     for p in lattices:
-        z, o, aligned = best_hypothesis(fold(work, p), pat)
-        bits, ok, raw, hard = decode(aligned, pat)
-        out.append(Candidate(z, bits, ok, raw, hard, _describe(p, work.factor, o)))
+        tiles = fold(work, p)
+        for weights in CHANNEL_MIXES:
+            z, o, aligned = best_hypothesis(combine(tiles, weights), pat)
+            found.append((z, aligned, _describe(p, work.factor, o)))
+    top = max(z for z, _, _ in found)
+    out = []
+    for z, aligned, transform in found:
+        if z >= min_z or z == top:
+            bits, ok, raw, hard = decode(aligned, pat)
+            out.append(Candidate(z, bits, ok, raw, hard, transform))
     return out
 
 

@@ -13,6 +13,12 @@ MIN_SIDE, MAX_SIDE = 256, 4096
 # moving R, G and B alike; the detector reads luma.
 LUMA = np.array([0.299, 0.587, 0.114])
 RGB_DIRECTION = (LUMA / np.dot(LUMA, LUMA)).astype(np.float32)
+# The axes the detector reads: luma (unit weights), and the part of RGB_DIRECTION that
+# grey levels do not move (orthogonal to (1, 1, 1)): the mark is a faint green-purple
+# there too, 0.75 of its luma amplitude, where achromatic texture puts nothing.
+_GREYLESS = RGB_DIRECTION - RGB_DIRECTION.mean()
+LUMA_AXIS = (LUMA / np.linalg.norm(LUMA)).astype(np.float32)
+CHROMA_AXIS = (_GREYLESS / np.linalg.norm(_GREYLESS)).astype(np.float32)
 
 
 def check_image(rgb: np.ndarray, min_side: int, max_side: int) -> None:

@@ -1,26 +1,52 @@
 """Finding the tile lattice in a possibly scaled, rotated, flipped or cropped image.
 
-The detector works on a *working copy*: the luma, downscaled so its longer
-side is at most ``WORK_SIDE`` (the mark lives below 0.12 cycles per original
-pixel, so little is lost). Its spectrum is *whitened*: divided by a smoothed
-copy of its own magnitude, so image content flattens out and the mark's
-periodicity, which puts its energy on a lattice of spectral lines, stands
-out. The inverse transform of the whitened power is an autocorrelation whose
-peaks sit on the tile lattice: for a mark scaled by s and rotated by r the
-peaks are the multiples of a vector of length ``TILE * s / factor`` at angle
-r. A square lattice has eight symmetries (quarter turns and flips), so the
-lattice fixes scale and rotation up to those eight; the detector tries all
-eight on the folded tile, where they are exact.
+The detector works on a *working copy* with two channels, downscaled so its
+longer side is at most ``WORK_SIDE`` (the mark lives below 0.12 cycles per
+original pixel, so little is lost): luma, and the RGB axis that grey levels
+do not move (``embed.CHROMA_AXIS``), where the mark is 0.75 as strong and
+achromatic texture is absent. Each channel's spectrum is divided by a
+smoothed copy of its own power to the ``FOLD_GAMMA`` (0.5 whitens; 1 is the
+matched filter for the mark's flat spectrum in coloured noise).
 
-``fold`` then adds every working pixel into a ``FOLD`` x ``FOLD`` tile at its
-lattice position modulo the tile: all tiles become one, the mark adds up
-coherently and the image does not.
+The lattice is found by *template matching in log-polar coordinates*,
+without the key: every frequency (u, v)
+of the band is present in every mark with the same power, so a mark scaled
+by s and rotated by r puts a line at each ``R(r) (u, v) / period`` (period
+``TILE * s / factor`` working pixels). The whitened power of a copy whose
+borders are tapered (an untapered border, or the jagged edge of a rotated
+frame, puts its own streaks on the spectrum) is resampled on a grid of log
+frequency by angle, folded modulo a quarter turn (the set of band
+frequencies is symmetric under the square's eight symmetries), normalised
+per ring (median and spread, clipped, so a few strong lines of image content
+cannot outvote hundreds of weak ones), and correlated by FFT with the
+template of band frequencies: a shift in log frequency is a scale, a shift
+in angle a rotation. The strongest ``LATTICES`` peaks of luma, and the
+strongest ``CHROMA_LATTICES`` of chroma, are refined by a local search of
+scale and angle on the full-resolution whitened power (``_refine``), to a
+small fraction of a bin at the band's top, which a coherent fold over the
+whole image needs. The square's eight symmetries are
+left to the folded tile, where they are exact. Chroma is searched on its
+power not whitened and its rings not clipped: on a grey photograph its only
+content is the mark, whose rounding to 8 bits puts faint lines on every
+point of the lattice, far beyond the band; whitened and clipped, those would
+let the lattice's sub-lattices (half the period, say) match as well as the
+lattice itself, while in absolute power the band's lines stand far above.
+(The autocorrelation peaks of the previous version were swamped where the
+image's own texture sits at the mark's frequencies, and missed rotated
+512-pixel images.)
+
+``fold`` then adds every working pixel of each channel, band-passed and
+weighted by the inverse of its neighbourhood's power (where texture is
+strong the mark is buried, where the image is smooth it is clear), into a
+``FOLD`` x ``FOLD`` tile at its lattice position modulo the tile: all tiles
+become one, the mark adds up coherently and the image does not.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import cv2
 import numpy as np
@@ -30,46 +56,87 @@ from scipy import ndimage
 from server.imagine.watermark.pattern import BAND_HIGH, BAND_LOW, FOLD, TILE
 
 WORK_SIDE = 800  # longer side of the working copy, in pixels
-SMOOTH_BINS = 2.5  # sigma (spectral bins) of the magnitude the spectrum is divided by
+SMOOTH_BINS = 2.5  # sigma (spectral bins) of the power the spectrum is whitened by
+# The fold's copy is divided by the smoothed power to this exponent: 0.5 whitens (flat
+# host), 1 is the matched filter for a flat mark in coloured noise; between the two
+# keeps the low, noisier frequencies from being written off entirely.
+FOLD_GAMMA = 0.75
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
-PEAK_CANDIDATES = 8  # strongest autocorrelation peaks a lattice basis is derived from
-# Periods are searched in ranges [lo, PERIOD_RATIO * lo], each overlapping the last by
-# PERIOD_OVERLAP, each on the band of frequencies such a mark has.
-PERIOD_RATIO, PERIOD_OVERLAP = 2.0, 1.1
-LATTICES = 2  # lattices taken from the autocorrelation (the unscaled grid is tried as well)
-# A candidate lattice scores sum(min(a, PEAK_CAP) - PEAK_COST) over its points' normalised
-# autocorrelation a: a point costs more than noise gives, a true point earns up to the cap.
-PEAK_CAP, PEAK_COST = 8.0, 2.0
+# lattices taken from the template search in luma and in chroma (plus the unscaled grid)
+LATTICES, CHROMA_LATTICES = 2, 1
+TAPER = 0.15  # share of each side tapered (raised cosine) in the copy the search reads
 AXIS_BINS = 1  # spectral rows and columns this close to an axis are left out of the search
-BAND_MARGIN = (0.8, 1.15)  # the prefilter keeps the mark's band widened by these factors
+BAND_MARGIN = (0.8, 1.15)  # the fold's band-pass keeps the mark's band widened by these
+# log-polar grid: angle steps per quarter turn, log-frequency step, highest frequency
+POLAR_ANGLES, POLAR_STEP, POLAR_TOP = 360, 0.004, 0.5
+POLAR_BLUR = 0.8  # sigma (bins) of the blur before resampling: a rotated line spreads
+RING_CLIP = 4.0  # per-ring normalised power is clipped to +-this
+PEAK_WINDOW = 15  # log-polar cells within which only the strongest peak counts
+REFINE_CAP = 30.0  # whitened power is capped at this in the refinement's sum
+# The fold weights each pixel by 1 / (local band power + floor): where texture is strong
+# the mark is buried, where the image is smooth it is clear (the inverse-variance weight).
+SPATIAL_SIGMA = 0.5  # sigma of the local power's Gaussian window, in tile periods
+SPATIAL_FLOOR = 0.25  # floor, as a share of the median local power
 _THREADS = 1
 
 
 @dataclass(frozen=True)
 class Working:
-    """The working copy's whitened spectrum and its scale to the original."""
+    """The working copy's whitened spectra and its scale to the original."""
 
-    spectrum: np.ndarray  # rfft2 of the luma divided by its smoothed magnitude
+    spectrum: np.ndarray  # [channel, ...] rfft2 of luma and chroma, each whitened
+    sync_power: np.ndarray  # [channel, ...] whitened power of the border-tapered copies
+    chroma_power: np.ndarray  # the tapered chroma's power, not whitened
     shape: tuple[int, int]  # (height, width) of the working copy
     factor: float  # original pixels per working pixel
 
 
+def _whiten(spec: np.ndarray, gamma: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """(spectrum / smoothed power**gamma, spectrum's power / smoothed power)."""
+    power = spec.real**2 + spec.imag**2
+    smooth = ndimage.gaussian_filter(power, SMOOTH_BINS, mode=("wrap", "reflect"))
+    smooth += 1e-3 * smooth.mean() + 1e-12
+    return spec / smooth**gamma, power / smooth
+
+
+@lru_cache(maxsize=8)
+def _taper(n: int) -> np.ndarray:
+    w = np.ones(n, np.float32)
+    m = int(n * TAPER)
+    if m:
+        ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(m) + 0.5) / m)
+        w[:m], w[n - m :] = ramp, ramp[::-1]
+    return w
+
+
 def working(rgb: np.ndarray) -> Working:
-    """The whitened working copy of an RGB uint8 image."""
+    """The whitened working copy of an RGB uint8 image: its luma and chroma projections."""
+    from server.imagine.watermark.embed import CHROMA_AXIS, LUMA_AXIS
+
     h, w = rgb.shape[:2]
     factor = max(1.0, max(h, w) / WORK_SIDE)
-    luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # BT.601 luma
+    axes = np.stack([LUMA_AXIS, CHROMA_AXIS])
+    planes = cv2.transform(rgb.astype(np.float32), axes)  # [h, w, 2]
     if factor > 1.0:
         size = (max(1, round(w / factor)), max(1, round(h / factor)))
-        luma = cv2.resize(luma, size, interpolation=cv2.INTER_AREA)
-    luma -= luma.mean()
-    spec = sfft.rfft2(luma, workers=_THREADS)
-    power = ndimage.gaussian_filter(
-        spec.real**2 + spec.imag**2, SMOOTH_BINS, mode=("wrap", "reflect")
-    )
-    spec /= np.sqrt(power + 1e-3 * power.mean() + 1e-12)
-    hh, ww = luma.shape
-    return Working(spec.astype(np.complex64), (hh, ww), factor)
+        planes = cv2.resize(planes, size, interpolation=cv2.INTER_AREA)
+    planes = np.moveaxis(planes, -1, 0)
+    planes = planes - planes.mean(axis=(1, 2), keepdims=True)
+    hh, ww = planes.shape[1:]
+    tapered = planes * _taper(hh)[:, None] * _taper(ww)[None, :]
+    specs = [
+        _whiten(sfft.rfft2(plane, workers=_THREADS), FOLD_GAMMA)[0].astype(np.complex64)
+        for plane in planes
+    ]
+    tapered_specs = [sfft.rfft2(t, workers=_THREADS) for t in tapered]
+    sync_power = np.stack([_whiten(t)[1].astype(np.float32) for t in tapered_specs])
+    chroma_power = (tapered_specs[1].real ** 2 + tapered_specs[1].imag ** 2).astype(np.float32)
+    # the image's borders put lines on the spectrum's axes: leave them out of the search
+    sync_power[:, : AXIS_BINS + 1] = sync_power[:, -AXIS_BINS:] = 0.0
+    sync_power[:, :, : AXIS_BINS + 1] = 0.0
+    chroma_power[: AXIS_BINS + 1] = chroma_power[-AXIS_BINS:] = 0.0
+    chroma_power[:, : AXIS_BINS + 1] = 0.0
+    return Working(np.stack(specs), sync_power, chroma_power, (hh, ww), factor)
 
 
 def _radius(shape: tuple[int, int]) -> np.ndarray:
@@ -79,167 +146,146 @@ def _radius(shape: tuple[int, int]) -> np.ndarray:
     return np.sqrt(fx**2 + fy**2)
 
 
-def lattice_candidates(work: Working) -> list[np.ndarray]:
-    """Up to ``LATTICES`` tile vectors p (working pixels, angle in [-45, 45) degrees).
-
-    The search runs once per range of periods [lo, hi] (``PERIOD_RATIO`` apart),
-    each on the autocorrelation of only the frequencies a mark of such a period
-    has: far less noise than the whole spectrum's.
-    """
-    h, w = work.shape
-    max_len = min(h, w) / 2
-    radius = _radius(work.shape)
-    power = np.abs(work.spectrum) ** 2
-    # the image's borders put lines on the spectrum's axes, ridges on the lag axes: drop them
-    power[: AXIS_BINS + 1] = power[-AXIS_BINS:] = 0.0
-    power[:, : AXIS_BINS + 1] = 0.0
-    found: list[tuple[float, np.ndarray]] = []
-    lo = MIN_PERIOD
-    while lo * 1.5 <= max_len:
-        hi = min(lo * PERIOD_RATIO, max_len)
-        band = (radius >= BAND_LOW / hi * BAND_MARGIN[0]) & (
-            radius <= BAND_HIGH / lo * BAND_MARGIN[1]
-        )
-        found += _band_candidates(power * band, work.shape, lo, hi)
-        lo = hi / PERIOD_OVERLAP
-    chosen: list[np.ndarray] = []
-    for score, p in sorted(found, key=lambda c: c[0], reverse=True):
-        if score <= 0 or any(_same_lattice(p, q) for q in chosen):
-            continue
-        chosen.append(p)
-        if len(chosen) == LATTICES:
-            break
-    return chosen
+@cache
+def band_frequencies() -> np.ndarray:
+    """Every whole (u, v) of the band off the axes, one of each +-pair (u > 0)."""
+    r = int(BAND_HIGH)
+    uv = [
+        (u, v)
+        for u in range(1, r + 1)
+        for v in range(-r, r + 1)
+        if v != 0 and BAND_LOW <= math.hypot(u, v) <= BAND_HIGH
+    ]
+    return np.array(uv, np.float64)
 
 
-def _band_candidates(
-    power: np.ndarray, shape: tuple[int, int], lo: float, hi: float
-) -> list[tuple[float, np.ndarray]]:
-    """(score, refined p) for lattices with periods in [lo, hi] in one band's power."""
-    h, w = shape
-    max_len = min(h, w) / 2
-    ac = np.fft.fftshift(sfft.irfft2(power, s=shape, workers=_THREADS))
-    cy, cx = h // 2, w // 2
-    lag_x, lag_y, length, inv_overlap = _lags(shape)
-    raw = ac
-    ac = ac * inv_overlap  # a lag's overlap shrinks with its length: the unbiased estimate
-    region = (length >= lo / BAND_MARGIN[1]) & (length <= max_len)
-    if not region.any():
-        return []
-    ac /= ac[::3, ::3][region[::3, ::3]].std() + 1e-12
-    # peaks of the first shells, right half (one of each pair +-q), found in a window
-    r = int(min(3 * hi, max_len)) + 3
-    win = (slice(max(cy - r, 0), cy + r + 1), slice(cx, min(cx + r + 1, w)))
-    sub = ac[win]
-    near = region[win] & (length[win] <= 3 * hi)
-    near &= (lag_x[win] > 0) | (lag_y[win] > 0)
-    py, px = np.nonzero((ndimage.maximum_filter(sub, size=5) == sub) & near)
-    idx = np.ravel_multi_index((py + win[0].start, px + win[1].start), ac.shape)
-    if idx.size == 0:
-        return []
-    # the strongest peaks before the overlap correction: short lags, the likely bases
-    idx = idx[np.argsort(raw.flat[idx])[::-1][:PEAK_CANDIDATES]]
-
-    def lattice_points(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        span = int(max_len / max(np.hypot(*p), 1.0)) + 1
-        n = np.arange(-span, span + 1)
-        n1, n2 = np.meshgrid(n, n, indexing="ij")
-        keep = (n1 != 0) | (n2 != 0)
-        n1, n2 = n1[keep], n2[keep]
-        pts = n1[:, None] * p[None, :] + n2[:, None] * np.array([-p[1], p[0]])[None, :]
-        inside = np.hypot(pts[:, 0], pts[:, 1]) <= max_len
-        return pts[inside], np.stack([n1[inside], n2[inside]], 1)
-
-    def score(p: np.ndarray) -> float:
-        pts, _ = lattice_points(p)
-        iy = np.rint(pts[:, 1]).astype(int)[:, None] + cy + _NEIGHBOURS[0]
-        ix = np.rint(pts[:, 0]).astype(int)[:, None] + cx + _NEIGHBOURS[1]
-        best = ac[np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)].max(axis=1)
-        # every point within max_len counts: a sub-lattice has fewer, a finer one empty ones
-        return float(np.sum(np.minimum(best, PEAK_CAP) - PEAK_COST))
-
-    # a strong peak q is some lattice point n1*p + n2*p': try small (n1, n2) for each
-    out = []
-    for i in idx:
-        q = complex(lag_x.flat[i], lag_y.flat[i])
-        for n in _DIVISORS:
-            p = _canonical(q / n)
-            if lo / 1.05 <= abs(p) <= hi * 1.05:
-                v = np.array([p.real, p.imag])
-                out.append((score(v), v))
-    out.sort(key=lambda c: c[0], reverse=True)
-    return [(s, _refine(p, ac, lattice_points, cy, cx)) for s, p in out[:LATTICES]]
-
-
-# n1 + i*n2 for the lattice points a strong peak may be (up to a quarter turn)
-_DIVISORS = [complex(a, b) for a in range(1, 4) for b in range(0, 4) if a * a + b * b <= 10]
-
-
-def _canonical(p: complex) -> complex:
-    """The one of p, ip, -p, -ip whose angle lies in [-45, 45) degrees."""
-    for _ in range(4):
-        if p.real > 0 and -p.real <= p.imag < p.real:
-            return p
-        p *= 1j
-    return p
-
-
-_NEIGHBOURS = np.mgrid[-1:2, -1:2].reshape(2, 1, 9)  # a 3x3 neighbourhood's offsets
+@cache
+def _template() -> tuple[np.ndarray, float]:
+    """The band's frequencies on the (log radius, angle mod 90 degrees) grid, and the
+    log radius of its first row."""
+    uv = band_frequencies()
+    log_r = np.log(np.hypot(uv[:, 0], uv[:, 1]))
+    step_a = (math.pi / 2) / POLAR_ANGLES
+    angle = np.arctan2(uv[:, 1], uv[:, 0]) % (math.pi / 2) / step_a
+    row = (log_r - log_r.min()) / POLAR_STEP
+    tmpl = np.zeros((int(math.ceil(row.max())) + 2, POLAR_ANGLES), np.float64)
+    r0, a0 = np.floor(row).astype(int), np.floor(angle).astype(int)
+    fr, fa = row - r0, angle - a0
+    for dr, wr in ((0, 1 - fr), (1, fr)):  # bilinear splat
+        for da, wa in ((0, 1 - fa), (1, fa)):
+            np.add.at(tmpl, (r0 + dr, (a0 + da) % POLAR_ANGLES), wr * wa)
+    return tmpl, float(log_r.min())
 
 
 @lru_cache(maxsize=8)
-def _lags(shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
-    """Lag x, lag y, lag length and 1 / overlap share for a centred autocorrelation."""
+def _polar_grid(shape: tuple[int, int], f_min: float) -> tuple[np.ndarray, ...]:
+    """Log frequencies and the remap coordinates of a half-plane log-polar grid."""
     h, w = shape
-    ys, xs = np.arange(h) - h // 2, np.arange(w) - w // 2
-    lag_y, lag_x = np.meshgrid(ys, xs, indexing="ij")
-    overlap = np.outer(1 - np.abs(ys) / h, 1 - np.abs(xs) / w)
-    inv = (1.0 / np.maximum(overlap, 0.25)).astype(np.float32)
-    return lag_x, lag_y, np.hypot(lag_x, lag_y).astype(np.float32), inv
+    rows = int(math.ceil(math.log(POLAR_TOP / f_min) / POLAR_STEP)) + 1
+    log_f = math.log(f_min) + POLAR_STEP * np.arange(rows)
+    angle = -math.pi / 2 + (math.pi / 2 / POLAR_ANGLES) * np.arange(2 * POLAR_ANGLES)
+    f = np.exp(log_f)[:, None]
+    map_x = (f * np.cos(angle)[None] * w).astype(np.float32)
+    map_y = (f * np.sin(angle)[None] * h + h // 2).astype(np.float32)
+    return log_f, map_x, map_y
 
 
-def _same_lattice(p: np.ndarray, q: np.ndarray) -> bool:
-    """Whether p is (nearly) a point of q's square lattice or q of p's."""
-    for a, b in ((p, q), (q, p)):
-        basis = np.array([[b[0], -b[1]], [b[1], b[0]]])
-        n = np.linalg.solve(basis, a)
-        if np.all(np.abs(n - np.rint(n)) < 0.08):
-            return True
-    return False
+def lattice_candidates(work: Working) -> list[np.ndarray]:
+    """Up to ``LATTICES`` + ``CHROMA_LATTICES`` tile vectors p (working pixels, angle in
+    [-45, 45) degrees): the strongest in luma, then in chroma; found without the key."""
+    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0)
+    out += _search(work, work.chroma_power, CHROMA_LATTICES, None, 1)
+    return out
 
 
-def _refine(p, ac, lattice_points, cy, cx) -> np.ndarray:  # noqa: ANN001
-    """Least-squares fit of p to the sub-pixel peaks near its lattice points."""
-    h, w = ac.shape
-    pts, ns = lattice_points(p)
-    rows, rhs, weights = [], [], []
-    for (x, y), (n1, n2) in zip(pts, ns, strict=True):
-        ix, iy = int(round(x)) + cx, int(round(y)) + cy
-        if not (2 <= ix < w - 2 and 2 <= iy < h - 2):
-            continue
-        win = ac[iy - 2 : iy + 3, ix - 2 : ix + 3]
-        dy, dx = np.unravel_index(np.argmax(win), win.shape)
-        iy, ix = iy + dy - 2, ix + dx - 2
-        v = ac[iy, ix]
-        if v <= PEAK_COST or not (1 <= ix < w - 1 and 1 <= iy < h - 1):
-            continue
-        ox = _vertex(ac[iy, ix - 1], v, ac[iy, ix + 1])
-        oy = _vertex(ac[iy - 1, ix], v, ac[iy + 1, ix])
-        # x = n1 px - n2 py ; y = n1 py + n2 px
-        rows += [[n1, -n2], [n2, n1]]
-        rhs += [ix - cx + ox, iy - cy + oy]
-        weights += [v, v]
-    if len(rows) < 4:
-        return p
-    a = np.array(rows, np.float64) * np.sqrt(np.array(weights))[:, None]
-    b = np.array(rhs) * np.sqrt(np.array(weights))
-    fit, *_ = np.linalg.lstsq(a, b, rcond=None)
-    return fit if np.hypot(*(fit - p)) < 2.0 else p
+def _search(
+    work: Working, power: np.ndarray, count: int, clip: float | None, channel: int
+) -> list[np.ndarray]:
+    """The ``count`` strongest lattices of one channel's power (see the module docstring),
+    each refined on that channel's whitened power."""
+    h, w = work.shape
+    max_len = min(h, w) / 2
+    if max_len < MIN_PERIOD * 1.5 or count == 0:
+        return []
+    power = np.fft.fftshift(power, axes=0)
+    power = cv2.GaussianBlur(power, (0, 0), POLAR_BLUR)
+    log_f, map_x, map_y = _polar_grid((h, w), BAND_LOW / max_len * BAND_MARGIN[0])
+    polar = cv2.remap(power, map_x, map_y, cv2.INTER_LINEAR, borderValue=0.0)
+    polar = (polar[:, :POLAR_ANGLES] + polar[:, POLAR_ANGLES:]).astype(np.float64)
+    sample = polar[:, ::3]  # every third angle is plenty for a ring's median and spread
+    med = np.median(sample, axis=1, keepdims=True)
+    spread = 1.4826 * np.median(np.abs(sample - med), axis=1, keepdims=True) + 1e-9
+    polar = (polar - med) / spread
+    if clip is not None:
+        polar = np.clip(polar, -clip, clip)
+    polar -= polar.mean(axis=1, keepdims=True)
+    tmpl, log_r0 = _template()
+    n = polar.shape[0] + tmpl.shape[0]
+    corr = sfft.irfft2(
+        sfft.rfft2(polar, s=(n, POLAR_ANGLES), workers=_THREADS)
+        * np.conj(sfft.rfft2(tmpl, s=(n, POLAR_ANGLES), workers=_THREADS)),
+        s=(n, POLAR_ANGLES),
+        workers=_THREADS,
+    )[: polar.shape[0]]
+    # row s matches template row j to polar row s + j: template points in range
+    per_row = tmpl.sum(axis=1)
+    inside = np.array([per_row[: max(0, polar.shape[0] - s)].sum() for s in range(len(log_f))])
+    corr /= np.sqrt(np.maximum(inside, 1.0))[:, None]
+    period = np.exp(log_r0 - log_f)  # row s: the template's first ring at log_f[s]
+    valid = (period >= MIN_PERIOD) & (period <= max_len / 1.5) & (inside > 0.3 * per_row.sum())
+    corr[~valid] = -np.inf
+    peak = ndimage.maximum_filter(corr, size=PEAK_WINDOW, mode=("constant", "wrap"))
+    rows, cols = np.nonzero((corr == peak) & np.isfinite(corr))
+    order = np.argsort(corr[rows, cols])[::-1][:count]
+    out = []
+    for s, a in zip(rows[order], cols[order], strict=True):
+        angle = a * (math.pi / 2 / POLAR_ANGLES)
+        if angle >= math.pi / 4:
+            angle -= math.pi / 2
+        out.append(_refine(work, period[s], angle, channel))
+    return out
 
 
-def _vertex(a: float, b: float, c: float) -> float:
-    den = a - 2 * b + c
-    return float(np.clip(0.5 * (a - c) / den, -0.5, 0.5)) if den < 0 else 0.0
+def _refine(work: Working, period: float, angle: float, channel: int = 0) -> np.ndarray:
+    """The tile vector near (period, angle) whose lines collect the most whitened power:
+    three rounds of a 13 x 11 grid search, each a fifth of the last one's span."""
+    h, w = work.shape
+    uv = band_frequencies()
+    power = np.minimum(work.sync_power[channel], REFINE_CAP)
+    span_s, span_a = 0.012, math.radians(0.5)
+    for _ in range(3):
+        ps = period * (1 + np.linspace(-span_s, span_s, 13))[:, None, None]
+        angles = angle + np.linspace(-span_a, span_a, 11)[None, :, None]
+        c, s = np.cos(angles), np.sin(angles)
+        fx = (c * uv[:, 0] - s * uv[:, 1]) / ps
+        fy = (s * uv[:, 0] + c * uv[:, 1]) / ps
+        flip = fx < 0  # the rfft holds one of each conjugate pair
+        fx, fy = np.where(flip, -fx, fx), np.where(flip, -fy, fy)
+        inside = (fx < 0.5) & (np.abs(fy) < 0.5)
+        val = ndimage.map_coordinates(
+            power, [(fy * h % h).ravel(), (fx * w).ravel()], order=1, mode="grid-wrap"
+        ).reshape(fx.shape)
+        score = np.where(inside, val, 0.0).sum(axis=-1)
+        i, j = np.unravel_index(np.argmax(score), score.shape)
+        period, angle = float(ps[i, 0, 0]), float(angles[0, j, 0])
+        span_s, span_a = span_s / 5, span_a / 5
+    return np.array([period * math.cos(angle), period * math.sin(angle)])
+
+
+def _local_power(img: np.ndarray, sigma: float) -> np.ndarray:
+    """img**2 smoothed by a Gaussian of ``sigma`` pixels, plus the floor (computed on a
+    copy 8 times smaller: the window is tens of pixels wide)."""
+    h, w = img.shape
+    small = cv2.resize(img * img, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), max(sigma / 8, 0.5))
+    local = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    return local + SPATIAL_FLOOR * float(np.median(small)) + 1e-12
+
+
+@lru_cache(maxsize=4)
+def _grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return ys, xs
 
 
 def unscaled(work: Working) -> np.ndarray:
@@ -248,17 +294,22 @@ def unscaled(work: Working) -> np.ndarray:
 
 
 def fold(work: Working, p: np.ndarray) -> np.ndarray:
-    """The FOLD x FOLD sum of all tiles of the lattice (p, p rotated a quarter turn)."""
+    """The [channel, FOLD, FOLD] sums of all tiles of the lattice (p, p rotated a quarter
+    turn), each pixel weighted by the inverse of its channel's local power."""
     h, w = work.shape
     period = float(np.hypot(*p))
     radius = _radius(work.shape)
     lo, hi = BAND_LOW / period * BAND_MARGIN[0], BAND_HIGH / period * BAND_MARGIN[1]
-    img = sfft.irfft2(work.spectrum * ((radius >= lo) & (radius <= hi)), s=work.shape)
-    img = img.astype(np.float32, copy=False)
+    keep = (radius >= lo) & (radius <= hi)
     basis = np.array([[p[0], -p[1]], [p[1], p[0]]]) / FOLD  # canonical -> working pixels
     inv = np.linalg.inv(basis).astype(np.float32)
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    ys, xs = _grid(h, w)
     cx = np.rint(inv[0, 0] * xs + inv[0, 1] * ys).astype(np.int64) % FOLD
     cy = np.rint(inv[1, 0] * xs + inv[1, 1] * ys).astype(np.int64) % FOLD
-    acc = np.bincount((cy * FOLD + cx).ravel(), weights=img.ravel(), minlength=FOLD * FOLD)
-    return acc.reshape(FOLD, FOLD)
+    index = (cy * FOLD + cx).ravel()
+    out = []
+    for spec in work.spectrum:
+        img = sfft.irfft2(spec * keep, s=work.shape).astype(np.float32, copy=False)
+        img = img / _local_power(img, SPATIAL_SIGMA * period)
+        out.append(np.bincount(index, weights=img.ravel(), minlength=FOLD * FOLD))
+    return np.stack(out).reshape(-1, FOLD, FOLD)

@@ -8,7 +8,7 @@ import numpy as np
 
 from core.errors import ConfigError
 from server.imagine.watermark.config import WatermarkConfig
-from server.imagine.watermark.detect import Candidate, candidates, verdict
+from server.imagine.watermark.detect import Candidate, candidates, thresholds, verdict
 from server.imagine.watermark.embed import embed_pattern
 from server.imagine.watermark.pattern import keyed
 from server.imagine.watermark.payload import WatermarkPayload
@@ -56,7 +56,9 @@ class Watermarker:
             raise ValueError("expected an HxWx3 uint8 RGB image")
         if rgb.shape[2] != 3:
             raise ValueError(f"expected 3 channels, got {rgb.shape[2]}")
-        found, best, payload = verdict(candidates(rgb, self._pattern), alpha)
+        found, best, payload = verdict(
+            candidates(rgb, self._pattern, min_z=thresholds(alpha)[0]), alpha
+        )
         if best is None:
             return WatermarkReading(False, None, 0.0, 0.0, alpha, ""), None
         reading = WatermarkReading(
