@@ -91,6 +91,3 @@ class ImagineConfig(BaseModel):
         if self.default_side % 8:
             raise ValueError("default_side must be a multiple of 8")
         return self
-
-    def media_type(self, fmt: str) -> str:
-        return FORMATS[fmt]

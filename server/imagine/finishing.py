@@ -18,7 +18,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from server.imagine.config import ImagineConfig
+from server.imagine.config import FORMATS, ImagineConfig
 from server.imagine.provenance import Ingredient, ProvenanceSigner, draw_visible_mark
 from server.imagine.safety.images import ImageClassifier
 from server.imagine.watermark import Watermarker, WatermarkPayload
@@ -72,7 +72,7 @@ class Finisher:
         parent: Ingredient | None = None,
     ) -> Finished:
         height, width = rgb.shape[:2]
-        media_type = self.config.media_type(fmt)
+        media_type = FORMATS[fmt]
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         verdict = self.classifier.check(rgb)

@@ -70,10 +70,6 @@ class Settings:
     format: str
     strength: float  # riffs only
 
-    @property
-    def media_type(self) -> str:
-        return FORMATS[self.format]
-
     def sized(self, width: int, height: int) -> Settings:
         return replace(self, width=width, height=height)
 
