@@ -256,6 +256,28 @@ class UplinkConfig(BaseModel):
     )
 
 
+class VoiceImagineConfig(BaseModel):
+    """Spoken requests to imagine ("imagine a lighthouse", "imagine this as a
+    watercolour": ``edge/intent.py``) go to the server's Imagine service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="off: every utterance is a question about the view")
+    images: int = Field(0, ge=0, le=8, description="images per request (0: the server's, 4)")
+    riff_side: int = Field(
+        1024,
+        ge=256,
+        le=4096,
+        description="'imagine this as …': the redacted view goes up at most this many px a "
+        "side (the server sizes it for its model, at most 1280)",
+    )
+    timeout_s: float = Field(300.0, gt=0, description="how long a request waits for its last image")
+    folder: str = Field(
+        "~/Pictures/glasses",
+        description="where 'glasses edge' saves the images (each keeps its signed manifest)",
+    )
+
+
 class ReopenConfig(BaseModel):
     """How a live camera or microphone that stopped mid-run is reopened
     (``edge.reopen``; ``edge/sources/reopen.py``)."""
@@ -376,6 +398,7 @@ class EdgeConfig(BaseModel):
     speak: SpeakConfig = SpeakConfig()
     activation: ActivationConfig = ActivationConfig()
     reopen: ReopenConfig = ReopenConfig()
+    imagine: VoiceImagineConfig = VoiceImagineConfig()
     frame_buffer_s: float = Field(3.0, gt=0, description="how much recent video is kept")
     frame_sample_hz: float = Field(4.0, gt=0, description="frames kept per second")
     control_socket: str = Field(

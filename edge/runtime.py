@@ -26,6 +26,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+import grpc
+
 from core.errors import RedactionError
 from core.frames import (
     AnswerDone,
@@ -38,10 +40,14 @@ from core.frames import (
 )
 from edge.activation import Activation, Reason
 from edge.config import EdgeConfig
+from edge.domain import GeneratedImage, ImagineOptions
 from edge.focus import need
 from edge.frames import FrameBuffer, RedactAhead
+from edge.imagine_client import ImagineClient
+from edge.intent import ImagineRequest, imagine_request
 from edge.link import Queued, Uplink
 from edge.redaction import Redactor, minimised, redact_transcript
+from edge.redaction.minimise import WHOLE
 from edge.sources import CameraSource, MicrophoneSource
 from edge.uplink import ServerReportedError
 from edge.vad import VadSegmenter
@@ -62,13 +68,16 @@ class Interaction:
     redacted_full: RedactedImage | None = None  # the frame redacted whole (stays on the device)
     withheld_reason: str = ""
     minimised: str = ""  # why the frame was sent at its size and extent
-    outcome: str = ""  # "answered", "queued" (in the outbox) or "failed", with ``error``
+    # "answered", "imagined", "queued" (in the outbox) or "failed", with ``error``
+    outcome: str = ""
     error: str = ""  # the failure's code and what to do, never personal data
     answer: str = ""
     done: AnswerDone | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     key: str = ""  # the question's idempotency key (the link counts its delivery by it)
     first_token_at: float = 0.0  # time.monotonic() of the answer's first piece
+    imagine: ImagineRequest | None = None  # a request to imagine, not a question
+    images: list[GeneratedImage] = field(default_factory=list)  # what it gave (or withheld)
 
 
 class EdgeRuntime:
@@ -96,6 +105,7 @@ class EdgeRuntime:
         # transcriptions run one at a time: two Whispers sharing the cores finish
         # no sooner together, and the one wanted first finishes later
         self._asr: ThreadPoolExecutor | None = None
+        self._imagine_client: ImagineClient | None = None  # the run's, where it has one
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -108,10 +118,13 @@ class EdgeRuntime:
         link: Uplink,
         on_delta: Callable[[str], None] | None = None,
         on_done: Callable[[Interaction], None] | None = None,
+        imagine: ImagineClient | None = None,
     ) -> list[Interaction]:
         """Capture until the sources end; answer every question heard (or keep
         it in the link's outbox until it can be). ``on_delta`` gets each piece of
-        an answer as it comes, ``on_done`` each question once it has its outcome."""
+        an answer as it comes, ``on_done`` each question once it has its outcome.
+        With ``imagine``, a spoken request to imagine goes to the Imagine service."""
+        self._imagine_client = imagine if self.config.imagine.enabled else None
         link.start(Hello(self.config.device_id, self.config.consent.snapshot(), self.config.locale))
         frames = FrameBuffer(self.config.frame_buffer_s, self.config.frame_sample_hz)
         self.ahead = RedactAhead(self.redactor.stream())
@@ -260,6 +273,15 @@ class EdgeRuntime:
         result = Interaction(utterance, decision.reason, timings_ms=timings)
         if self.keep_frames:
             result.raw_frame = raw
+        if self._imagine_client is not None:
+            result.imagine = imagine_request(utterance.text)
+        if result.imagine is not None:
+            await self._imagine(result, redacting, on_delta)
+            if result.outcome == "imagined":
+                self.activation.answered(time.monotonic())  # the follow-up window opens
+            if on_done:
+                on_done(result)
+            return result
         frame_seqs: tuple[int, ...] = ()
         if redacting is not None:
             redacted, result.withheld_reason = await redacting
@@ -312,6 +334,52 @@ class EdgeRuntime:
             on_done(result)
         return result
 
+    async def _imagine(
+        self,
+        result: Interaction,
+        redacting: asyncio.Task | None,
+        on_delta: Callable[[str], None] | None,
+    ) -> None:
+        """A spoken request to imagine, to its images: from the words alone (the
+        view stays on the device), or a riff on the view, redacted and whole."""
+        settings, request = self.config.imagine, result.imagine
+        options = ImagineOptions(request.prompt, settings.images)
+        t0 = time.perf_counter()
+        try:
+            if request.riff:
+                redacted = None
+                if redacting is not None:
+                    redacted, result.withheld_reason = await redacting
+                if redacted is None:
+                    why = result.withheld_reason or "the camera gave no frame"
+                    result.outcome = "failed"
+                    result.error = f"NO_VIEW: nothing was sent to riff on ({why}); ask again"
+                    return
+                quality = self.redactor.policy.jpeg_quality
+                result.redacted = await asyncio.to_thread(
+                    minimised, redacted, WHOLE, settings.riff_side, quality
+                )
+                result.minimised = f"riff: the whole view, at most {settings.riff_side} px"
+                images = self._imagine_client.riff(
+                    result.redacted, options, timeout=settings.timeout_s
+                )
+            else:
+                images = self._imagine_client.generate(options, timeout=settings.timeout_s)
+            async for image in images:
+                if not result.images:
+                    result.timings_ms["first_image_ms"] = (time.perf_counter() - t0) * 1e3
+                result.images.append(image)
+            result.outcome, result.answer = "imagined", imagined_summary(result.images)
+            if on_delta:
+                on_delta(result.answer)
+        except grpc.aio.AioRpcError as exc:  # refused (a blocked prompt, busy) or not reached
+            result.outcome, result.error = "failed", f"{exc.code().name}: {exc.details()}"
+            log.warning("imagine request failed: %s", exc.code().name)
+        finally:
+            if redacting is not None and not request.riff:
+                await redacting  # the view was not needed: it stays on the device
+            result.timings_ms["imagine_ms"] = (time.perf_counter() - t0) * 1e3
+
     async def _redacted(
         self, raw: RawImage, timings: dict[str, float]
     ) -> tuple[RedactedImage | None, str]:
@@ -323,3 +391,13 @@ class EdgeRuntime:
             return None, str(exc)
         finally:
             timings["redact_ms"] = (time.perf_counter() - t0) * 1e3
+
+
+def imagined_summary(images: list[GeneratedImage]) -> str:
+    """What the wearer is told of a request's images."""
+    made = sum(not image.safety_blocked for image in images)
+    withheld = len(images) - made
+    said = f"Imagined {made} picture{'s' * (made != 1)}."
+    if withheld:
+        said += f" {withheld} {'was' if withheld == 1 else 'were'} withheld by the safety check."
+    return said

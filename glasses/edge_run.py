@@ -16,11 +16,13 @@ import contextlib
 import signal
 import sys
 import time
+from pathlib import Path
 
 from edge.activation import Activation
 from edge.channel import ServerAway, check_link, open_channel, setting_to_fix
 from edge.components import build_edge_runtime
 from edge.control import ControlServer
+from edge.imagine_client import ImagineClient
 from edge.link import open_uplink
 from edge.runtime import Interaction
 from edge.sources import (
@@ -65,16 +67,34 @@ async def _terminal_keys(activation: Activation) -> None:
         print("(listening: ask your question)", flush=True)
 
 
-def describe(item: Interaction, timings: bool) -> str:
+def save_images(item: Interaction, folder: Path) -> list[Path]:
+    """The images a request to imagine gave, written to ``folder`` as they came
+    (each file keeps its watermark and signed manifest); withheld ones have none."""
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for image in item.images:
+        if not image.safety_blocked:
+            path = folder / f"imagine_{image.sample_id or item.key}_{image.index}.{image.extension}"
+            path.write_bytes(image.data)
+            saved.append(path)
+    return saved
+
+
+def describe(item: Interaction, timings: bool, saved: list[Path] = ()) -> str:
     """One line per utterance: why it was or was not sent, and what came of it."""
     if item.utterance is None:
         return f"not sent ({item.activation})"
-    counts = item.redacted.report.counts() if item.redacted else "frame withheld"
     outcome = item.outcome + (f": {item.error}" if item.error else "")
-    line = (
-        f"asked ({item.activation}): {item.utterance.text!r} | redacted: {counts} | "
-        f"{outcome} | sample: {item.done.sample_id if item.done else '-'}"
-    )
+    if item.imagine is not None:
+        kind = "a riff on the view" if item.imagine.riff else "from the words alone"
+        said = f" ({item.answer})" if item.answer else ""
+        line = f"imagine, {kind}: {outcome}{said}" + "".join(f"\n  {p}" for p in saved)
+    else:
+        counts = item.redacted.report.counts() if item.redacted else "frame withheld"
+        line = (
+            f"asked ({item.activation}): {item.utterance.text!r} | redacted: {counts} | "
+            f"{outcome} | sample: {item.done.sample_id if item.done else '-'}"
+        )
     if timings:
         stages = {**item.timings_ms, **(item.done.timings_ms if item.done else {})}
         line += "\n  timings: " + ", ".join(f"{k}={v:.0f}ms" for k, v in stages.items())
@@ -101,11 +121,13 @@ async def run_edge(
         if speaker is not None:
             speaker.feed(text)
 
+    folder = Path(edge.imagine.folder).expanduser()
+
     def on_done(item: Interaction) -> None:
         print()
         if speaker is not None:
             speaker.end()
-        print(describe(item, timings), flush=True)
+        print(describe(item, timings, save_images(item, folder)), flush=True)
 
     control = ControlServer(edge.control_socket, control_handlers(runtime.activation))
     async with open_channel(edge, channel_options(edge.uplink)) as channel:
@@ -125,8 +147,10 @@ async def run_edge(
         loop.add_signal_handler(signal.SIGINT, interrupted.set)
         loop.add_signal_handler(signal.SIGTERM, interrupted.set)
 
+        imagine = ImagineClient(channel, bearer(edge.token), edge.device_id)
+
         async def work() -> None:
-            await runtime.run(cam, mic, link, on_delta=on_delta, on_done=on_done)
+            await runtime.run(cam, mic, link, on_delta, on_done, imagine)
             await link.drain(edge.uplink.drain_s)
 
         try:
