@@ -25,10 +25,14 @@ from server.domain import UploadedFrame
 log = logging.getLogger(__name__)
 
 
-def recheck_upload(redactor: Redactor, frame: UploadedFrame) -> UploadedFrame:
+def recheck_upload(
+    redactor: Redactor, frame: UploadedFrame, pixels: np.ndarray | None = None
+) -> UploadedFrame:
     """The frame as it may be used: the server's redaction of the upload's pixels,
-    re-encoded without metadata, with both reports' findings (blocking)."""
-    pixels = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    re-encoded without metadata, with both reports' findings (blocking).
+    ``pixels``: the upload already decoded (BGR), where the caller has them."""
+    if pixels is None:
+        pixels = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
     if pixels is None:
         raise InvalidInputError(f"frame {frame.seq} is not a decodable JPEG; it was dropped")
     height, width = pixels.shape[:2]

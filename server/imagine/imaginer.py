@@ -222,8 +222,9 @@ class Imaginer:
         if self.recheck is not None:
             stamp = Stamp(self.clock.wall_ns(), ClockDomain.HOST_WALL)
             upload = UploadedFrame(0, photo, width, height, stamp, RedactionReport(()))
-            checked = recheck_upload(self.recheck, upload)
+            checked = recheck_upload(self.recheck, upload, bgr)
             jpeg, findings = checked.jpeg, len(checked.report.findings)
+            # the model edits exactly what is logged: the re-check's own encoding
             bgr = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
         else:  # re-encoded from pixels either way: no metadata goes on
             jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
