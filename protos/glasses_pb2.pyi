@@ -469,6 +469,46 @@ class ExportMyDataRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class LedgerEntry(_message.Message):
+    __slots__ = ("seq", "entry_id", "prev_id", "at", "scopes", "region", "policy_version", "actor", "reason", "user_id")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    PREV_ID_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    SCOPES_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    entry_id: str
+    prev_id: str
+    at: Timestamp
+    scopes: _containers.RepeatedScalarFieldContainer[Scope]
+    region: str
+    policy_version: str
+    actor: str
+    reason: str
+    user_id: str
+    def __init__(self, seq: _Optional[int] = ..., entry_id: _Optional[str] = ..., prev_id: _Optional[str] = ..., at: _Optional[_Union[Timestamp, _Mapping]] = ..., scopes: _Optional[_Iterable[_Union[Scope, str]]] = ..., region: _Optional[str] = ..., policy_version: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class LedgerHistoryRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LedgerHistory(_message.Message):
+    __slots__ = ("entries", "chain_valid", "chain_entries", "chain_error")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_VALID_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_ERROR_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[LedgerEntry]
+    chain_valid: bool
+    chain_entries: int
+    chain_error: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., chain_valid: _Optional[bool] = ..., chain_entries: _Optional[int] = ..., chain_error: _Optional[str] = ...) -> None: ...
+
 class ExportChunk(_message.Message):
     __slots__ = ("data", "offset", "last")
     DATA_FIELD_NUMBER: _ClassVar[int]
@@ -478,3 +518,138 @@ class ExportChunk(_message.Message):
     offset: int
     last: bool
     def __init__(self, data: _Optional[bytes] = ..., offset: _Optional[int] = ..., last: _Optional[bool] = ...) -> None: ...
+
+class ListHistoryRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class HistoryEntry(_message.Message):
+    __slots__ = ("sample_id", "created_at", "device_id", "kind", "query_text", "answer_text", "answer_cut", "masked", "view_fraction", "sent_pixel_fraction", "has_frame", "images", "consent")
+    class MaskedEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    QUERY_TEXT_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TEXT_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_CUT_FIELD_NUMBER: _ClassVar[int]
+    MASKED_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    SENT_PIXEL_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    HAS_FRAME_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    sample_id: str
+    created_at: Timestamp
+    device_id: str
+    kind: str
+    query_text: str
+    answer_text: str
+    answer_cut: bool
+    masked: _containers.ScalarMap[str, int]
+    view_fraction: float
+    sent_pixel_fraction: float
+    has_frame: bool
+    images: int
+    consent: ConsentSnapshot
+    def __init__(self, sample_id: _Optional[str] = ..., created_at: _Optional[_Union[Timestamp, _Mapping]] = ..., device_id: _Optional[str] = ..., kind: _Optional[str] = ..., query_text: _Optional[str] = ..., answer_text: _Optional[str] = ..., answer_cut: _Optional[bool] = ..., masked: _Optional[_Mapping[str, int]] = ..., view_fraction: _Optional[float] = ..., sent_pixel_fraction: _Optional[float] = ..., has_frame: _Optional[bool] = ..., images: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ...) -> None: ...
+
+class HistoryPage(_message.Message):
+    __slots__ = ("entries", "next_page_token")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[HistoryEntry]
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetSampleRequest(_message.Message):
+    __slots__ = ("sample_id",)
+    SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    sample_id: str
+    def __init__(self, sample_id: _Optional[str] = ...) -> None: ...
+
+class SampleDetail(_message.Message):
+    __slots__ = ("entry", "frame_jpeg", "images", "transcript", "consent_entry", "report", "model_id")
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    FRAME_JPEG_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    TRANSCRIPT_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_ENTRY_FIELD_NUMBER: _ClassVar[int]
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    entry: HistoryEntry
+    frame_jpeg: bytes
+    images: _containers.RepeatedScalarFieldContainer[bytes]
+    transcript: str
+    consent_entry: LedgerEntry
+    report: RedactionReport
+    model_id: str
+    def __init__(self, entry: _Optional[_Union[HistoryEntry, _Mapping]] = ..., frame_jpeg: _Optional[bytes] = ..., images: _Optional[_Iterable[bytes]] = ..., transcript: _Optional[str] = ..., consent_entry: _Optional[_Union[LedgerEntry, _Mapping]] = ..., report: _Optional[_Union[RedactionReport, _Mapping]] = ..., model_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSampleRequest(_message.Message):
+    __slots__ = ("sample_id",)
+    SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    sample_id: str
+    def __init__(self, sample_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSampleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListDevicesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Device(_message.Message):
+    __slots__ = ("device_id", "enrolled_at", "this_device")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ENROLLED_AT_FIELD_NUMBER: _ClassVar[int]
+    THIS_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    enrolled_at: Timestamp
+    this_device: bool
+    def __init__(self, device_id: _Optional[str] = ..., enrolled_at: _Optional[_Union[Timestamp, _Mapping]] = ..., this_device: _Optional[bool] = ...) -> None: ...
+
+class DeviceList(_message.Message):
+    __slots__ = ("devices",)
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    devices: _containers.RepeatedCompositeFieldContainer[Device]
+    def __init__(self, devices: _Optional[_Iterable[_Union[Device, _Mapping]]] = ...) -> None: ...
+
+class RevokeDeviceRequest(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class RevokeDeviceResponse(_message.Message):
+    __slots__ = ("tokens_revoked",)
+    TOKENS_REVOKED_FIELD_NUMBER: _ClassVar[int]
+    tokens_revoked: int
+    def __init__(self, tokens_revoked: _Optional[int] = ...) -> None: ...
+
+class PairRequest(_message.Message):
+    __slots__ = ("code", "device_id")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    device_id: str
+    def __init__(self, code: _Optional[str] = ..., device_id: _Optional[str] = ...) -> None: ...
+
+class PairResponse(_message.Message):
+    __slots__ = ("token", "device_id")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    device_id: str
+    def __init__(self, token: _Optional[str] = ..., device_id: _Optional[str] = ...) -> None: ...

@@ -291,6 +291,11 @@ class ConsentStub:
                 request_serializer=protos_dot_glasses__pb2.ExportMyDataRequest.SerializeToString,
                 response_deserializer=protos_dot_glasses__pb2.ExportChunk.FromString,
                 _registered_method=True)
+        self.Ledger = channel.unary_unary(
+                '/glasses.v1.Consent/Ledger',
+                request_serializer=protos_dot_glasses__pb2.LedgerHistoryRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.LedgerHistory.FromString,
+                _registered_method=True)
 
 
 class ConsentServicer:
@@ -326,6 +331,12 @@ class ConsentServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Ledger(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ConsentServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -353,6 +364,11 @@ def add_ConsentServicer_to_server(servicer, server):
                     servicer.ExportMyData,
                     request_deserializer=protos_dot_glasses__pb2.ExportMyDataRequest.FromString,
                     response_serializer=protos_dot_glasses__pb2.ExportChunk.SerializeToString,
+            ),
+            'Ledger': grpc.unary_unary_rpc_method_handler(
+                    servicer.Ledger,
+                    request_deserializer=protos_dot_glasses__pb2.LedgerHistoryRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.LedgerHistory.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -490,6 +506,349 @@ class Consent:
             '/glasses.v1.Consent/ExportMyData',
             protos_dot_glasses__pb2.ExportMyDataRequest.SerializeToString,
             protos_dot_glasses__pb2.ExportChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Ledger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.Consent/Ledger',
+            protos_dot_glasses__pb2.LedgerHistoryRequest.SerializeToString,
+            protos_dot_glasses__pb2.LedgerHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class HistoryStub:
+    """Missing associated documentation comment in .proto file."""
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.List = channel.unary_unary(
+                '/glasses.v1.History/List',
+                request_serializer=protos_dot_glasses__pb2.ListHistoryRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.HistoryPage.FromString,
+                _registered_method=True)
+        self.Get = channel.unary_unary(
+                '/glasses.v1.History/Get',
+                request_serializer=protos_dot_glasses__pb2.GetSampleRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.SampleDetail.FromString,
+                _registered_method=True)
+        self.Delete = channel.unary_unary(
+                '/glasses.v1.History/Delete',
+                request_serializer=protos_dot_glasses__pb2.DeleteSampleRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.DeleteSampleResponse.FromString,
+                _registered_method=True)
+
+
+class HistoryServicer:
+    """Missing associated documentation comment in .proto file."""
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Delete(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_HistoryServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=protos_dot_glasses__pb2.ListHistoryRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.HistoryPage.SerializeToString,
+            ),
+            'Get': grpc.unary_unary_rpc_method_handler(
+                    servicer.Get,
+                    request_deserializer=protos_dot_glasses__pb2.GetSampleRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.SampleDetail.SerializeToString,
+            ),
+            'Delete': grpc.unary_unary_rpc_method_handler(
+                    servicer.Delete,
+                    request_deserializer=protos_dot_glasses__pb2.DeleteSampleRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.DeleteSampleResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'glasses.v1.History', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('glasses.v1.History', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class History:
+    """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.History/List',
+            protos_dot_glasses__pb2.ListHistoryRequest.SerializeToString,
+            protos_dot_glasses__pb2.HistoryPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Get(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.History/Get',
+            protos_dot_glasses__pb2.GetSampleRequest.SerializeToString,
+            protos_dot_glasses__pb2.SampleDetail.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Delete(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.History/Delete',
+            protos_dot_glasses__pb2.DeleteSampleRequest.SerializeToString,
+            protos_dot_glasses__pb2.DeleteSampleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class DevicesStub:
+    """Missing associated documentation comment in .proto file."""
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.List = channel.unary_unary(
+                '/glasses.v1.Devices/List',
+                request_serializer=protos_dot_glasses__pb2.ListDevicesRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.DeviceList.FromString,
+                _registered_method=True)
+        self.Revoke = channel.unary_unary(
+                '/glasses.v1.Devices/Revoke',
+                request_serializer=protos_dot_glasses__pb2.RevokeDeviceRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.RevokeDeviceResponse.FromString,
+                _registered_method=True)
+        self.Pair = channel.unary_unary(
+                '/glasses.v1.Devices/Pair',
+                request_serializer=protos_dot_glasses__pb2.PairRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.PairResponse.FromString,
+                _registered_method=True)
+
+
+class DevicesServicer:
+    """Missing associated documentation comment in .proto file."""
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Revoke(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Pair(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_DevicesServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=protos_dot_glasses__pb2.ListDevicesRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.DeviceList.SerializeToString,
+            ),
+            'Revoke': grpc.unary_unary_rpc_method_handler(
+                    servicer.Revoke,
+                    request_deserializer=protos_dot_glasses__pb2.RevokeDeviceRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.RevokeDeviceResponse.SerializeToString,
+            ),
+            'Pair': grpc.unary_unary_rpc_method_handler(
+                    servicer.Pair,
+                    request_deserializer=protos_dot_glasses__pb2.PairRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.PairResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'glasses.v1.Devices', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('glasses.v1.Devices', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Devices:
+    """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.Devices/List',
+            protos_dot_glasses__pb2.ListDevicesRequest.SerializeToString,
+            protos_dot_glasses__pb2.DeviceList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Revoke(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.Devices/Revoke',
+            protos_dot_glasses__pb2.RevokeDeviceRequest.SerializeToString,
+            protos_dot_glasses__pb2.RevokeDeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Pair(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.Devices/Pair',
+            protos_dot_glasses__pb2.PairRequest.SerializeToString,
+            protos_dot_glasses__pb2.PairResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,6 +22,22 @@ class SampleHead:
     consent: ConsentSnapshot
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """One sample as a history list shows it: no blobs, the answer cut short."""
+
+    sample_id: str
+    created_at_ns: int
+    device_id: str
+    query_text: str  # as re-checked (redacted)
+    answer_preview: str
+    answer_cut: bool  # the answer goes on past the preview
+    redaction: dict  # what was masked (counts, boxes; never content), the share sent
+    consent: ConsentSnapshot
+    has_frame: bool
+    images: int
+
+
 class SampleStore(LedgerTable, Protocol):
     """Consent-tagged samples, device tokens, the consent ledger and the deliveries
     of questions (which were answered: exactly once), in one database.
@@ -74,6 +90,18 @@ class SampleStore(LedgerTable, Protocol):
     def device_lookup(self, token_sha256: str) -> tuple[str, str] | None: ...
 
     def devices(self, user_id: str) -> list[tuple[str, int]]: ...
+
+    def device_revoke(self, user_id: str, device_id: str) -> int: ...
+
+    def pairing_add(self, code_sha256: str, user_id: str, expires_at_ns: int) -> None: ...
+
+    def pairing_take(self, code_sha256: str, now_ns: int) -> str | None: ...
+
+    def history(
+        self, user_id: str, before: tuple[int, str] | None = None, limit: int = 20
+    ) -> list[HistoryRow]: ...
+
+    def delete_sample(self, user_id: str, sample_id: str) -> bool: ...
 
     def ledger_latest_many(self, user_ids: Iterable[str]) -> dict[str, LedgerEntry]: ...
 

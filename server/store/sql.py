@@ -32,7 +32,7 @@ from core.errors import StoreError
 from core.frames import ConsentSnapshot, Scope
 from server.consent import LedgerEntry
 from server.domain import Delivery, Sample
-from server.store import deliveries
+from server.store import accounts_sql, deliveries, history_sql
 from server.store.base import SampleHead, entry_from_row, entry_row, scopes_from_text, scopes_text
 from server.store.blobs import BlobStore
 
@@ -72,13 +72,6 @@ CREATE TABLE IF NOT EXISTS blobs (
     digest  TEXT PRIMARY KEY,
     data    {bytes_type} NOT NULL
 );
-CREATE TABLE IF NOT EXISTS devices (
-    token_sha256   TEXT PRIMARY KEY,
-    user_id        TEXT NOT NULL,
-    device_id      TEXT NOT NULL,
-    created_at_ns  BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS devices_user ON devices(user_id);
 CREATE TABLE IF NOT EXISTS consent_ledger (
     seq             BIGINT PRIMARY KEY,
     entry_id        TEXT NOT NULL UNIQUE,
@@ -93,6 +86,8 @@ CREATE TABLE IF NOT EXISTS consent_ledger (
 );
 CREATE INDEX IF NOT EXISTS consent_user ON consent_ledger(user_id, seq);
 """
+    + accounts_sql.SCHEMA
+    + history_sql.SCHEMA
     + deliveries.SCHEMA
 )
 _SAMPLE_COLUMNS = (
@@ -173,9 +168,9 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
         yield items[i : i + size]
 
 
-class SqlSampleStore(deliveries.SqlDeliveries):
-    """Samples + devices + consent ledger + deliveries over a DB-API connection in
-    autocommit mode.
+class SqlSampleStore(deliveries.SqlDeliveries, accounts_sql.SqlAccounts, history_sql.SqlHistory):
+    """Samples + devices + consent ledger + deliveries + history over a DB-API
+    connection in autocommit mode.
 
     Subclasses open the connection and say how the driver spells a
     placeholder and a uniqueness violation.
@@ -472,7 +467,8 @@ class SqlSampleStore(deliveries.SqlDeliveries):
                     self._run(*also)
                 if erase_user is not None:
                     self._run(_ERASE_LEDGER, (erase_user,))
-                    self._run("DELETE FROM devices WHERE user_id=?", (erase_user,))
+                    for statement in accounts_sql.DELETE_USER:
+                        self._run(statement, (erase_user,))
                 orphans = sorted(set(digests) - self._referenced(digests))
                 blobs = 0
                 for chunk in _chunks(orphans):
@@ -512,31 +508,6 @@ class SqlSampleStore(deliveries.SqlDeliveries):
         with self._lock:
             inline = {r[0] for r in self._run("SELECT digest FROM blobs").fetchall()}
         return inline | set(self.blobs.digests())
-
-    # --- device tokens ------------------------------------------------------------------
-
-    def device_add(self, token_sha256: str, user_id: str, device_id: str, at_ns: int) -> None:
-        with self._lock:
-            self._run(
-                "INSERT INTO devices (token_sha256, user_id, device_id, created_at_ns) "
-                "VALUES (?,?,?,?)",
-                (token_sha256, user_id, device_id, at_ns),
-            )
-
-    def device_lookup(self, token_sha256: str) -> tuple[str, str] | None:
-        """(user id, device id) bound to this token hash, or None."""
-        rows = self._rows(
-            "SELECT user_id, device_id FROM devices WHERE token_sha256=?", (token_sha256,)
-        )
-        return (rows[0][0], rows[0][1]) if rows else None
-
-    def devices(self, user_id: str) -> list[tuple[str, int]]:
-        """(device id, enrolled at) of the user's devices."""
-        rows = self._rows(
-            "SELECT device_id, created_at_ns FROM devices WHERE user_id=? ORDER BY created_at_ns",
-            (user_id,),
-        )
-        return [(r[0], int(r[1])) for r in rows]
 
     # --- the consent ledger (server.consent.LedgerTable) ---------------------------------
 
