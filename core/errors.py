@@ -51,3 +51,7 @@ class InvalidInputError(GlassesError):
 
 class ContentBlockedError(InvalidInputError):
     """A safety filter refused the request (an Imagine prompt); nothing was made."""
+
+
+class NotFoundError(GlassesError):
+    """What the request names is not there for this caller (missing, or another's)."""

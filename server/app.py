@@ -30,6 +30,8 @@ from server.consent import ConsentLedger
 from server.consent_rules import ConsentRules
 from server.consent_service import ConsentService
 from server.conversation import Conversations
+from server.history import History
+from server.history_service import DevicesService, HistoryService
 from server.imagine.build import ImagineParts
 from server.imagine.service import ImagineService
 from server.imagine.verify import MAX_VERIFY_BYTES
@@ -116,6 +118,8 @@ async def create_server(
         ),
         server,
     )
+    pb_grpc.add_HistoryServicer_to_server(HistoryService(accounts, History(store, store)), server)
+    pb_grpc.add_DevicesServicer_to_server(DevicesService(accounts), server)
     services = [n for n in SERVICE_NAMES if imagine is not None or not n.endswith(".Imagine")]
     if imagine is not None:
         rules = ConsentRules(ledger, config.retention.transient_s, clock)

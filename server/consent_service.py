@@ -7,7 +7,6 @@ names a user, so one user's token cannot read or change another's data.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 
 from core.errors import GlassesError, InvalidInputError
@@ -16,27 +15,10 @@ from protos import glasses_pb2_grpc as pb_grpc
 from server import wire
 from server.accounts import Accounts, Caller
 from server.rights import Rights
+from server.servicing import unary
 from server.status import status_for
 
 log = logging.getLogger(__name__)
-
-
-def _unary(method):  # noqa: ANN001, ANN202
-    """Authenticate, run in a worker thread, map domain errors to gRPC status."""
-
-    @functools.wraps(method)
-    async def wrapper(self: ConsentService, request, context):  # noqa: ANN001
-        try:
-            caller = await asyncio.to_thread(
-                self.accounts.from_metadata, context.invocation_metadata()
-            )
-            return await asyncio.to_thread(method, self, caller, request)
-        except GlassesError as exc:
-            status, code = status_for(exc)
-            log.info("Consent.%s refused: %s", method.__name__, code)
-            await context.abort(status, str(exc))
-
-    return wrapper
 
 
 class ConsentService(pb_grpc.ConsentServicer):
@@ -57,11 +39,11 @@ class ConsentService(pb_grpc.ConsentServicer):
         )
         return wire.encode_consent_state(state)
 
-    @_unary
+    @unary
     def Get(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
         return self._state(caller)
 
-    @_unary
+    @unary
     def Update(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
         change = wire.decode_consent_change(request)
         self.rights.update(
@@ -74,12 +56,16 @@ class ConsentService(pb_grpc.ConsentServicer):
         )
         return self._state(caller)
 
-    @_unary
+    @unary
     def Revoke(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
         self.rights.revoke(caller, wire.decode_revoke(request))
         return self._state(caller)
 
-    @_unary
+    @unary
+    def Ledger(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
+        return wire.encode_ledger_history(*self.rights.ledger_history(caller))
+
+    @unary
     def DeleteMyData(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
         if not wire.decode_delete_confirmed(request):
             raise InvalidInputError(

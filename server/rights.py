@@ -19,7 +19,7 @@ from dataclasses import asdict
 
 from core.frames import Scope, scope_names
 from server.accounts import Caller
-from server.consent import LedgerEntry
+from server.consent import LedgerBrokenError, LedgerEntry
 from server.consent_rules import ConsentRules
 from server.store.base import SampleStore
 
@@ -67,6 +67,15 @@ class Rights:
         """Revoke ``scopes`` (none given: everything but ``assist``)."""
         scopes = list(scopes) or [s for s in Scope if s != Scope.ASSIST]
         return self.update(caller, revoke=scopes, reason="revoked")
+
+    def ledger_history(self, caller: Caller) -> tuple[list[LedgerEntry], int, str]:
+        """The caller's ledger entries, oldest first, with the whole chain checked
+        now: (entries, entries in the whole ledger, where it broke or "")."""
+        entries = self.ledger.table.ledger_entries(caller.user_id)
+        try:
+            return entries, self.ledger.verify(), ""
+        except LedgerBrokenError as exc:
+            return entries, 0, str(exc)
 
     def delete_my_data(self, caller: Caller) -> tuple[int, int]:
         return self.store.delete_user(caller.user_id)

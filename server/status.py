@@ -13,6 +13,7 @@ from core.errors import (
     ContentBlockedError,
     GlassesError,
     InvalidInputError,
+    NotFoundError,
     RedactionError,
     StoreError,
 )
@@ -23,6 +24,7 @@ _TABLE: list[tuple[type[Exception], grpc.StatusCode, str]] = [
     (ConsentError, grpc.StatusCode.PERMISSION_DENIED, "CONSENT_REQUIRED"),
     (ContentBlockedError, grpc.StatusCode.INVALID_ARGUMENT, "CONTENT_BLOCKED"),
     (InvalidInputError, grpc.StatusCode.INVALID_ARGUMENT, "INVALID_INPUT"),
+    (NotFoundError, grpc.StatusCode.NOT_FOUND, "NOT_FOUND"),
     (RedactionError, grpc.StatusCode.FAILED_PRECONDITION, "REDACTION_FAILED"),
     (StoreError, grpc.StatusCode.UNAVAILABLE, "STORE_UNAVAILABLE"),
     (BackendError, grpc.StatusCode.UNAVAILABLE, "BACKEND_UNAVAILABLE"),

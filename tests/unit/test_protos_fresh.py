@@ -21,7 +21,9 @@ def test_contract_has_every_service_and_method():
     assert services == {
         "Assistant": {"Converse"},
         "Imagine": {"Generate", "Riff", "Verify"},
-        "Consent": {"Get", "Update", "Revoke", "DeleteMyData", "ExportMyData"},
+        "Consent": {"Get", "Update", "Revoke", "DeleteMyData", "ExportMyData", "Ledger"},
+        "History": {"List", "Get", "Delete"},
+        "Devices": {"List", "Revoke", "Pair"},
     }
     client = set(pb.ClientEvent.DESCRIPTOR.oneofs_by_name["event"].fields)
     assert {f.name for f in client} == {
