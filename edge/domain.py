@@ -71,3 +71,85 @@ class Verification:
     failures: tuple[str, ...]
     summary: str
     verdict: str
+
+
+# ------------------------------------------------------------ the phone app's views
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One kept interaction as the wearer's history lists it (redacted text,
+    counts of what was masked; never the masked content)."""
+
+    sample_id: str
+    created_at_ns: int
+    device_id: str
+    kind: str  # "question", "imagine" or "riff"
+    query_text: str
+    answer_text: str
+    answer_cut: bool
+    masked: dict[str, int]
+    view_fraction: float  # share of the camera's view that was sent (0: no frame)
+    sent_pixel_fraction: float
+    has_frame: bool
+    images: int
+    scopes: tuple[str, ...]  # the consent in force then
+    region: str
+    policy_version: str
+    ledger_entry_id: str
+
+    def __str__(self) -> str:  # the text is the wearer's: not in logs
+        return f"HistoryItem({self.sample_id} {self.kind})"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    items: tuple[HistoryItem, ...]
+    next_token: str  # "": no older page
+
+
+@dataclass(frozen=True)
+class LedgerRecord:
+    """One change of the wearer's consent, with every field its hash covers."""
+
+    seq: int
+    entry_id: str
+    prev_id: str
+    at_ns: int
+    scopes: tuple[str, ...]
+    region: str
+    policy_version: str
+    actor: str
+    reason: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    records: tuple[LedgerRecord, ...]  # oldest first
+    chain_valid: bool  # the server's check of the whole ledger, just now
+    chain_entries: int
+    chain_error: str
+
+
+@dataclass(frozen=True, eq=False)
+class SampleView:
+    """One kept interaction in full: the frame exactly as kept, the images as sent."""
+
+    item: HistoryItem
+    frame_jpeg: bytes
+    images: tuple[bytes, ...]
+    transcript: str
+    findings: tuple[tuple[str, tuple[int, int, int, int]], ...]  # (label, box) of each mask
+    consent_record: LedgerRecord | None
+    model_id: str
+
+    def __str__(self) -> str:
+        return f"SampleView({self.item.sample_id} frame={len(self.frame_jpeg)}B)"
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    enrolled_at_ns: int
+    this_device: bool

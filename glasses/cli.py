@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from core.errors import GlassesError
 from glasses import imagine_commands
-from glasses.config import from_args
+from glasses.config import edge_from_args, from_args
 from glasses.store_commands import cmd_consent, cmd_export
 
 PROG = "glasses"
@@ -97,6 +98,21 @@ def cmd_edge(args: argparse.Namespace) -> int:
         return 130
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from glasses.app.serve import serve
+
+    overrides = {"app": {"port": args.port}} if args.port is not None else None
+    config = from_args(args, overrides=overrides)
+    edge = edge_from_args(args, server=args.server)
+
+    def ready(port: int) -> None:
+        print(f"companion app: http://{config.app.host}:{port}/ (server {edge.server})", flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(config.app, edge, ready))
+    return 0
+
+
 def cmd_ptt(args: argparse.Namespace) -> int:
     from edge.control import send_command
 
@@ -174,6 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timings", action="store_true", help="print each question's stages")
     p.add_argument("--no-keys", action="store_true", help="no push-to-talk from the terminal")
     p.set_defaults(func=cmd_edge)
+
+    p = sub.add_parser(
+        "app",
+        help="serve the companion phone app (history, Imagine, consent, devices)",
+        description="Serves the wearer's companion web app on loopback (app.host, app.port). "
+        "It talks to the server (edge.server, edge.tls_ca) only over gRPC, with the token it "
+        "gets by pairing: 'glasses consent enrol' prints the code.",
+    )
+    p.add_argument("--port", type=int, help="port to listen on (default from config: 8765)")
+    p.add_argument("--server", help="host:port of the server (default: edge.server)")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("ptt", help="push-to-talk on a running edge (as the phone app does)")
     p.add_argument("action", choices=["press", "release", "toggle", "status"])

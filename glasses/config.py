@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import ConfigError
 from edge.config import EdgeConfig
+from glasses.app.config import CompanionConfig
 from models.config import ModelsConfig
 from server.config import ServerConfig
 
@@ -34,6 +35,7 @@ class AppConfig(BaseModel):
     edge: EdgeConfig = EdgeConfig()
     server: ServerConfig = ServerConfig()
     models: ModelsConfig = ModelsConfig()
+    app: CompanionConfig = CompanionConfig()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:

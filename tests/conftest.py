@@ -74,6 +74,14 @@ def redactor(models_config):
 
 
 @pytest.fixture(scope="session")
+def vlm(models_config):
+    """The tiny built vision-language model (random weights), loaded once."""
+    from server.components import build_vlm
+
+    return build_vlm(models_config)
+
+
+@pytest.fixture(scope="session")
 def imagine(models_config, tmp_path_factory):
     """Imagine's real parts: the tiny diffusion model, NudeNet, a watermark key and
     a signing root created in a session folder (``state``)."""

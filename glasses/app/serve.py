@@ -1,0 +1,58 @@
+"""``glasses app``: build the companion app and serve it on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+
+import uvicorn
+from starlette.applications import Starlette
+
+from core.errors import ConfigError
+from core.net import is_loopback
+from edge.channel import open_channel
+from edge.config import EdgeConfig
+from glasses.app import history_pages, pairing
+from glasses.app.config import CompanionConfig
+from glasses.app.sessions import Sessions
+from glasses.app.web import Phone, create_app
+
+ROUTES = [*pairing.ROUTES, *history_pages.ROUTES]
+
+
+def build_app(config: CompanionConfig, edge: EdgeConfig) -> tuple[Starlette, Phone]:
+    """The app for the server ``edge`` names (its address and CA); the channel
+    opens lazily, so the app starts even while the server is down."""
+    phone = Phone(
+        config,
+        Sessions(config.sessions, config.session_days * 86400),
+        open_channel(edge),
+        edge.server,
+    )
+    return create_app(phone, ROUTES), phone
+
+
+async def serve(config: CompanionConfig, edge: EdgeConfig, ready=None) -> None:  # noqa: ANN001
+    """Serve until cancelled; ``ready(port)`` is called once it listens."""
+    if not is_loopback(config.host):
+        raise ConfigError(
+            f"app.host '{config.host}' is not a loopback address: the companion app serves "
+            "the phone's own browser (its session cookie is Secure, which browsers keep over "
+            "plain HTTP only on loopback). Use 127.0.0.1"
+        )
+    app, phone = build_app(config, edge)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host=config.host, port=config.port, access_log=False, log_level="warning"
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started and not task.done():
+            await asyncio.sleep(0.05)
+        if ready is not None and server.started:
+            ready(server.servers[0].sockets[0].getsockname()[1])
+        await task
+    finally:
+        server.should_exit = True
+        await asyncio.gather(task, return_exceptions=True)
+        await phone.channel.close()

@@ -1,0 +1,226 @@
+"""The companion app's web layer: the Starlette application, its pages'
+common parts, and what every response carries.
+
+- **Everything is served from here**: templates, CSS, the one script, the
+  PWA manifest and icons; nothing from a CDN. The Content-Security-Policy
+  allows only this origin (no inline script or style).
+- **The session**: the browser holds an opaque id in an HttpOnly, Secure,
+  SameSite=Strict ``__Host-`` cookie; the device token stays in
+  :class:`~glasses.app.sessions.Sessions`. Every change is a POST that must
+  carry the session's CSRF token and come from this origin.
+- **Failures reach the wearer as a page that says what happened**: the
+  server unreachable (503), the phone's access revoked or the data deleted
+  (the session ends, back to pairing), not found, refused with the server's
+  reason. Logs hold the route, the status and the time, never a path's ids,
+  a prompt or a token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import grpc
+import jinja2
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from edge.consent_client import ConsentClient
+from edge.imagine_client import ImagineClient
+from edge.phone_client import PhoneClient
+from edge.uplink import bearer
+from glasses.app.config import CompanionConfig
+from glasses.app.sessions import Session, Sessions
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "__Host-glasses"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # "no-referrer" makes a form's Origin "null"
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+}
+
+
+@dataclass
+class Phone:
+    """What every page needs: settings, sessions, the channel to the server."""
+
+    config: CompanionConfig
+    sessions: Sessions
+    channel: grpc.aio.Channel
+    server: str  # host:port, for messages
+
+    def history(self, session: Session) -> PhoneClient:
+        return PhoneClient(self.channel, bearer(session.token), self.config.timeout_s)
+
+    def consent(self, session: Session) -> ConsentClient:
+        return ConsentClient(self.channel, bearer(session.token), self.config.timeout_s)
+
+    def imagine(self, session: Session) -> ImagineClient:
+        return ImagineClient(self.channel, bearer(session.token), session.device_id)
+
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _when(ns: int) -> str:
+    if not ns:
+        return "-"
+    return datetime.fromtimestamp(ns / 1e9, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+_TEMPLATES.filters["when"] = _when
+_TEMPLATES.filters["percent"] = lambda f: f"{f * 100:.0f} %"
+
+
+def phone_of(request: Request) -> Phone:
+    return request.app.state.phone
+
+
+def session_of(request: Request) -> Session | None:
+    return phone_of(request).sessions.get(request.cookies.get(COOKIE, ""))
+
+
+def render(
+    request: Request, name: str, status: int = 200, session: Session | None = None, **context
+) -> HTMLResponse:
+    """Page ``name`` with ``context``; ``session`` gives its forms their CSRF token."""
+    html = _TEMPLATES.get_template(name).render(
+        csrf=session.csrf if session else "",
+        paired=session is not None,
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status)
+
+
+def paired(handler: Callable) -> Callable:
+    """A page for a paired phone: ``handler(request, session)``; unpaired, to /pair."""
+
+    async def page(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/pair", 303)
+        request.state.token = session.token  # for the error handler: end it if refused
+        return await handler(request, session)
+
+    return page
+
+
+async def checked_form(request: Request, session: Session) -> FormData:
+    """The POSTed form, once it is shown to come from this app's own page."""
+    check_origin(request)
+    form = await request.form()
+    if not session.csrf_ok(str(form.get("csrf", ""))):
+        raise HTTPException(403, "this form is out of date; go back, reload and send it again")
+    return form
+
+
+def check_origin(request: Request) -> None:
+    """A change must come from this origin (a second guard beside the CSRF token)."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise HTTPException(403, "a change must come from this app's own page")
+
+
+def _rpc_error(request: Request, exc: grpc.aio.AioRpcError) -> Response:
+    code, details = exc.code(), exc.details() or ""
+    phone = phone_of(request)
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        token = getattr(request.state, "token", "")
+        if token:
+            phone.sessions.end_token(token)
+        response = RedirectResponse("/pair?ended=1", 303)
+        response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+        return response
+    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+        title, status = "The server cannot be reached", 503
+        message = (
+            f"The server at {phone.server} did not answer. Nothing on this phone was lost: "
+            "try again in a moment."
+        )
+    elif code == grpc.StatusCode.NOT_FOUND:
+        title, status, message = "Not found", 404, details
+    elif code == grpc.StatusCode.PERMISSION_DENIED:
+        title, status, message = "Not allowed by your consent", 403, details
+    elif code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION):
+        title, status, message = "Refused", 400, details
+    else:
+        title, status, message = "The server could not do this", 502, details
+    log.info("server refused a page's call: %s", code.name)
+    session = session_of(request)
+    return render(request, "error.html", status, session, title=title, message=message)
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    titles = {403: "Not allowed", 404: "Not found", 405: "Not allowed"}
+    return render(
+        request,
+        "error.html",
+        exc.status_code,
+        session_of(request),
+        title=titles.get(exc.status_code, "Something went wrong"),
+        message=exc.detail,
+    )
+
+
+async def _headers(request: Request, call_next: Callable) -> Response:
+    """Security headers on everything; no caching of personal pages; one log line
+    per request with the route's pattern, never its ids."""
+    t0 = time.perf_counter()
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    route = request.scope.get("route")
+    log.info(
+        "%s %s %d %.0f ms",
+        request.method,
+        getattr(route, "path", "?"),
+        response.status_code,
+        (time.perf_counter() - t0) * 1e3,
+    )
+    return response
+
+
+def create_app(phone: Phone, routes: list[Route]) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):  # noqa: ANN202
+        yield
+        phone.sessions.close()
+
+    app = Starlette(
+        routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
+        exception_handlers={grpc.aio.AioRpcError: _rpc_error, HTTPException: _http_error},
+        middleware=[Middleware(BaseHTTPMiddleware, dispatch=_headers)],
+        lifespan=lifespan,
+    )
+    app.state.phone = phone
+    return app
