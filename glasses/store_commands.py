@@ -40,14 +40,36 @@ def _consent_enrol(args: argparse.Namespace) -> int:
 
     if not args.scopes or len(args.scopes) != 1:
         raise GlassesError("usage: glasses consent enrol DEVICE_ID [--user USER_ID]")
-    _, store = _open_store(args)
+    config, store = _open_store(args)
     try:
-        caller, token = Accounts(store).enrol(args.scopes[0], args.user or "")
+        accounts = Accounts(store)
+        caller, token = accounts.enrol(args.scopes[0], args.user or "")
+        code = accounts.pairing_code(caller.user_id)
     finally:
         store.close()
     print(f"user: {caller.user_id}\ndevice: {caller.device_id}\ntoken: {token}")
     print("(the token is shown once; only its hash is stored)", file=sys.stderr)
+    _print_pairing(code, config.app)
     return 0
+
+
+def _print_pairing(code: str, app) -> None:  # noqa: ANN001 - glasses.app.config.CompanionConfig
+    """The phone's one-time pairing code, as text, a terminal QR code and a PNG."""
+    import segno
+
+    from glasses.app.serve import pairing_url
+
+    url = pairing_url(app, code)
+    qr = segno.make(url, error="m")
+    folder = Path(app.sessions).expanduser().parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    png = folder / "pairing.png"
+    qr.save(png, scale=8, border=4)
+    png.chmod(0o600)
+    print(f"pairing code for the phone app: {code} (once, within 10 minutes)")
+    print(f"  open {url} in the phone's browser ('glasses app'), or scan:")
+    qr.terminal(compact=True)
+    print(f"  QR code also saved to {png}")
 
 
 def _scopes(names: list[str]):  # noqa: ANN202

@@ -19,6 +19,11 @@ from glasses.app.web import Phone, create_app
 ROUTES = [*pairing.ROUTES, *history_pages.ROUTES]
 
 
+def pairing_url(config: CompanionConfig, code: str) -> str:
+    """The app's pairing page with ``code`` filled in (what the QR code holds)."""
+    return f"http://{config.host}:{config.port or 8765}/pair?code={code}"
+
+
 def build_app(config: CompanionConfig, edge: EdgeConfig) -> tuple[Starlette, Phone]:
     """The app for the server ``edge`` names (its address and CA); the channel
     opens lazily, so the app starts even while the server is down."""

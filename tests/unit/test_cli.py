@@ -3,8 +3,12 @@ import subprocess
 import sys
 
 import cv2
+import pytest
 
+from core.errors import AuthError
 from glasses.cli import build_parser, main
+from server.accounts import Accounts
+from server.store import SqliteSampleStore
 from tests.conftest import TEST_CARD, card_scene
 
 SUBCOMMANDS = ["demo", "server", "certs", "edge", "redact", "imagine", "consent", "export"]
@@ -64,10 +68,17 @@ def test_redact_on_a_missing_input_says_so(tmp_path, capsys):
 
 def test_an_operator_enrols_a_device_and_changes_its_consent(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GLASSES__SERVER__STORE__PATH", str(tmp_path / "store"))
+    monkeypatch.setenv("GLASSES__APP__SESSIONS", str(tmp_path / "app" / "app.sqlite"))
     assert main(["consent", "enrol", "dev-cli"]) == 0
     out = capsys.readouterr().out
     user = out.split("user: ")[1].split()[0]
-    assert len(out.split("token: ")[1].strip()) >= 40
+    assert len(out.split("token: ")[1].split()[0]) >= 40
+    # the phone's pairing code, and a QR code of the app's pairing page that an
+    # independent reader (OpenCV's) reads back
+    code = out.split("pairing code for the phone app: ")[1].split()[0]
+    qr = cv2.imread(str(tmp_path / "app" / "pairing.png"))
+    read, _, _ = cv2.QRCodeDetector().detectAndDecode(qr)
+    assert read.endswith(f"/pair?code={code}")
     assert main(["consent", "grant", "training", "--user", user]) == 0
     assert "scopes: assist,training" in capsys.readouterr().out
     assert main(["consent", "grant", "training", "--user", user, "--region", "FR"]) == 2
@@ -77,3 +88,11 @@ def test_an_operator_enrols_a_device_and_changes_its_consent(tmp_path, capsys, m
     assert "verifies: 2 entries" in capsys.readouterr().out
     assert main(["consent", "get"]) == 2
     assert "--token TOKEN" in capsys.readouterr().err
+    store = SqliteSampleStore(tmp_path / "store")
+    try:  # the code enrols a phone for the same user, once
+        phone, _ = Accounts(store).pair(code, "phone-app")
+        assert phone.user_id == user
+        with pytest.raises(AuthError):
+            Accounts(store).pair(code, "phone-app")
+    finally:
+        store.close()
