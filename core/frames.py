@@ -99,6 +99,7 @@ class ConsentState:
     training_regions: tuple[str, ...]  # where training use is offered
     updated_at_ns: int = 0  # host wall clock; 0: never changed (the defaults apply)
     available_scopes: frozenset[Scope] = frozenset(Scope)
+    current_policy: str = ""  # the policy version that granting a scope accepts now
 
     def __str__(self) -> str:
         return f"ConsentState({self.snapshot})"

@@ -106,6 +106,7 @@ class HistoryItem:
 class HistoryPage:
     items: tuple[HistoryItem, ...]
     next_token: str  # "": no older page
+    total: int = 0  # entries kept in all
 
 
 @dataclass(frozen=True)

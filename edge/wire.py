@@ -265,6 +265,7 @@ def decode_consent_state(msg: pb.ConsentState) -> ConsentState:
         tuple(msg.training_regions),
         stamp_from_pb(msg.updated_at).nanos if msg.HasField("updated_at") else 0,
         frozenset(Scope(s) for s in msg.available_scopes if s in Scope._value2member_map_),
+        msg.current_policy_version,
     )
 
 
@@ -382,7 +383,9 @@ def encode_history_request(page_size: int, token: str) -> pb.ListHistoryRequest:
 
 
 def decode_history_page(msg: pb.HistoryPage) -> HistoryPage:
-    return HistoryPage(tuple(decode_history_item(e) for e in msg.entries), msg.next_page_token)
+    return HistoryPage(
+        tuple(decode_history_item(e) for e in msg.entries), msg.next_page_token, msg.total
+    )
 
 
 def decode_ledger_record(msg: pb.LedgerEntry) -> LedgerRecord:

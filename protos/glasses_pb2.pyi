@@ -420,16 +420,18 @@ class GetConsentRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ConsentState(_message.Message):
-    __slots__ = ("snapshot", "available_scopes", "training_regions", "updated_at")
+    __slots__ = ("snapshot", "available_scopes", "training_regions", "updated_at", "current_policy_version")
     SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_SCOPES_FIELD_NUMBER: _ClassVar[int]
     TRAINING_REGIONS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
     snapshot: ConsentSnapshot
     available_scopes: _containers.RepeatedScalarFieldContainer[Scope]
     training_regions: _containers.RepeatedScalarFieldContainer[str]
     updated_at: Timestamp
-    def __init__(self, snapshot: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., available_scopes: _Optional[_Iterable[_Union[Scope, str]]] = ..., training_regions: _Optional[_Iterable[str]] = ..., updated_at: _Optional[_Union[Timestamp, _Mapping]] = ...) -> None: ...
+    current_policy_version: str
+    def __init__(self, snapshot: _Optional[_Union[ConsentSnapshot, _Mapping]] = ..., available_scopes: _Optional[_Iterable[_Union[Scope, str]]] = ..., training_regions: _Optional[_Iterable[str]] = ..., updated_at: _Optional[_Union[Timestamp, _Mapping]] = ..., current_policy_version: _Optional[str] = ...) -> None: ...
 
 class UpdateConsentRequest(_message.Message):
     __slots__ = ("grant", "revoke", "region", "policy_version", "reason")
@@ -565,12 +567,14 @@ class HistoryEntry(_message.Message):
     def __init__(self, sample_id: _Optional[str] = ..., created_at: _Optional[_Union[Timestamp, _Mapping]] = ..., device_id: _Optional[str] = ..., kind: _Optional[str] = ..., query_text: _Optional[str] = ..., answer_text: _Optional[str] = ..., answer_cut: _Optional[bool] = ..., masked: _Optional[_Mapping[str, int]] = ..., view_fraction: _Optional[float] = ..., sent_pixel_fraction: _Optional[float] = ..., has_frame: _Optional[bool] = ..., images: _Optional[int] = ..., consent: _Optional[_Union[ConsentSnapshot, _Mapping]] = ...) -> None: ...
 
 class HistoryPage(_message.Message):
-    __slots__ = ("entries", "next_page_token")
+    __slots__ = ("entries", "next_page_token", "total")
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[HistoryEntry]
     next_page_token: str
-    def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    total: int
+    def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total: _Optional[int] = ...) -> None: ...
 
 class GetSampleRequest(_message.Message):
     __slots__ = ("sample_id",)

@@ -36,6 +36,7 @@ class ConsentService(pb_grpc.ConsentServicer):
             ledger.current(caller.user_id),
             ledger.policy.training_regions,
             latest.at_ns if latest else 0,
+            current_policy=ledger.policy.policy_version,
         )
         return wire.encode_consent_state(state)
 

@@ -216,6 +216,7 @@ def encode_consent_state(state: ConsentState) -> pb.ConsentState:
         snapshot=consent_to_pb(state.snapshot),
         available_scopes=sorted(int(s) for s in Scope),
         training_regions=list(state.training_regions),
+        current_policy_version=state.current_policy,
         updated_at=_wall(state.updated_at_ns),
     )
 
@@ -282,7 +283,9 @@ def encode_history_entry(row: HistoryRow) -> pb.HistoryEntry:
 
 def encode_history_page(page: Page) -> pb.HistoryPage:
     return pb.HistoryPage(
-        entries=[encode_history_entry(r) for r in page.rows], next_page_token=page.next_token
+        entries=[encode_history_entry(r) for r in page.rows],
+        next_page_token=page.next_token,
+        total=page.total,
     )
 
 

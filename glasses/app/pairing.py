@@ -21,10 +21,18 @@ from starlette.routing import Route
 
 from edge.phone_client import pair
 from glasses.app.sessions import Session
-from glasses.app.web import COOKIE, check_origin, checked_form, paired, phone_of, render
+from glasses.app.web import (
+    COOKIE,
+    COOKIE_FLAGS,
+    check_origin,
+    checked_form,
+    paired,
+    phone_of,
+    render,
+    signed_out,
+)
 
 PAIR_COOKIE = "__Host-glasses-pair"
-_COOKIE_FLAGS = {"path": "/", "secure": True, "httponly": True, "samesite": "strict"}
 
 
 async def pair_page(request: Request, error: str = "", status: int = 200) -> Response:
@@ -38,8 +46,9 @@ async def pair_page(request: Request, error: str = "", status: int = 200) -> Res
         code=request.query_params.get("code", "")[:32],
         error=error,
         ended=ended,
+        deleted=request.query_params.get("deleted", ""),
     )
-    response.set_cookie(PAIR_COOKIE, guard, max_age=1800, **_COOKIE_FLAGS)
+    response.set_cookie(PAIR_COOKIE, guard, max_age=1800, **COOKIE_FLAGS)
     return response
 
 
@@ -63,9 +72,9 @@ async def pair_submit(request: Request) -> Response:
     session_id, _ = phone.sessions.create(token, device_id)
     response = RedirectResponse("/history", 303)
     response.set_cookie(
-        COOKIE, session_id, max_age=int(phone.config.session_days * 86400), **_COOKIE_FLAGS
+        COOKIE, session_id, max_age=int(phone.config.session_days * 86400), **COOKIE_FLAGS
     )
-    response.delete_cookie(PAIR_COOKIE, **_COOKIE_FLAGS)
+    response.delete_cookie(PAIR_COOKIE, **COOKIE_FLAGS)
     return response
 
 
@@ -76,9 +85,7 @@ async def end_session(request: Request, session: Session) -> Response:
     phone = phone_of(request)
     await phone.history(session).revoke_device(session.device_id)
     phone.sessions.end_token(session.token)
-    response = RedirectResponse("/pair", 303)
-    response.delete_cookie(COOKIE, **_COOKIE_FLAGS)
-    return response
+    return signed_out("/pair")
 
 
 ROUTES = [

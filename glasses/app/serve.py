@@ -11,12 +11,12 @@ from core.errors import ConfigError
 from core.net import is_loopback
 from edge.channel import open_channel
 from edge.config import EdgeConfig
-from glasses.app import history_pages, pairing
+from glasses.app import account_pages, history_pages, pairing
 from glasses.app.config import CompanionConfig
 from glasses.app.sessions import Sessions
 from glasses.app.web import Phone, create_app
 
-ROUTES = [*pairing.ROUTES, *history_pages.ROUTES]
+ROUTES = [*pairing.ROUTES, *history_pages.ROUTES, *account_pages.ROUTES]
 
 
 def pairing_url(config: CompanionConfig, code: str) -> str:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "__Host-glasses"
+COOKIE_FLAGS = {"path": "/", "secure": True, "httponly": True, "samesite": "strict"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -142,6 +143,13 @@ async def checked_form(request: Request, session: Session) -> FormData:
     return form
 
 
+def signed_out(url: str) -> RedirectResponse:
+    """To ``url``, the session cookie gone (the session itself was ended)."""
+    response = RedirectResponse(url, 303)
+    response.delete_cookie(COOKIE, **COOKIE_FLAGS)
+    return response
+
+
 def check_origin(request: Request) -> None:
     """A change must come from this origin (a second guard beside the CSRF token)."""
     origin = request.headers.get("origin")
@@ -156,9 +164,7 @@ def _rpc_error(request: Request, exc: grpc.aio.AioRpcError) -> Response:
         token = getattr(request.state, "token", "")
         if token:
             phone.sessions.end_token(token)
-        response = RedirectResponse("/pair?ended=1", 303)
-        response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
-        return response
+        return signed_out("/pair?ended=1")
     if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
         title, status = "The server cannot be reached", 503
         message = (
