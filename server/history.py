@@ -27,6 +27,7 @@ MAX_PAGE_SIZE = 100  # the most one call returns
 class Page:
     rows: list[HistoryRow]
     next_token: str  # "": no older entry
+    total: int  # the caller's samples in all
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class History:
         rows = self.store.history(caller.user_id, _decode(token), size + 1)
         more, rows = len(rows) > size, rows[:size]
         last = rows[-1] if rows else None
-        return Page(rows, _encode(last.created_at_ns, last.sample_id) if more else "")
+        token = _encode(last.created_at_ns, last.sample_id) if more else ""
+        return Page(rows, token, self.store.count(caller.user_id))
 
     def get(self, caller: Caller, sample_id: str) -> Detail:
         sample = self.store.get(sample_id) if sample_id else None
