@@ -25,8 +25,9 @@ DEFAULT_CAPITALISED_CHARACTERS: tuple[str, ...] = _names.terms("capitalised")
 _names.finish()
 
 
-# "and" in the six languages (and "n", "&" read as nothing).
-_AND = ("and", "y", "et", "und", "e", "n")
+# "and" in the six languages and the further ones (Polish, Swedish, Turkish,
+# Indonesian, Dutch, Russian, Vietnamese; "n", "&" read as nothing).
+_AND = ("and", "y", "et", "und", "e", "n", "i", "och", "ve", "dan", "en", "и", "va")
 
 
 def variants(names: list[str] | tuple[str, ...]) -> list[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from server.imagine.safety.datafiles import DataFile
+from server.imagine.safety.normalise import plain
 
 _terms = DataFile("terms.toml")
 EXPLICIT = _terms.terms("explicit")
@@ -97,6 +98,7 @@ EXTRA_GORE = _extra.terms("extra_gore")
 EXTRA_BLOOD = _extra.terms("extra_blood")
 EXTRA_BODY = _extra.terms("extra_body")
 EXTRA_ACTS = _extra.terms("extra_acts")
+EXTRA_REAL_PERSON = _extra.terms("extra_real_person")
 _extra.finish()
 
 # "kind" is German for child but an everyday English word: it counts as a minor
@@ -133,6 +135,14 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\baged?\s+" + _NUMBER + r"\b"),
     re.compile(r"\b" + _NUMBER + r"\s+(?:anos|ans|jahre|jahren|anni)\b"),
     re.compile(r"\b(?:de|di)\s+" + _NUMBER + r"\s+(?:anos|ans|anni)\b"),
+    # the further languages: Vietnamese, Hindi and Urdu, Arabic (in Latin letters),
+    # Indonesian, Turkish, Polish and Russian, Dutch, Swedish
+    re.compile(
+        r"\b(\d{1,2})\s*-?\s*(?:tuoi|saal|sal|sala|baras|sana|sanawat|sanah|tahun|yasinda|"
+        r"yasindaki|yas|lat|let|goda|jaar|ar|" + plain("лет|года").lower() + r")\b"
+    ),
+    # Chinese, Japanese and Korean ("12歳", "12岁", "12살")
+    re.compile(r"(\d{1,2})\s*(?:" + plain("歳|才|岁|살|세") + r")"),
 )
 ADULT_AGE = 18
 # School years up to the eighth ("a sixth-grade girl", "5th graders").
@@ -161,3 +171,8 @@ HATE_NUMBERS = re.compile(r"\b(?:14\s*/?\s*88|1488|88|14)\b")
 # 1488, 14/88 or 14 and 88 shown on something (no hate context needed); "14 words" named.
 HATE_CODE_SHOWN = re.compile(r"\b(?:14\s*/?\s*88|1488)\b|\b14\b.*\b88\b|\b88\b.*\b14\b")
 HATE_NAMED_NUMBERS = re.compile(r"\b14\s+words\b|\b88\s+precepts\b")
+
+# Porn slang written with numbers (read in the plain text): "rule 34", "r34", "R-18",
+# but not the Nissan Skyline R34 or a road.
+SLANG = re.compile(r"\brule\s*[-_#]?\s*34\b|\br\s*-?\s*(?:34|18)\b")
+SLANG_NOT = re.compile(r"\b(?:skyline|gt\s*-?\s*r|nissan|road|route|highway|motorway|exit)\b")
