@@ -104,8 +104,9 @@ class PromptFilterConfig(BaseModel):
     extra_languages: bool = Field(
         True,
         description="also read small lists of Turkish, Dutch, Polish, Swedish, Indonesian, "
-        "Japanese (romaji) and Russian terms, matched exactly: minors (for the minors "
-        "category), sexual content and nudity, and graphic violence (data/languages.toml)",
+        "Japanese, Russian, Vietnamese, Hindi/Urdu and Arabic (in Latin letters), Chinese and "
+        "Korean terms, matched exactly: minors (for the minors category), sexual content and "
+        "nudity, graphic violence and famous people (data/languages.toml)",
     )
     described_characters: list[CharacterDescription] = Field(
         default_factory=lambda: [CharacterDescription(**d) for d in DEFAULT_DESCRIPTIONS],

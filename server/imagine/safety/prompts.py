@@ -23,10 +23,14 @@ evidence found are combined into one category, the most severe first:
 - a protected character described instead of named (its kind, traits and
   franchise: ``descriptions``): ``PROTECTED_CHARACTER``.
 
-Small lists of Turkish, Dutch, Polish, Swedish, Indonesian, Japanese (romaji)
-and Russian terms (``lexicon.EXTRA_*``, matched exactly) add sexual, nudity and
-violence evidence. A violence word after a negation ("without gore", "no blood")
-is dropped before matching.
+Small lists of Turkish, Dutch, Polish, Swedish, Indonesian, Japanese (romaji),
+Russian, Vietnamese, Hindi/Urdu and Arabic (in Latin letters) terms
+(``lexicon.EXTRA_*``, matched exactly) add sexual, nudity, violence and
+real-person evidence; terms and names written in Chinese, Japanese or Korean
+script are found inside runs of those scripts (``matching.ScriptIndex``). Porn
+slang written with numbers ("rule 34", "r34") is read in the plain text. A
+violence word after a negation ("without gore", "no blood") is dropped before
+matching.
 
 Card numbers, e-mail addresses, phone numbers and the like are redacted first,
 with the edge's rules (``edge.redaction.transcripts.redact_string``); the
