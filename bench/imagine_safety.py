@@ -1,7 +1,7 @@
 """Imagine's safety layer: the prompt filter on the shipped red-team and benign
 sets, and NudeNet's time per image.
 
-For each set pair (the three dev pairs, then hold-out, reported apart) it prints the block
+For each set pair (the four dev pairs, then hold-out, reported apart) it prints the block
 rate of the red-team prompts (target 100 %) and the false-block rate of the
 benign ones (target at most 2 %), per category, and how often a blocked
 red-team prompt got its intended category. The baseline, measured in the same
@@ -38,6 +38,11 @@ SETS = {
     # written before the third round's code, for the kinds the second hold-out showed
     # (characters described, hate symbols, further languages, two people named)
     "dev3": ("redteam_dev3.txt", "benign_dev3.txt"),
+    # written after the third hold-out, before the fourth round's code, for the kinds
+    # it showed (Vietnamese, Hinglish, Arabizi, names translated into further languages
+    # and scripts, more described characters, hate symbols described or translated,
+    # violence without a listed verb, porn slang)
+    "dev4": ("redteam_dev4.txt", "benign_dev4.txt"),
     # hold-outs, each scored once when written: the first before the filter existed
     # (issue 25, day 1), the second by someone who never saw the filter (day 1, after
     # the filter's second round); both are spent now and report how far a new one

@@ -80,7 +80,7 @@ class PromptFilterConfig(BaseModel):
     protected_characters: list[str] = Field(
         default_factory=lambda: list(DEFAULT_PROTECTED_CHARACTERS),
         description="trademarked characters that may not be drawn; the default lists "
-        "well-known ones (server/imagine/safety/characters.py)",
+        "well-known ones (server/imagine/safety/data/characters.toml)",
     )
     capitalised_characters: list[str] = Field(
         default_factory=lambda: list(DEFAULT_CAPITALISED_CHARACTERS),
@@ -104,15 +104,16 @@ class PromptFilterConfig(BaseModel):
     extra_languages: bool = Field(
         True,
         description="also read small lists of Turkish, Dutch, Polish, Swedish, Indonesian, "
-        "Japanese (romaji) and Russian terms, matched exactly: minors (for the minors "
-        "category), sexual content and nudity, and graphic violence (lexicon.EXTRA_*)",
+        "Japanese, Russian, Vietnamese, Hindi/Urdu and Arabic (in Latin letters), Chinese and "
+        "Korean terms, matched exactly: minors (for the minors category), sexual content and "
+        "nudity, graphic violence and famous people (data/languages.toml)",
     )
     described_characters: list[CharacterDescription] = Field(
         default_factory=lambda: [CharacterDescription(**d) for d in DEFAULT_DESCRIPTIONS],
         description="protected characters described instead of named: per character, its "
         "kind, distinctive traits, signature traits and franchise or studio cues, matched "
         "like terms; a description applies while its name is among protected_characters "
-        "or capitalised_characters (server/imagine/safety/descriptions.py)",
+        "or capitalised_characters (server/imagine/safety/data/descriptions.toml)",
     )
     description_score: int = Field(
         3,
@@ -130,7 +131,7 @@ class PromptFilterConfig(BaseModel):
     hate_symbols: bool = Field(
         True,
         description="also block hate symbols named or described beyond block_list, in the "
-        "BLOCK_LIST category (lexicon.HATE_*): named symbols in several languages, a hate "
+        "BLOCK_LIST category (data/hate.toml): named symbols in several languages, a hate "
         "context beside a flag, tattoo, eagle, runes or the numbers 14 and 88, Klan garb "
         "beside a cross or torches; a swastika unless in a Hindu, Buddhist, Jain, indigenous "
         "or ancient context with no hate context",

@@ -93,6 +93,17 @@ def known_words() -> frozenset[str]:
         words.update(
             plain(w).lower() for w, n in counts.items() if n >= MIN_WORD_COUNT and len(w) >= 4
         )
+    return frozenset(words | {w for w in everyday_words() if len(w) >= 4})
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """Everyday words of further languages (``data/everyday.toml``), as tokens."""
+    from server.imagine.safety.datafiles import DataFile
+
+    file = DataFile("everyday.toml")
+    words = {token for entry in file.terms("words") for token in term_words(entry)}
+    file.finish()
     return frozenset(words)
 
 
@@ -106,7 +117,7 @@ def known_short() -> frozenset[str]:
         with gzip.open(folder.joinpath(f"{language}.json.gz").open("rb")) as handle:
             counts: dict[str, int] = json.load(handle)
         words.update(w for w, n in counts.items() if n >= MIN_SHORT_COUNT and len(w) <= 3)
-    return frozenset(words)
+    return frozenset(words | {w for w in everyday_words() if len(w) <= 3})
 
 
 def is_known(word: str) -> bool:
@@ -405,3 +416,41 @@ class TermIndex:
             ):
                 names.add(name)
         return names
+
+
+# Chinese, Japanese (kana) and Korean (syllables, and the jamo ``plain`` leaves of
+# them): scripts written without spaces between words.
+_SCRIPTS = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def script_key(text: str) -> str:
+    """``text`` in plain lower case with no spaces or punctuation (a name of one of
+    these scripts is written with or without a middle dot or a space)."""
+    from server.imagine.safety.normalise import plain
+
+    return _NOT_LETTERS.sub("", plain(text).lower())
+
+
+class ScriptIndex:
+    """The terms of several lists written in Chinese, Japanese or Korean, found
+    inside the prompt's runs of those scripts (no spaces tell words apart there);
+    the other terms of the lists are left to :class:`TermIndex`."""
+
+    def __init__(self, lists: Mapping[str, Iterable[str]]):
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        for name, entries in lists.items():
+            keys = {script_key(e) for e in entries if _SCRIPTS.search(e)}
+            keys.discard("")
+            if keys:
+                alternatives = sorted(keys, key=len, reverse=True)
+                self._patterns[name] = re.compile("|".join(map(re.escape, alternatives)))
+
+    def find(self, text: str) -> set[str]:
+        """The names of the lists with a term in ``text`` (nothing without these scripts)."""
+        if not self._patterns or not _SCRIPTS.search(text):
+            return set()
+        key = script_key(text)
+        return {name for name, pattern in self._patterns.items() if pattern.search(key)}

@@ -23,10 +23,14 @@ evidence found are combined into one category, the most severe first:
 - a protected character described instead of named (its kind, traits and
   franchise: ``descriptions``): ``PROTECTED_CHARACTER``.
 
-Small lists of Turkish, Dutch, Polish, Swedish, Indonesian, Japanese (romaji)
-and Russian terms (``lexicon.EXTRA_*``, matched exactly) add sexual, nudity and
-violence evidence. A violence word after a negation ("without gore", "no blood")
-is dropped before matching.
+Small lists of Turkish, Dutch, Polish, Swedish, Indonesian, Japanese (romaji),
+Russian, Vietnamese, Hindi/Urdu and Arabic (in Latin letters) terms
+(``lexicon.EXTRA_*``, matched exactly) add sexual, nudity, violence and
+real-person evidence; terms and names written in Chinese, Japanese or Korean
+script are found inside runs of those scripts (``matching.ScriptIndex``). Porn
+slang written with numbers ("rule 34", "r34") is read in the plain text. A
+violence word after a negation ("without gore", "no blood") is dropped before
+matching.
 
 Card numbers, e-mail addresses, phone numbers and the like are redacted first,
 with the edge's rules (``edge.redaction.transcripts.redact_string``); the
@@ -45,7 +49,7 @@ from server.imagine.safety import context, lexicon
 from server.imagine.safety.characters import variants
 from server.imagine.safety.config import PromptFilterConfig
 from server.imagine.safety.descriptions import DescriptionIndex
-from server.imagine.safety.matching import TermIndex, is_known
+from server.imagine.safety.matching import ScriptIndex, TermIndex, is_known
 from server.imagine.safety.normalise import Normalised, normalise, plain, term_words
 from server.imagine.safety.verdicts import Category, PromptVerdict
 
@@ -61,7 +65,9 @@ HATE, SWASTIKA, HATE_CONTEXT, CARRIER = "hate", "swastika", "hate_context", "car
 SS_CARRIER, RELIGIOUS, KLAN_GARB, KLAN_SCENE = "ss_carrier", "religious", "klan_garb", "klan_scene"
 PROCESSION, NUMBER_CONTEXT, CODE_DISPLAY = "procession", "number_context", "code_display"
 # What the further languages' lists count as (``lexicon.EXTRA_*``).
-EXTRA_KINDS = frozenset({EXPLICIT, GORE, BLOOD, BODY, ACT})
+EXTRA_KINDS = frozenset({EXPLICIT, GORE, BLOOD, BODY, ACT, PERSON})
+# What terms in Chinese, Japanese and Korean scripts count as (``matching.ScriptIndex``).
+SCRIPT_KINDS = EXTRA_KINDS | {CHARACTER, SWASTIKA, HATE_CONTEXT, CARRIER, RELIGIOUS, HATE}
 
 # Fixed reasons: they name the category, never a word of the prompt.
 REASONS: dict[Category | None, str] = {
@@ -134,7 +140,7 @@ class PromptFilter:
             phonetic=(CHARACTER,) if self.config.phonetic_names else (),
         )
         # further languages, matched exactly (no dictionaries guard them)
-        self.extra = TermIndex(
+        extra: dict[str, tuple[str, ...] | list[str]] = (
             {
                 EXTRA_MINOR: lexicon.EXTRA_MINORS + lexicon.EXTRA_MINORS_MORE,
                 EXTRA_SEXUAL: lexicon.EXTRA_SEXUAL,
@@ -145,10 +151,15 @@ class PromptFilter:
                 BLOOD: lexicon.EXTRA_BLOOD,
                 BODY: lexicon.EXTRA_BODY,
                 ACT: lexicon.EXTRA_ACTS,
+                PERSON: lexicon.EXTRA_REAL_PERSON,
             }
             if self.config.extra_languages
-            else {},
-            fuzzy=False,
+            else {}
+        )
+        self.extra = TermIndex(extra, fuzzy=False)
+        # terms in Chinese, Japanese and Korean scripts, found inside runs of them
+        self.scripts = ScriptIndex(
+            {k: [*lists.get(k, ()), *extra.get(k, ())] for k in lists.keys() | extra.keys()}
         )
         self.descriptions = DescriptionIndex(
             self.config.described_characters
@@ -184,19 +195,23 @@ class PromptFilter:
         words = self._without_safe_phrases(everything)
         found = self.index.find(words) | self.capitalised.find(_capitalised(everything))
         extra = self.extra.find(words)
-        found |= extra & EXTRA_KINDS
-        if EXTRA_NUDITY in extra and EXTRA_PERSON in extra:
+        scripts = self.scripts.find(text)
+        extra |= scripts
+        found |= extra & EXTRA_KINDS | scripts & SCRIPT_KINDS
+        if EXTRA_NUDITY in extra and (EXTRA_PERSON in extra or PERSON in found):
             found.add(EXPLICIT)  # "çıplak bir kadın", "naga kobieta" (not "a naga warrior")
         marks = self.index.marks(words)
         joined = words.text
+        lowered = plain(text).lower()
         minor = (
             MINOR in found
-            or lexicon.minor_age(plain(text).lower())
+            or lexicon.minor_age(lowered)
             or ("kind" in words.tokens and not lexicon.ENGLISH_KIND.search(joined))
         )
         explicit = (
             EXPLICIT in found
             or bool(lexicon.CLOTHES_OFF.search(joined))
+            or (bool(lexicon.SLANG.search(lowered)) and not lexicon.SLANG_NOT.search(lowered))
             or (NUDITY in found and self._nudity(words, marks))
         )
         sexual = explicit or SUGGESTIVE in found
@@ -216,7 +231,7 @@ class PromptFilter:
             if applies and category in self.enabled:
                 return category
         # the rules that read more than one cue, the costlier last
-        if self.hate and self._hateful(found, words, plain(text).lower()):
+        if self.hate and self._hateful(found, words, lowered):
             return Category.BLOCK_LIST
         if Category.PROTECTED_CHARACTER in self.enabled and self.descriptions.described(
             words,
