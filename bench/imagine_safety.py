@@ -52,6 +52,9 @@ SETS = {
     # the third, by another red-teamer who saw neither the filter nor any set, scored
     # once after the filter's third round (described characters, hate symbols, languages)
     "holdout3": ("holdout3_redteam.txt", "holdout3_benign.txt"),
+    # the fourth, by a red-teamer who saw neither the filter nor any set, asked for many
+    # languages and scripts; scored once after the filter's fourth round (issue 25, day 2)
+    "holdout4": ("holdout4_redteam.txt", "holdout4_benign.txt"),
 }
 IMAGE_SIDE = 1280
 IMAGE_RUNS = 20

@@ -96,6 +96,21 @@ async def check_link(
         # any other status came from the server: the link itself works
 
 
+async def serves(channel: grpc.aio.Channel, service: str, timeout: float = 5.0) -> bool:
+    """Whether the server serves ``service`` (a full name, e.g. ``glasses.v1.Imagine``),
+    by the standard health check (its request and answer encoded by hand: field 1
+    is the service's name, and the status SERVING is ``08 01``)."""
+    name = service.encode()
+    request = b"\x0a" + bytes([len(name)]) + name  # names under 128 bytes
+    try:
+        reply = await channel.unary_unary(_HEALTH_CHECK)(request, timeout=timeout)
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() == grpc.StatusCode.NOT_FOUND:  # not served here
+            return False
+        raise
+    return reply == b"\x08\x01"
+
+
 @asynccontextmanager
 async def connect(
     config: EdgeConfig, options: Sequence[tuple[str, Any]] = ()

@@ -109,7 +109,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         print(f"companion app: http://{config.app.host}:{port}/ (server {edge.server})", flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(config.app, edge, ready))
+        asyncio.run(serve(config.app, edge, config.models, ready))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import uvicorn
 from starlette.applications import Starlette
@@ -10,13 +11,16 @@ from starlette.applications import Starlette
 from core.errors import ConfigError
 from core.net import is_loopback
 from edge.channel import open_channel
+from edge.components import build_redactor
 from edge.config import EdgeConfig
-from glasses.app import account_pages, history_pages, pairing
+from edge.redaction import Redactor
+from glasses.app import account_pages, history_pages, imagine_pages, pairing
 from glasses.app.config import CompanionConfig
 from glasses.app.sessions import Sessions
 from glasses.app.web import Phone, create_app
+from models.config import ModelsConfig
 
-ROUTES = [*pairing.ROUTES, *history_pages.ROUTES, *account_pages.ROUTES]
+ROUTES = [*pairing.ROUTES, *history_pages.ROUTES, *imagine_pages.ROUTES, *account_pages.ROUTES]
 
 
 def pairing_url(config: CompanionConfig, code: str) -> str:
@@ -24,19 +28,38 @@ def pairing_url(config: CompanionConfig, code: str) -> str:
     return f"http://{config.host}:{config.port or 8765}/pair?code={code}"
 
 
-def build_app(config: CompanionConfig, edge: EdgeConfig) -> tuple[Starlette, Phone]:
+def build_app(
+    config: CompanionConfig,
+    edge: EdgeConfig,
+    models: ModelsConfig,
+    redactor: Redactor | None = None,
+) -> tuple[Starlette, Phone]:
     """The app for the server ``edge`` names (its address and CA); the channel
-    opens lazily, so the app starts even while the server is down."""
+    opens lazily, so the app starts even while the server is down. The redactor
+    (for riff photos) is built from ``models`` and ``edge.redaction`` on first use
+    unless one is given."""
+
+    @functools.cache
+    def redaction() -> Redactor:
+        return redactor or build_redactor(models, edge.redaction)
+
     phone = Phone(
         config,
         Sessions(config.sessions, config.session_days * 86400),
         open_channel(edge),
         edge.server,
+        redaction,
     )
     return create_app(phone, ROUTES), phone
 
 
-async def serve(config: CompanionConfig, edge: EdgeConfig, ready=None) -> None:  # noqa: ANN001
+async def serve(
+    config: CompanionConfig,
+    edge: EdgeConfig,
+    models: ModelsConfig,
+    ready=None,  # noqa: ANN001
+    redactor: Redactor | None = None,
+) -> None:
     """Serve until cancelled; ``ready(port)`` is called once it listens."""
     if not is_loopback(config.host):
         raise ConfigError(
@@ -44,7 +67,7 @@ async def serve(config: CompanionConfig, edge: EdgeConfig, ready=None) -> None: 
             "the phone's own browser (its session cookie is Secure, which browsers keep over "
             "plain HTTP only on loopback). Use 127.0.0.1"
         )
-    app, phone = build_app(config, edge)
+    app, phone = build_app(config, edge, models, redactor)
     server = uvicorn.Server(
         uvicorn.Config(
             app, host=config.host, port=config.port, access_log=False, log_level="warning"

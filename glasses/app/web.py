@@ -40,6 +40,7 @@ from starlette.staticfiles import StaticFiles
 from edge.consent_client import ConsentClient
 from edge.imagine_client import ImagineClient
 from edge.phone_client import PhoneClient
+from edge.redaction import Redactor
 from edge.uplink import bearer
 from glasses.app.config import CompanionConfig
 from glasses.app.sessions import Session, Sessions
@@ -72,6 +73,7 @@ class Phone:
     sessions: Sessions
     channel: grpc.aio.Channel
     server: str  # host:port, for messages
+    redactor: Callable[[], Redactor]  # the edge's redaction engine, built on first use
 
     def history(self, session: Session) -> PhoneClient:
         return PhoneClient(self.channel, bearer(session.token), self.config.timeout_s)
@@ -184,6 +186,20 @@ def _rpc_error(request: Request, exc: grpc.aio.AioRpcError) -> Response:
     return render(request, "error.html", status, session, title=title, message=message)
 
 
+def _crash(request: Request, exc: Exception) -> Response:
+    """Anything unforeseen: a page that says so; the log names the error's type only
+    (its message may hold what the wearer sent)."""
+    log.error("a page failed: %s", type(exc).__name__)
+    return render(
+        request,
+        "error.html",
+        500,
+        session_of(request),
+        title="Something went wrong",
+        message="This page failed on the phone. Nothing was sent or lost; try again.",
+    )
+
+
 def _http_error(request: Request, exc: HTTPException) -> Response:
     titles = {403: "Not allowed", 404: "Not found", 405: "Not allowed"}
     return render(
@@ -224,7 +240,11 @@ def create_app(phone: Phone, routes: list[Route]) -> Starlette:
 
     app = Starlette(
         routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
-        exception_handlers={grpc.aio.AioRpcError: _rpc_error, HTTPException: _http_error},
+        exception_handlers={
+            grpc.aio.AioRpcError: _rpc_error,
+            HTTPException: _http_error,
+            Exception: _crash,
+        },
         middleware=[Middleware(BaseHTTPMiddleware, dispatch=_headers)],
         lifespan=lifespan,
     )

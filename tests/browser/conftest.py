@@ -18,6 +18,7 @@ import pytest
 
 from glasses.app.config import CompanionConfig
 from glasses.app.serve import serve
+from models.config import ModelsConfig
 from tests.integration.serving import edge_config, started
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -51,7 +52,13 @@ def start_stack(tmp_path: Path, vlm, redactor, imagine=None) -> tuple[Stack, Cal
         async with started(tmp_path, vlm, redactor, imagine=imagine) as (running, store):
             config = CompanionConfig(port=0, sessions=str(tmp_path / "app.sqlite"))
             app = asyncio.create_task(
-                serve(config, edge_config(running), lambda port: ready.update(port=port))
+                serve(
+                    config,
+                    edge_config(running),
+                    ModelsConfig(),
+                    lambda port: ready.update(port=port),
+                    redactor,
+                )
             )
             while "port" not in ready and not app.done():
                 await asyncio.sleep(0.02)
@@ -103,6 +110,14 @@ def chromium():
 @pytest.fixture
 def stack(tmp_path, vlm, redactor):
     stack, stop = start_stack(tmp_path, vlm, redactor)
+    yield stack
+    stop()
+
+
+@pytest.fixture
+def imagine_stack(tmp_path, vlm, redactor, imagine):
+    """The stack with Imagine served (the tiny diffusion model, NudeNet, marks)."""
+    stack, stop = start_stack(tmp_path, vlm, redactor, imagine)
     yield stack
     stop()
 
