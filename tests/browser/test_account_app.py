@@ -30,7 +30,7 @@ def test_training_on_then_off_grows_the_ledger_and_it_checks(stack, phone):
     assert "Off" in training.inner_text()
     assert _ledger_rows(phone) == before + 2
     verdict = phone.locator("#ledger-check").inner_text()
-    assert re.search(r"all \d+ of your entries hash to their ids", verdict)
+    assert re.search(r"all \d+ of your entries hash to their ids", verdict), verdict
     assert "it holds" in verdict
     # the server's own view agrees: the latest entry has no training
     user = stack.store.ledger_entries()[-1]
