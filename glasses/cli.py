@@ -29,14 +29,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from glasses import demo
 
     out = Path(args.out)
-    config = from_args(
-        args,
-        defaults={
-            "server": {"port": 0, "store": {"path": str(out / "store")}},
-            "edge": {"consent": {"scopes": ["assist", "history"]}},
-        },
-    )
-    return demo.main(config, out)
+    return demo.main(from_args(args, defaults=demo_defaults(out)), out)
+
+
+def demo_defaults(out: Path) -> dict:
+    """What the demo (and the app over its store) runs with unless configured."""
+    return {
+        "server": {"port": 0, "store": {"path": str(out / "store")}},
+        "edge": {"consent": {"scopes": ["assist", "history"]}},
+    }
 
 
 def cmd_server(args: argparse.Namespace) -> int:
@@ -99,17 +100,30 @@ def cmd_edge(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from glasses.app.serve import serve
+    from glasses.app.qr import show_pairing
+    from glasses.app.serve import pairing_url, serve, serve_demo
 
     overrides = {"app": {"port": args.port}} if args.port is not None else None
-    config = from_args(args, overrides=overrides)
-    edge = edge_from_args(args, server=args.server)
+    if args.demo:
+        out = Path(args.demo)
+        config = from_args(args, defaults=demo_defaults(out), overrides=overrides)
 
-    def ready(port: int) -> None:
-        print(f"companion app: http://{config.app.host}:{port}/ (server {edge.server})", flush=True)
+        def paired_ready(port: int, code: str) -> None:
+            print(f"companion app: http://{config.app.host}:{port}/ (the demo's server)")
+            png = Path(config.app.sessions).expanduser().parent / "pairing.png"
+            show_pairing(code, pairing_url(config.app, code, port), png)
 
+        run = serve_demo(config, out, paired_ready)
+    else:
+        config = from_args(args, overrides=overrides)
+        edge = edge_from_args(args, server=args.server)
+
+        def ready(port: int) -> None:
+            print(f"companion app: http://{config.app.host}:{port}/ (server {edge.server})")
+
+        run = serve(config.app, edge, config.models, ready)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(config.app, edge, config.models, ready))
+        asyncio.run(run)
     return 0
 
 
@@ -200,6 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, help="port to listen on (default from config: 8765)")
     p.add_argument("--server", help="host:port of the server (default: edge.server)")
+    p.add_argument(
+        "--demo",
+        nargs="?",
+        const="out/demo",
+        metavar="DIR",
+        help="over what 'glasses demo --out DIR' kept: starts a server on it here and prints "
+        "a pairing code for the demo's wearer (default DIR: out/demo)",
+    )
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("ptt", help="push-to-talk on a running edge (as the phone app does)")

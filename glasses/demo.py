@@ -14,6 +14,7 @@ Verify reads one back (watermark and signed manifest).
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class DemoResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     imagined: list[GeneratedImage] = field(default_factory=list)
     verified: Verification | None = None
+    user_id: str = ""  # the demo wearer's (pseudonymous) id
 
 
 async def run_demo(
@@ -116,6 +118,7 @@ async def run_demo(
             timings,
             imagined,
             verified,
+            caller.user_id,
         )
     finally:
         await running.stop(grace=1.0)
@@ -192,7 +195,13 @@ def format_report(result: DemoResult) -> str:
 
 
 def main(config: AppConfig, out_dir: Path) -> int:
+    from glasses.app.serve import DEMO_RECORD
+
     result = asyncio.run(run_demo(config, out_dir))
+    (out_dir / DEMO_RECORD).write_text(json.dumps({"user_id": result.user_id}) + "\n")
     print(format_report(result))
+    print(
+        f"see it on the phone: glasses app --demo {out_dir} (open its address, pair with its code)"
+    )
     sys.stdout.flush()
     return 0 if result.interactions else 1

@@ -55,21 +55,11 @@ def _consent_enrol(args: argparse.Namespace) -> int:
 
 def _print_pairing(code: str, app) -> None:  # noqa: ANN001 - glasses.app.config.CompanionConfig
     """The phone's one-time pairing code, as text, a terminal QR code and a PNG."""
-    import segno
-
+    from glasses.app.qr import show_pairing
     from glasses.app.serve import pairing_url
 
-    url = pairing_url(app, code)
-    qr = segno.make(url, error="m")
-    folder = Path(app.sessions).expanduser().parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    png = folder / "pairing.png"
-    qr.save(png, scale=8, border=4)
-    png.chmod(0o600)
-    print(f"pairing code for the phone app: {code} (once, within 10 minutes)")
-    print(f"  open {url} in the phone's browser ('glasses app'), or scan:")
-    qr.terminal(compact=True)
-    print(f"  QR code also saved to {png}")
+    png = Path(app.sessions).expanduser().parent / "pairing.png"
+    show_pairing(code, pairing_url(app, code), png)
 
 
 def _scopes(names: list[str]):  # noqa: ANN202

@@ -9,6 +9,8 @@ where they are defined, and the longest model tests here by name.
 
 from __future__ import annotations
 
+import shutil
+
 import cv2
 import numpy as np
 import pytest
@@ -24,6 +26,7 @@ from models.registry import Role, resolve_file
 from scenes.objects import draw_card, wood_table
 
 TEST_CARD = "5500005555555559"  # a Mastercard test number (Luhn-valid)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # browser tests
 
 # Fixtures that load real models (or hand out what they load).
 MODEL_FIXTURES = frozenset({"models_config", "redactor", "strong_reader", "vlm", "imagine"})
@@ -71,6 +74,21 @@ TEST_BUDGET_MS = 60_000
 @pytest.fixture(scope="session")
 def redactor(models_config):
     return build_redactor(models_config, RedactionConfig(time_budget_ms=TEST_BUDGET_MS))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium (the system's), or a skip that says what is missing."""
+    if CHROMIUM is None:
+        pytest.skip("browser tests need Chromium: apt-get install chromium (make sysdeps)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests need Playwright: pip install playwright (make install)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

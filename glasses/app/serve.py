@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -18,14 +20,18 @@ from glasses.app import account_pages, history_pages, imagine_pages, pairing
 from glasses.app.config import CompanionConfig
 from glasses.app.sessions import Sessions
 from glasses.app.web import Phone, create_app
+from glasses.config import AppConfig
 from models.config import ModelsConfig
+
+# what 'glasses demo' leaves in its folder for 'glasses app --demo': its wearer's id
+DEMO_RECORD = "demo.json"
 
 ROUTES = [*pairing.ROUTES, *history_pages.ROUTES, *imagine_pages.ROUTES, *account_pages.ROUTES]
 
 
-def pairing_url(config: CompanionConfig, code: str) -> str:
+def pairing_url(config: CompanionConfig, code: str, port: int = 0) -> str:
     """The app's pairing page with ``code`` filled in (what the QR code holds)."""
-    return f"http://{config.host}:{config.port or 8765}/pair?code={code}"
+    return f"http://{config.host}:{port or config.port or 8765}/pair?code={code}"
 
 
 def build_app(
@@ -84,3 +90,28 @@ async def serve(
         server.should_exit = True
         await asyncio.gather(task, return_exceptions=True)
         await phone.channel.close()
+
+
+async def serve_demo(config: AppConfig, out: Path, ready) -> None:  # noqa: ANN001
+    """The app over the demo's store (``glasses demo --out OUT``): a server on it in
+    this process, and a fresh pairing code for the demo's wearer, given to
+    ``ready(port, code)`` once the app listens."""
+    from server.app import start_server
+
+    record = out / DEMO_RECORD
+    if not record.is_file():
+        raise ConfigError(f"no demo in {out} ({DEMO_RECORD} is missing): run 'glasses demo' first")
+    user_id = json.loads(record.read_text())["user_id"]
+    running = await start_server(config)
+    try:
+        code = await asyncio.to_thread(running.accounts.pairing_code, user_id)
+        edge = config.edge.model_copy(
+            update={
+                "server": f"127.0.0.1:{running.port}",
+                "tls_ca": running.tls_ca or config.edge.tls_ca,
+                "plaintext": config.server.plaintext,
+            }
+        )
+        await serve(config.app, edge, config.models, lambda port: ready(port, code))
+    finally:
+        await running.stop(grace=1.0)

@@ -8,7 +8,6 @@ what to install (``make sysdeps`` installs Chromium).
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -20,8 +19,6 @@ from glasses.app.config import CompanionConfig
 from glasses.app.serve import serve
 from models.config import ModelsConfig
 from tests.integration.serving import edge_config, started
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @dataclass
@@ -90,21 +87,6 @@ def start_stack(tmp_path: Path, vlm, redactor, imagine=None) -> tuple[Stack, Cal
         thread.join(30)
 
     return stack, stop_all
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Chromium (the system's), or a skip that says what is missing."""
-    if CHROMIUM is None:
-        pytest.skip("browser tests need Chromium: apt-get install chromium (make sysdeps)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("browser tests need Playwright: pip install playwright (make install)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """`glasses demo` end to end, through the real command line."""
 
 import os
+import re
+import signal
 import subprocess
 import sys
 
@@ -61,3 +63,46 @@ def test_only_what_the_model_looks_at_is_sent(demo_run):
     # the demo's tiny model looks at 64 px a side: that is what went up
     assert max(sent.shape[:2]) == 64 and max(whole.shape[:2]) == 1280
     assert "view sent 100% at 0.2% of its pixels (model side 64 px)" in proc.stdout
+
+
+def test_then_the_phone_app_shows_the_demos_question(demo_run, chromium, tmp_path):
+    """The newcomer's path: after the demo, `glasses app --demo` prints an address
+    and a pairing code; paired with it, the history shows the demo's question
+    with the frame as it was sent."""
+    _, out = demo_run
+    env = {
+        **os.environ,
+        "GLASSES__MODELS__CACHE_DIR": str(out / "models"),
+        "GLASSES__APP__SESSIONS": str(tmp_path / "app.sqlite"),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "glasses", "app", "--demo", str(out), "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        address = code = ""
+        for line in app.stdout:
+            if line.startswith("companion app: "):
+                address = line.split()[2]
+            if line.startswith("pairing code for the phone app: "):
+                code = line.split(": ")[1].split()[0]
+                break
+        assert address and code, app.stderr.read()
+        page = chromium.new_page(viewport={"width": 375, "height": 812})
+        page.goto(address)
+        page.get_by_label("Pairing code").fill(code)
+        page.get_by_role("button", name="Pair").click()
+        page.wait_for_url("**/history")
+        card = page.locator(".card").filter(has_text="what is this table made")
+        assert "1 card number masked" in card.inner_text()
+        card.get_by_role("link").click()
+        frame = page.get_by_role("img", name=re.compile("exactly as it left the device"))
+        assert frame.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.close()
+    finally:
+        app.send_signal(signal.SIGINT)
+        app.wait(timeout=60)
+    assert "Traceback" not in app.stderr.read()
