@@ -143,7 +143,7 @@ class DiffusersImageGenerator:
         return self._run(
             self._i2i,
             prompt=[prompt] * count,
-            image=Image.fromarray(photo),
+            image=[Image.fromarray(photo)] * count,  # one per prompt (diffusers' rule)
             strength=strength,
             num_inference_steps=_steps_for(steps, strength),
             guidance_scale=guidance,
