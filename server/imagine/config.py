@@ -58,7 +58,6 @@ class ImagineConfig(BaseModel):
         "turn); one more is told BUSY at once, to try again shortly, instead of waiting "
         "behind a queue it cannot see",
     )
-    max_prompt_chars: int = Field(1000, ge=1, description="longer prompts are refused")
     generator_id: int = Field(
         1,
         ge=0,

@@ -82,10 +82,11 @@ def settle(ask: ImagineAsk, config: ImagineConfig, native_side: int) -> Settings
     """
     if not ask.prompt.strip():
         raise InvalidInputError("the prompt is empty; say what to imagine")
-    if len(ask.prompt) > config.max_prompt_chars:
+    limit = config.safety.prompts.max_chars  # one limit: the filter's own
+    if len(ask.prompt) > limit:
         raise InvalidInputError(
-            f"the prompt has {len(ask.prompt)} characters; at most "
-            f"{config.max_prompt_chars} are accepted, shorten it"
+            f"the prompt has {len(ask.prompt)} characters; at most {limit} are accepted, "
+            "shorten it"
         )
     count = ask.count or config.default_images
     if not 1 <= count <= config.max_images:

@@ -7,6 +7,7 @@ no token in the page or in browser storage)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 from core.frames import Hello, Query, RawImage, Stamp
@@ -45,7 +46,10 @@ def _pair(stack, page) -> str:  # noqa: ANN001
     return glasses
 
 
-def test_pair_and_see_what_the_glasses_sent_then_delete_it(stack, phone, redactor, strong_reader):
+def test_pair_and_see_what_the_glasses_sent_then_delete_it(
+    stack, phone, redactor, strong_reader, caplog
+):
+    caplog.set_level(logging.INFO, logger="glasses.app")
     glasses = _pair(stack, phone)
     sample_id = _ask(stack, glasses, redactor, "what is this table made of?")
     phone.reload()
@@ -73,6 +77,11 @@ def test_pair_and_see_what_the_glasses_sent_then_delete_it(stack, phone, redacto
     assert "Deleted" in phone.get_by_role("status").inner_text()
     assert stack.store.get(sample_id) is None
     assert phone.get_by_role("link", name=re.compile("what is this table")).count() == 0
+    # the app logged each request (route, status, time), and nothing personal
+    app_lines = [r.getMessage() for r in caplog.records if r.name.startswith("glasses.app")]
+    assert any("GET /history/{sample_id} 200" in line for line in app_lines)
+    for secret in (glasses, sample_id, "table made of", "4111", "5500"):
+        assert all(secret not in line for line in app_lines), secret
 
 
 def test_a_forged_post_without_the_pages_token_changes_nothing(stack, phone, redactor):
