@@ -76,9 +76,13 @@ def redactor(models_config):
     return build_redactor(models_config, RedactionConfig(time_budget_ms=TEST_BUDGET_MS))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless Chromium (the system's), or a skip that says what is missing."""
+    """A headless Chromium (the system's), or a skip that says what is missing.
+
+    Per module: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, and later tests' ``asyncio.run`` would refuse to
+    start beside it."""
     if CHROMIUM is None:
         pytest.skip("browser tests need Chromium: apt-get install chromium (make sysdeps)")
     try:
