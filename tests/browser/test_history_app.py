@@ -94,3 +94,27 @@ def test_a_forged_post_without_the_pages_token_changes_nothing(stack, phone, red
     assert forged.status == 403 and stack.store.get(sample_id) is not None
     # the pairing code that was used cannot pair a second browser
     assert phone.context.cookies()[0]["httpOnly"] and phone.context.cookies()[0]["secure"]
+
+
+def test_unpairing_revokes_this_phones_key(stack, phone):
+    glasses = _pair(stack, phone)
+    user = Accounts(stack.store).caller(glasses).user_id
+    assert len(stack.store.devices(user)) == 2
+    phone.get_by_role("button", name="Unpair this phone").click()
+    phone.wait_for_url("**/pair")
+    assert [d for d, _ in stack.store.devices(user)] == ["glasses"]  # the phone's key is gone
+    phone.goto(stack.app_url + "/history")
+    assert phone.url.endswith("/pair")
+    assert "__Host-glasses" not in {c["name"] for c in phone.context.cookies()}  # session gone
+
+
+def test_the_app_is_installable_from_its_own_files(stack, phone):
+    manifest = phone.request.get(stack.app_url + "/static/manifest.webmanifest")
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    icons = manifest.json()["icons"]
+    assert {i["sizes"] for i in icons} >= {"192x192", "512x512"}
+    for icon in icons:
+        assert phone.request.get(stack.app_url + icon["src"]).status == 200
+    page = phone.request.get(stack.app_url + "/pair")
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe" not in csp

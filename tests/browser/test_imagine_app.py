@@ -6,6 +6,7 @@ first); verify; and a server without Imagine says so instead of failing."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import cv2
@@ -40,6 +41,8 @@ def test_four_images_stream_in_and_a_download_keeps_its_provenance(imagine_stack
     images = phone.get_by_role("img", name=re.compile(r"Imagined image \d"))
     assert images.count() == 4
     assert all(img.evaluate("i => i.complete && i.naturalWidth > 0") for img in images.all())
+    if shots := os.environ.get("GLASSES_SCREENSHOTS"):  # the README's picture of it
+        phone.screenshot(path=f"{shots}/imagined.png", full_page=True)
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Download image 1").click()
     data = open(download.value.path(), "rb").read()
