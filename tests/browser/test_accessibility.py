@@ -68,6 +68,9 @@ def test_no_serious_or_critical_accessibility_findings_on_any_page(
             for name, path in _pages(stack, sample_id).items():
                 page.goto(stack.app_url + path)
                 found[f"{name}/{size}"] = _axe(page)
+                # nothing wider than the screen: no sideways scrolling on a phone
+                wide = page.evaluate("() => document.documentElement.scrollWidth")
+                assert wide <= width, f"{name} is {wide} px wide at {width}"
                 if shots and size == "phone":
                     page.screenshot(path=f"{shots}/{name}.png", full_page=True)
         finally:

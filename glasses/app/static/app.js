@@ -81,10 +81,20 @@ async function stream(form, results) {
   }
 }
 
+// each form's images appear right below it
+function resultsOf(form) {
+  const next = form.nextElementSibling;
+  if (next && next.classList.contains("results")) return next;
+  const results = document.createElement("div");
+  results.className = "results";
+  results.setAttribute("aria-live", "polite");
+  form.after(results);
+  return results;
+}
+
 for (const form of document.querySelectorAll("form[data-stream]")) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    let results = document.getElementById("results");
-    stream(form, results);
+    stream(form, resultsOf(form));
   });
 }
