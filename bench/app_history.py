@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import statistics
 import tempfile
 import threading
@@ -165,24 +166,33 @@ def main() -> None:
         await running.set_serving(True)
         edge = EdgeConfig(server=f"127.0.0.1:{running.port}", tls_ca=running.tls_ca)
         app_config = CompanionConfig(port=0, sessions=str(tmp / "app.sqlite"))
-        state["edge"] = edge
-        state["client"] = PhoneClient(open_channel(edge), bearer(token), 10.0)
+        channel = open_channel(edge)
+        state["client"] = PhoneClient(channel, bearer(token), 10.0)
+        state["stop"] = asyncio.Event()
         app = asyncio.create_task(
             serve(app_config, edge, ModelsConfig(), lambda port: state.update(port=port))
         )
-        while "port" not in state:
-            await asyncio.sleep(0.02)
-        ready.set()
-        state["stop"] = asyncio.Event()
-        await state["stop"].wait()
-        app.cancel()
-        await asyncio.gather(app, return_exceptions=True)
-        await running.stop(0.5)
+        try:
+            while "port" not in state and not app.done():
+                await asyncio.sleep(0.02)
+            ready.set()
+            if app.done():
+                await app  # it could not start: say why
+            await state["stop"].wait()
+        finally:
+            ready.set()
+            app.cancel()
+            await asyncio.gather(app, return_exceptions=True)
+            await channel.close()
+            await running.stop(0.5)
 
     thread = threading.Thread(target=lambda: loop.run_until_complete(run_stack()), daemon=True)
     thread.start()
-    ready.wait(120)
-    session_id, _ = Sessions(tmp / "app.sqlite", 86400).create(token, phone.device_id)
+    if not ready.wait(120) or "port" not in state:
+        raise SystemExit("the server or the app did not start")
+    sessions = Sessions(tmp / "app.sqlite", 86400)
+    session_id, _ = sessions.create(token, phone.device_id)
+    sessions.close()
     conn = http.client.HTTPConnection("127.0.0.1", state["port"])
     cookie = {"Cookie": f"{COOKIE}={session_id}"}
 
@@ -213,8 +223,11 @@ def main() -> None:
     }
     page = get("/history").decode()
     assert page.count('class="card"') == 20, "the first page should list 20 entries"
+    conn.close()
     loop.call_soon_threadsafe(state["stop"].set)
     thread.join(30)
+    store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     first = figures["history_first_page"]
     ratios = {
         "first_page_over_static_p50": round(

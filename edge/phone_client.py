@@ -45,9 +45,17 @@ class PhoneClient:
         )
         return wire.decode_history_page(reply)
 
-    async def sample(self, sample_id: str) -> SampleView:
-        reply = await self._history.Get(wire.encode_sample_request(sample_id), **self._call)
-        return wire.decode_sample_view(reply)
+    async def sample(self, sample_id: str, with_blobs: bool = False) -> SampleView:
+        """One entry in full; its frame and images only ``with_blobs`` (else ``blob``)."""
+        request = wire.encode_sample_request(sample_id, with_blobs)
+        return wire.decode_sample_view(await self._history.Get(request, **self._call))
+
+    async def blob(self, sample_id: str, kind: str, index: int = 0) -> tuple[bytes, str]:
+        """An entry's frame (``kind`` "frame") or ``index``-th image, exactly as kept:
+        (its bytes, its media type)."""
+        request = wire.encode_blob_request(sample_id, kind, index)
+        reply = await self._history.GetBlob(request, **self._call)
+        return reply.data, reply.media_type
 
     async def delete(self, sample_id: str) -> None:
         await self._history.Delete(wire.encode_delete_sample(sample_id), **self._call)

@@ -389,12 +389,14 @@ def decode_history_page(msg: pb.HistoryPage) -> HistoryPage:
 
 
 def decode_ledger_record(msg: pb.LedgerEntry) -> LedgerRecord:
+    known = Scope._value2member_map_
     return LedgerRecord(
         seq=msg.seq,
         entry_id=msg.entry_id,
         prev_id=msg.prev_id,
         at_ns=_wall_ns(msg, "at"),
-        scopes=_scope_names(msg.scopes),
+        # a scope newer than this app keeps its number: the entry cannot be re-hashed here
+        scopes=tuple(sorted(Scope(v).name.lower() if v in known else f"#{v}" for v in msg.scopes)),
         region=msg.region,
         policy_version=msg.policy_version,
         actor=msg.actor,
@@ -412,8 +414,12 @@ def decode_ledger_view(msg: pb.LedgerHistory) -> LedgerView:
     )
 
 
-def encode_sample_request(sample_id: str) -> pb.GetSampleRequest:
-    return pb.GetSampleRequest(sample_id=sample_id)
+def encode_sample_request(sample_id: str, with_blobs: bool = True) -> pb.GetSampleRequest:
+    return pb.GetSampleRequest(sample_id=sample_id, without_blobs=not with_blobs)
+
+
+def encode_blob_request(sample_id: str, kind: str, index: int) -> pb.GetBlobRequest:
+    return pb.GetBlobRequest(sample_id=sample_id, kind=kind, index=index)
 
 
 def encode_delete_sample(sample_id: str) -> pb.DeleteSampleRequest:

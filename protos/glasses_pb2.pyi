@@ -577,10 +577,30 @@ class HistoryPage(_message.Message):
     def __init__(self, entries: _Optional[_Iterable[_Union[HistoryEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total: _Optional[int] = ...) -> None: ...
 
 class GetSampleRequest(_message.Message):
-    __slots__ = ("sample_id",)
+    __slots__ = ("sample_id", "without_blobs")
     SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    WITHOUT_BLOBS_FIELD_NUMBER: _ClassVar[int]
     sample_id: str
-    def __init__(self, sample_id: _Optional[str] = ...) -> None: ...
+    without_blobs: bool
+    def __init__(self, sample_id: _Optional[str] = ..., without_blobs: _Optional[bool] = ...) -> None: ...
+
+class GetBlobRequest(_message.Message):
+    __slots__ = ("sample_id", "kind", "index")
+    SAMPLE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    sample_id: str
+    kind: str
+    index: int
+    def __init__(self, sample_id: _Optional[str] = ..., kind: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+
+class SampleBlob(_message.Message):
+    __slots__ = ("data", "media_type")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    media_type: str
+    def __init__(self, data: _Optional[bytes] = ..., media_type: _Optional[str] = ...) -> None: ...
 
 class SampleDetail(_message.Message):
     __slots__ = ("entry", "frame_jpeg", "images", "transcript", "consent_entry", "report", "model_id")

@@ -563,6 +563,11 @@ class HistoryStub:
                 request_serializer=protos_dot_glasses__pb2.GetSampleRequest.SerializeToString,
                 response_deserializer=protos_dot_glasses__pb2.SampleDetail.FromString,
                 _registered_method=True)
+        self.GetBlob = channel.unary_unary(
+                '/glasses.v1.History/GetBlob',
+                request_serializer=protos_dot_glasses__pb2.GetBlobRequest.SerializeToString,
+                response_deserializer=protos_dot_glasses__pb2.SampleBlob.FromString,
+                _registered_method=True)
         self.Delete = channel.unary_unary(
                 '/glasses.v1.History/Delete',
                 request_serializer=protos_dot_glasses__pb2.DeleteSampleRequest.SerializeToString,
@@ -580,6 +585,12 @@ class HistoryServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBlob(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -603,6 +614,11 @@ def add_HistoryServicer_to_server(servicer, server):
                     servicer.Get,
                     request_deserializer=protos_dot_glasses__pb2.GetSampleRequest.FromString,
                     response_serializer=protos_dot_glasses__pb2.SampleDetail.SerializeToString,
+            ),
+            'GetBlob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBlob,
+                    request_deserializer=protos_dot_glasses__pb2.GetBlobRequest.FromString,
+                    response_serializer=protos_dot_glasses__pb2.SampleBlob.SerializeToString,
             ),
             'Delete': grpc.unary_unary_rpc_method_handler(
                     servicer.Delete,
@@ -664,6 +680,33 @@ class History:
             '/glasses.v1.History/Get',
             protos_dot_glasses__pb2.GetSampleRequest.SerializeToString,
             protos_dot_glasses__pb2.SampleDetail.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBlob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/glasses.v1.History/GetBlob',
+            protos_dot_glasses__pb2.GetBlobRequest.SerializeToString,
+            protos_dot_glasses__pb2.SampleBlob.FromString,
             options,
             channel_credentials,
             insecure,

@@ -87,6 +87,16 @@ class History:
         entry = next((e for e in entries if e.entry_id == entry_id), None)
         return Detail(row_of(sample), sample, entry)
 
+    def blob(self, caller: Caller, sample_id: str, kind: str, index: int) -> bytes:
+        """One blob of one of the caller's samples, exactly as kept: its frame
+        (``kind`` "frame") or its ``index``-th image."""
+        sample = self.get(caller, sample_id).sample
+        if kind == "frame" and index == 0 and sample.frame_jpeg:
+            return sample.frame_jpeg
+        if kind == "image" and 0 <= index < len(sample.images):
+            return sample.images[index]
+        raise NotFoundError(f"that sample has no {kind} {index}")
+
     def delete(self, caller: Caller, sample_id: str) -> None:
         if not (sample_id and self.store.delete_sample(caller.user_id, sample_id)):
             raise _not_found(sample_id)

@@ -33,7 +33,13 @@ class HistoryService(pb_grpc.HistoryServicer):
 
     @unary
     def Get(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
-        return wire.encode_sample_detail(self.history.get(caller, request.sample_id))
+        detail = self.history.get(caller, request.sample_id)
+        return wire.encode_sample_detail(detail, blobs=not request.without_blobs)
+
+    @unary
+    def GetBlob(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
+        data = self.history.blob(caller, request.sample_id, request.kind, request.index)
+        return wire.encode_blob(data)
 
     @unary
     def Delete(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API

@@ -10,6 +10,8 @@ import functools
 import logging
 from collections.abc import Callable
 
+import grpc
+
 from core.errors import GlassesError
 from server.status import status_for
 
@@ -31,5 +33,8 @@ def unary(method: Callable) -> Callable:
             status, code = status_for(exc)
             log.info("%s.%s refused: %s", type(self).__name__, method.__name__, code)
             await context.abort(status, str(exc))
+        except Exception as exc:  # a bug: say so, without its message (it may quote input)
+            log.error("%s.%s failed: %s", type(self).__name__, method.__name__, type(exc).__name__)
+            await context.abort(grpc.StatusCode.INTERNAL, "the server failed on this; try again")
 
     return wrapper

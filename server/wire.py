@@ -289,7 +289,13 @@ def encode_history_page(page: Page) -> pb.HistoryPage:
     )
 
 
-def encode_sample_detail(detail: Detail) -> pb.SampleDetail:
+def encode_blob(data: bytes) -> pb.SampleBlob:
+    media_type = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return pb.SampleBlob(data=data, media_type=media_type)
+
+
+def encode_sample_detail(detail: Detail, blobs: bool = True) -> pb.SampleDetail:
+    """One sample in full; without ``blobs``, its entry and report only."""
     sample, r = detail.sample, detail.sample.redaction
     findings = [
         pb.RedactionFinding(
@@ -303,8 +309,8 @@ def encode_sample_detail(detail: Detail) -> pb.SampleDetail:
     ]
     return pb.SampleDetail(
         entry=encode_history_entry(detail.row),
-        frame_jpeg=sample.frame_jpeg or b"",
-        images=list(sample.images),
+        frame_jpeg=(sample.frame_jpeg or b"") if blobs else b"",
+        images=list(sample.images) if blobs else [],
         transcript=sample.transcript,
         consent_entry=encode_ledger_entry(detail.consent_entry) if detail.consent_entry else None,
         report=pb.RedactionReport(

@@ -45,7 +45,7 @@ SCOPES = {
 async def consent(request: Request, session: Session) -> Response:
     phone = phone_of(request)
     state = await phone.consent(session).get()
-    ledger = await phone.history(session).ledger()
+    ledger = await phone.client(session).ledger()
     return render(
         request,
         "consent.html",
@@ -87,7 +87,7 @@ async def change_region(request: Request, session: Session) -> Response:
 @paired
 async def export(request: Request, session: Session) -> Response:
     """Everything kept about the wearer, as the server's zip, streamed through."""
-    chunks = phone_of(request).history(session).export_my_data()
+    chunks = phone_of(request).client(session).export_my_data()
     first = await anext(chunks, b"")  # a refusal shows as a page, not a broken download
 
     async def body():  # noqa: ANN202
@@ -101,7 +101,7 @@ async def export(request: Request, session: Session) -> Response:
 
 @paired
 async def confirm_delete_all(request: Request, session: Session) -> Response:
-    client = phone_of(request).history(session)
+    client = phone_of(request).client(session)
     page, devices, ledger = await client.history(1), await client.devices(), await client.ledger()
     return render(
         request,
@@ -119,15 +119,28 @@ async def delete_all(request: Request, session: Session) -> Response:
     if form.get("understood") != "yes":
         raise HTTPException(400, "tick the box that says you understand, then delete")
     phone = phone_of(request)
-    samples, _ = await phone.history(session).delete_my_data()
+    samples, _ = await phone.client(session).delete_my_data()
     phone.sessions.end_token(session.token)  # its key went with the data
     return signed_out(f"/pair?deleted={samples}")
 
 
 @paired
 async def devices(request: Request, session: Session) -> Response:
-    listed = await phone_of(request).history(session).devices()
-    return render(request, "devices.html", session=session, devices=listed)
+    listed = await phone_of(request).client(session).devices()
+    revoked = request.query_params.get("revoked") == "1"
+    return render(request, "devices.html", session=session, devices=listed, revoked=revoked)
+
+
+@paired
+async def confirm_revoke_device(request: Request, session: Session) -> Response:
+    device_id = request.query_params.get("device", "")[:64]
+    listed = {d.device_id for d in await phone_of(request).client(session).devices()}
+    if device_id not in listed:
+        raise HTTPException(404, "no such device is enrolled to you")
+    this_device = device_id == session.device_id
+    return render(
+        request, "revoke_device.html", session=session, device_id=device_id, this_device=this_device
+    )
 
 
 @paired
@@ -135,7 +148,7 @@ async def revoke_device(request: Request, session: Session) -> Response:
     form = await checked_form(request, session)
     device_id = str(form.get("device_id", ""))
     phone = phone_of(request)
-    await phone.history(session).revoke_device(device_id)
+    await phone.client(session).revoke_device(device_id)
     if device_id == session.device_id:  # this phone: its session ends with its key
         phone.sessions.end_token(session.token)
         return signed_out("/pair?ended=1")
@@ -150,5 +163,6 @@ ROUTES = [
     Route("/consent/delete", confirm_delete_all, methods=["GET"]),
     Route("/consent/delete", delete_all, methods=["POST"]),
     Route("/devices", devices),
+    Route("/devices/revoke", confirm_revoke_device, methods=["GET"]),
     Route("/devices/revoke", revoke_device, methods=["POST"]),
 ]

@@ -20,7 +20,9 @@ class CompanionConfig(BaseModel):
     )
     session_days: float = Field(30.0, gt=0, description="a session ends after this long unused")
     device_id: str = Field(
-        "phone-app", pattern=r"^[A-Za-z0-9._-]{1,64}$", description="what this phone is called"
+        "phone-app",
+        pattern=r"^[A-Za-z0-9._-]{1,57}$",
+        description="what this phone is called (each pairing adds '-' and 6 hex digits)",
     )
     timeout_s: float = Field(10.0, gt=0, description="one call to the server, at most")
     imagine_timeout_s: float = Field(300.0, gt=0, description="an Imagine request, at most")

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from glasses.app.sessions import Session
-from glasses.app.web import checked_form, paired, phone_of, render
+from glasses.app.web import checked_form, paired, phone_of, render, sample_id_of
 
 KIND_NAMES = {"question": "Question", "imagine": "Imagine", "riff": "Riff"}
 MASK_NAMES = {
@@ -29,15 +29,11 @@ def masked_words(masked: dict[str, int]) -> str:
     return (", ".join(parts) + " masked") if parts else "nothing masked"
 
 
-def _media_type(data: bytes) -> str:
-    return "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
-
-
 @paired
 async def history(request: Request, session: Session) -> Response:
     phone = phone_of(request)
     before = request.query_params.get("before", "")
-    page = await phone.history(session).history(phone.config.page_size, before)
+    page = await phone.client(session).history(phone.config.page_size, before)
     return render(
         request,
         "history.html",
@@ -53,7 +49,7 @@ async def history(request: Request, session: Session) -> Response:
 
 @paired
 async def sample(request: Request, session: Session) -> Response:
-    view = await phone_of(request).history(session).sample(request.path_params["sample_id"])
+    view = await phone_of(request).client(session).sample(sample_id_of(request))
     return render(
         request,
         "sample.html",
@@ -67,22 +63,17 @@ async def sample(request: Request, session: Session) -> Response:
 
 @paired
 async def frame(request: Request, session: Session) -> Response:
-    view = await phone_of(request).history(session).sample(request.path_params["sample_id"])
-    if not view.frame_jpeg:
-        return Response(status_code=404)
-    return Response(view.frame_jpeg, media_type="image/jpeg")
+    """The frame exactly as it was kept (what left the device)."""
+    data, media_type = await phone_of(request).client(session).blob(sample_id_of(request), "frame")
+    return Response(data, media_type=media_type)
 
 
 @paired
 async def image(request: Request, session: Session) -> Response:
     """One of Imagine's images, byte for byte as sent (watermark and signed
     manifest intact); ``?download=1`` saves it."""
-    sample_id, index = request.path_params["sample_id"], request.path_params["index"]
-    view = await phone_of(request).history(session).sample(sample_id)
-    if not 0 <= index < len(view.images):
-        return Response(status_code=404)
-    data = view.images[index]
-    media_type = _media_type(data)
+    sample_id, index = sample_id_of(request), request.path_params["index"]
+    data, media_type = await phone_of(request).client(session).blob(sample_id, "image", index)
     headers = {}
     if request.query_params.get("download") == "1":
         ext = "png" if media_type == "image/png" else "jpg"
@@ -92,14 +83,14 @@ async def image(request: Request, session: Session) -> Response:
 
 @paired
 async def confirm_delete(request: Request, session: Session) -> Response:
-    view = await phone_of(request).history(session).sample(request.path_params["sample_id"])
+    view = await phone_of(request).client(session).sample(sample_id_of(request))
     return render(request, "delete_sample.html", session=session, item=view.item, kinds=KIND_NAMES)
 
 
 @paired
 async def delete(request: Request, session: Session) -> Response:
     await checked_form(request, session)
-    await phone_of(request).history(session).delete(request.path_params["sample_id"])
+    await phone_of(request).client(session).delete(sample_id_of(request))
     return RedirectResponse("/history?deleted=1", 303)
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from collections.abc import AsyncIterator
 
 import cv2
 import grpc
 import numpy as np
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -30,10 +30,10 @@ from edge.channel import serves
 from edge.domain import GeneratedImage, ImagineOptions
 from glasses.app.history_pages import masked_words
 from glasses.app.sessions import Session
-from glasses.app.web import checked_form, paired, phone_of, render
+from glasses.app.web import SAMPLE_ID, checked_form, paired, phone_of, read_upload, render
 
 IMAGINE = "glasses.v1.Imagine"
-MAX_UPLOAD_BYTES = 20 << 20  # a phone photo, or an imagined PNG
+MAX_PHOTO_PIXELS = 40_000_000  # 40 MP at most: decoding a larger photo stalls the phone
 STREAM = "application/x-ndjson"
 
 
@@ -78,23 +78,12 @@ async def riff(request: Request, session: Session) -> Response:
     form = await checked_form(request, session)
     phone = phone_of(request)
     options = ImagineOptions(str(form.get("prompt", "")), _count(form))
-    source, photo = _source(str(form.get("source", ""))), form.get("photo")
-    if source is not None:
-        view = await phone.history(session).sample(source[0])
-        if not 0 <= source[1] < len(view.images):
-            raise HTTPException(404, "that image is not in your history any more")
-        data = view.images[source[1]]
-    elif isinstance(photo, UploadFile) and photo.filename:
-        data = await photo.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise HTTPException(
-                413, f"the photo is over {MAX_UPLOAD_BYTES >> 20} MB; send a smaller one"
-            )
+    source = _source(str(form.get("source", "")))
+    if source is not None:  # one of the wearer's imagined images (another's is not found)
+        data, _ = await phone.client(session).blob(source[0], "image", source[1])
     else:
-        raise HTTPException(400, "choose a photo to riff on")
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if pixels is None:
-        raise HTTPException(400, "that file is not a photo this app can read; send a JPEG or PNG")
+        data = await read_upload(form, "photo", "a photo to riff on")
+    pixels = await asyncio.to_thread(_decoded, data)
     # redacted here, on the phone: card numbers, other personal text, faces
     redactor = await asyncio.to_thread(phone.redactor)
     redacted = await asyncio.to_thread(
@@ -108,25 +97,30 @@ async def riff(request: Request, session: Session) -> Response:
 @paired
 async def verify(request: Request, session: Session) -> Response:
     form = await checked_form(request, session)
-    upload = form.get("image")
-    if not (isinstance(upload, UploadFile) and upload.filename):
-        raise HTTPException(400, "choose an image to verify")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"the file is over {MAX_UPLOAD_BYTES >> 20} MB")
+    data = await read_upload(form, "image", "an image to verify")
     phone = phone_of(request)
     result = await phone.imagine(session).verify(data, timeout=phone.config.imagine_timeout_s)
-    return render(
-        request, "verified.html", session=session, result=result, filename=upload.filename
-    )
+    name = form["image"].filename[:120]
+    return render(request, "verified.html", session=session, result=result, filename=name)
 
 
 def _source(text: str) -> tuple[str, int] | None:
     """``SAMPLE_ID:INDEX`` of an image in the history, or None."""
     sample_id, _, index = text.partition(":")
-    if not sample_id or not index.isdigit() or len(sample_id) > 64:
+    if not SAMPLE_ID.match(sample_id) or not re.fullmatch(r"[0-9]{1,2}", index):
         return None
     return sample_id, int(index)
+
+
+def _decoded(data: bytes) -> np.ndarray:
+    """The photo's pixels (BGR); refused when it is no photo or too large to decode
+    (its size is read at an eighth first, which costs little)."""
+    small = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_8)
+    if small is None:
+        raise HTTPException(400, "that file is not a photo this app can read; send a JPEG or PNG")
+    if small.size * 64 > MAX_PHOTO_PIXELS:
+        raise HTTPException(413, "the photo has too many pixels; send one of at most 40 MP")
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
 
 
 def _event(image: GeneratedImage, kept: int) -> dict:
@@ -176,8 +170,9 @@ async def _answer(
             try:
                 async for event in events:
                     yield _line(event)
-            except grpc.aio.AioRpcError as exc:  # mid-way: the page says so
+            except grpc.aio.AioRpcError as exc:  # mid-way: the page says so, and stops
                 yield _line({"error": exc.details() or exc.code().name})
+                return
             yield _line({"done": True})
 
         return StreamingResponse(lines(), media_type=STREAM)

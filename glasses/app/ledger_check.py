@@ -25,10 +25,11 @@ class LedgerCheck:
     hashes_ok: int
     links_checked: int
     broken: tuple[int, ...]  # seq of each entry that does not check
+    unknown: tuple[int, ...] = ()  # seq of each entry with a scope this app does not know
 
     @property
     def ok(self) -> bool:
-        return not self.broken
+        return not self.broken and not self.unknown
 
 
 def entry_id(r: LedgerRecord) -> str:
@@ -48,8 +49,11 @@ def entry_id(r: LedgerRecord) -> str:
 
 
 def check(records: tuple[LedgerRecord, ...]) -> LedgerCheck:
-    broken, hashes_ok, links = [], 0, 0
+    broken, unknown, hashes_ok, links = [], [], 0, 0
     for i, r in enumerate(records):
+        if any(s.startswith("#") for s in r.scopes):  # a newer app can; this one cannot
+            unknown.append(r.seq)
+            continue
         good = entry_id(r) == r.entry_id
         hashes_ok += good
         if i and records[i - 1].seq + 1 == r.seq:
@@ -57,4 +61,4 @@ def check(records: tuple[LedgerRecord, ...]) -> LedgerCheck:
             good = good and r.prev_id == records[i - 1].entry_id
         if not good:
             broken.append(r.seq)
-    return LedgerCheck(len(records), hashes_ok, links, tuple(broken))
+    return LedgerCheck(len(records), hashes_ok, links, tuple(broken), tuple(unknown))

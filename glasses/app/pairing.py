@@ -11,6 +11,7 @@ the same value in the form.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 
@@ -29,6 +30,7 @@ from glasses.app.web import (
     paired,
     phone_of,
     render,
+    session_of,
     signed_out,
 )
 
@@ -46,7 +48,7 @@ async def pair_page(request: Request, error: str = "", status: int = 200) -> Res
         code=request.query_params.get("code", "")[:32],
         error=error,
         ended=ended,
-        deleted=request.query_params.get("deleted", ""),
+        deleted=int(d) if (d := request.query_params.get("deleted", "")).isdecimal() else None,
     )
     response.set_cookie(PAIR_COOKIE, guard, max_age=1800, **COOKIE_FLAGS)
     return response
@@ -69,6 +71,10 @@ async def pair_submit(request: Request) -> Response:
         if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
             return await pair_page(request, exc.details() or "That code is not valid.", 400)
         raise
+    if (earlier := session_of(request)) is not None:  # paired again: the old key goes
+        with contextlib.suppress(grpc.aio.AioRpcError):
+            await phone.client(earlier).revoke_device(earlier.device_id)
+        phone.sessions.end_token(earlier.token)
     session_id, _ = phone.sessions.create(token, device_id)
     response = RedirectResponse("/history", 303)
     response.set_cookie(
@@ -79,11 +85,16 @@ async def pair_submit(request: Request) -> Response:
 
 
 @paired
+async def confirm_end_session(request: Request, session: Session) -> Response:
+    return render(request, "unpair.html", session=session)
+
+
+@paired
 async def end_session(request: Request, session: Session) -> Response:
     """Unpair this phone: its token is revoked on the server, its session ended."""
     await checked_form(request, session)
     phone = phone_of(request)
-    await phone.history(session).revoke_device(session.device_id)
+    await phone.client(session).revoke_device(session.device_id)
     phone.sessions.end_token(session.token)
     return signed_out("/pair")
 
@@ -91,5 +102,6 @@ async def end_session(request: Request, session: Session) -> Response:
 ROUTES = [
     Route("/pair", pair_page, methods=["GET"]),
     Route("/pair", pair_submit, methods=["POST"]),
+    Route("/session/end", confirm_end_session, methods=["GET"]),
     Route("/session/end", end_session, methods=["POST"]),
 ]

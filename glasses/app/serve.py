@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
+import threading
 from pathlib import Path
 
 import uvicorn
@@ -45,9 +45,14 @@ def build_app(
     (for riff photos) is built from ``models`` and ``edge.redaction`` on first use
     unless one is given."""
 
-    @functools.cache
+    built: list[Redactor] = [redactor] if redactor is not None else []
+    lock = threading.Lock()  # two first riffs at once build the models once
+
     def redaction() -> Redactor:
-        return redactor or build_redactor(models, edge.redaction)
+        with lock:
+            if not built:
+                built.append(build_redactor(models, edge.redaction))
+            return built[0]
 
     phone = Phone(
         config,

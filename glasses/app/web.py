@@ -18,7 +18,9 @@ common parts, and what every response carries.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,12 +30,12 @@ from pathlib import Path
 import grpc
 import jinja2
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -50,6 +52,8 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 COOKIE = "__Host-glasses"
 COOKIE_FLAGS = {"path": "/", "secure": True, "httponly": True, "samesite": "strict"}
+SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # what the server's sample ids look like
+MAX_UPLOAD_BYTES = 20 << 20  # a phone photo, or an imagined PNG to verify
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -75,7 +79,8 @@ class Phone:
     server: str  # host:port, for messages
     redactor: Callable[[], Redactor]  # the edge's redaction engine, built on first use
 
-    def history(self, session: Session) -> PhoneClient:
+    def client(self, session: Session) -> PhoneClient:
+        """History, devices, the ledger and my data, as this phone."""
         return PhoneClient(self.channel, bearer(session.token), self.config.timeout_s)
 
     def consent(self, session: Session) -> ConsentClient:
@@ -99,6 +104,7 @@ def _when(ns: int) -> str:
 
 
 _TEMPLATES.filters["when"] = _when
+_TEMPLATES.filters["iso"] = lambda ns: datetime.fromtimestamp(ns / 1e9, UTC).isoformat()
 _TEMPLATES.filters["percent"] = lambda f: f"{f * 100:.0f} %"
 
 
@@ -124,16 +130,41 @@ def render(
 
 
 def paired(handler: Callable) -> Callable:
-    """A page for a paired phone: ``handler(request, session)``; unpaired, to /pair."""
+    """A page for a paired phone: ``handler(request, session)``; unpaired, to /pair.
+    The cookie's lifetime starts again with each use, as the session's does."""
 
+    @functools.wraps(handler)
     async def page(request: Request) -> Response:
         session = session_of(request)
         if session is None:
             return RedirectResponse("/pair", 303)
         request.state.token = session.token  # for the error handler: end it if refused
-        return await handler(request, session)
+        response = await handler(request, session)
+        if "set-cookie" not in response.headers:  # not signed out by the handler
+            max_age = int(phone_of(request).config.session_days * 86400)
+            response.set_cookie(COOKIE, request.cookies[COOKIE], max_age=max_age, **COOKIE_FLAGS)
+        return response
 
     return page
+
+
+def sample_id_of(request: Request) -> str:
+    """The path's sample id, when it is shaped like one (else 404 before any call)."""
+    sample_id = request.path_params["sample_id"]
+    if not SAMPLE_ID.match(sample_id):
+        raise HTTPException(404, "there is no such entry in your history")
+    return sample_id
+
+
+async def read_upload(form: FormData, field: str, what: str) -> bytes:
+    """The bytes of an uploaded file, at most MAX_UPLOAD_BYTES."""
+    upload = form.get(field)
+    if not (isinstance(upload, UploadFile) and upload.filename):
+        raise HTTPException(400, f"choose {what}")
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, f"{what} is over {MAX_UPLOAD_BYTES >> 20} MB; send a smaller one")
+    return data
 
 
 async def checked_form(request: Request, session: Session) -> FormData:
@@ -213,10 +244,13 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _headers(request: Request, call_next: Callable) -> Response:
-    """Security headers on everything; no caching of personal pages; one log line
-    per request with the route's pattern, never its ids."""
+    """Security headers on everything (error pages too); no caching of personal
+    pages; one log line per request with the route's pattern, never its ids."""
     t0 = time.perf_counter()
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception as exc:  # noqa: BLE001 - anything unforeseen: a page, not a traceback
+        response = _crash(request, exc)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if not request.url.path.startswith("/static/"):
@@ -238,13 +272,17 @@ def create_app(phone: Phone, routes: list[Route]) -> Starlette:
         yield
         phone.sessions.close()
 
+    async def service_worker(request: Request) -> Response:
+        # served from the root so that it may look after every page of the app
+        return FileResponse(HERE / "static" / "sw.js", media_type="text/javascript")
+
     app = Starlette(
-        routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
-        exception_handlers={
-            grpc.aio.AioRpcError: _rpc_error,
-            HTTPException: _http_error,
-            Exception: _crash,
-        },
+        routes=[
+            *routes,
+            Route("/sw.js", service_worker),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        exception_handlers={grpc.aio.AioRpcError: _rpc_error, HTTPException: _http_error},
         middleware=[Middleware(BaseHTTPMiddleware, dispatch=_headers)],
         lifespan=lifespan,
     )

@@ -85,8 +85,7 @@ def settle(ask: ImagineAsk, config: ImagineConfig, native_side: int) -> Settings
     limit = config.safety.prompts.max_chars  # one limit: the filter's own
     if len(ask.prompt) > limit:
         raise InvalidInputError(
-            f"the prompt has {len(ask.prompt)} characters; at most {limit} are accepted, "
-            "shorten it"
+            f"the prompt has {len(ask.prompt)} characters; at most {limit} are accepted, shorten it"
         )
     count = ask.count or config.default_images
     if not 1 <= count <= config.max_images:

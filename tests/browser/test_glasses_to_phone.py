@@ -17,12 +17,12 @@ from edge.channel import open_channel
 from edge.phone_client import PhoneClient
 from edge.uplink import bearer
 from server.accounts import Accounts
-from tests.browser.test_history_app import _pair
+from tests.browser.steps import pair
 
 
 @pytest.mark.slow  # the edge's models load in a process of its own
 def test_a_question_asked_through_glasses_edge_shows_in_the_history(stack, phone, tmp_path):
-    glasses = _pair(stack, phone)
+    glasses = pair(stack, phone)
     edge = stack.edge()
     env = {
         **os.environ,
@@ -54,7 +54,7 @@ def test_a_question_asked_through_glasses_edge_shows_in_the_history(stack, phone
 
 
 def test_the_server_down_and_a_revoked_key_are_said_plainly(stack, phone):
-    glasses = _pair(stack, phone)
+    glasses = pair(stack, phone)
     # revoked from the glasses' side (another device of the same user)
     user = Accounts(stack.store).caller(glasses).user_id
     (phone_device,) = [d for d, _ in stack.store.devices(user) if d != "glasses"]
@@ -68,7 +68,7 @@ def test_the_server_down_and_a_revoked_key_are_said_plainly(stack, phone):
     phone.wait_for_url("**/pair?ended=1")
     assert "access has ended" in phone.get_by_role("status").inner_text()
     # paired again, then the server goes away
-    _pair(stack, phone)
+    pair(stack, phone)
     stack.call(stack.running.stop(grace=0.1))
     response = phone.goto(stack.app_url + "/consent")
     assert response.status == 503

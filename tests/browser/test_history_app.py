@@ -10,48 +10,18 @@ import hashlib
 import logging
 import re
 
-from core.frames import Hello, Query, RawImage, Stamp
-from edge.uplink import ConverseSession, bearer
 from server.accounts import Accounts
-from tests.conftest import card_scene, decode, readable_digit_runs
-from tests.integration.serving import ASSIST_HISTORY, enrol
-
-
-def _ask(stack, token: str, redactor, question: str) -> str:  # noqa: ANN001
-    """A question from the glasses with a redacted card scene: its sample id."""
-
-    async def ask() -> str:
-        from edge.channel import open_channel
-
-        async with open_channel(stack.edge()) as channel:
-            async with ConverseSession(channel, bearer(token)) as session:
-                await session.open(Hello("glasses", ASSIST_HISTORY))
-                session.send_frame(redactor.redact(RawImage(1, card_scene(), Stamp.media(0.5))))
-                await session.wait_ack(1)
-                events = [e async for e in session.ask(Query(2, question, (1,), 0, 8))]
-        return events[-1].sample_id
-
-    return stack.call(ask())
-
-
-def _pair(stack, page) -> str:  # noqa: ANN001
-    """Enrol glasses, pair the phone in the browser: the glasses' token."""
-    glasses = enrol(stack.store, "glasses")
-    code = Accounts(stack.store).pairing_code(Accounts(stack.store).caller(glasses).user_id)
-    page.goto(stack.app_url + "/history")
-    assert page.url.endswith("/pair")  # nothing without pairing
-    page.get_by_label("Pairing code").fill(code)
-    page.get_by_role("button", name="Pair").click()
-    page.wait_for_url("**/history")
-    return glasses
+from tests.browser.steps import ask, pair
+from tests.conftest import decode, readable_digit_runs
+from tests.integration.serving import enrol
 
 
 def test_pair_and_see_what_the_glasses_sent_then_delete_it(
     stack, phone, redactor, strong_reader, caplog
 ):
     caplog.set_level(logging.INFO, logger="glasses.app")
-    glasses = _pair(stack, phone)
-    sample_id = _ask(stack, glasses, redactor, "what is this table made of?")
+    glasses = pair(stack, phone)
+    sample_id = ask(stack, glasses, redactor, "what is this table made of?")
     phone.reload()
     entry = phone.get_by_role("link", name=re.compile("what is this table made of"))
     assert "1 card number masked" in phone.locator(".card").first.inner_text()
@@ -65,11 +35,14 @@ def test_pair_and_see_what_the_glasses_sent_then_delete_it(
     assert hashlib.sha256(shown).digest() == hashlib.sha256(kept).digest()
     assert readable_digit_runs(strong_reader, decode(shown)) == []
     assert "assist" in phone.get_by_role("region", name="The consent in force then").inner_text()
-    # nothing of the token reaches the page or the browser's storage
-    storage = phone.evaluate(
-        "() => JSON.stringify([document.cookie, {...localStorage}, {...sessionStorage}])"
-    )
-    assert glasses not in phone.content() and "glasses" not in storage.lower()
+    # the token reaches neither the page nor the browser: the cookie holds an opaque
+    # id that no script can read and no other site can send
+    assert glasses not in phone.content()
+    storage = phone.evaluate("() => JSON.stringify([{...localStorage}, {...sessionStorage}])")
+    assert storage == "[{},{}]" and phone.evaluate("() => document.cookie") == ""
+    (cookie,) = [c for c in phone.context.cookies() if c["name"] == "__Host-glasses"]
+    assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+    assert cookie["path"] == "/" and cookie["value"] != glasses and len(cookie["value"]) >= 40
     assert stack.store.get(sample_id) is not None
     phone.get_by_role("link", name="Delete this entry").click()
     phone.get_by_role("button", name="Delete").click()
@@ -85,22 +58,46 @@ def test_pair_and_see_what_the_glasses_sent_then_delete_it(
 
 
 def test_a_forged_post_without_the_pages_token_changes_nothing(stack, phone, redactor):
-    glasses = _pair(stack, phone)
-    sample_id = _ask(stack, glasses, redactor, "what is this?")
+    glasses = pair(stack, phone)
+    sample_id = ask(stack, glasses, redactor, "what is this?")
     # the browser's own cookie goes with it (a same-site forgery), but no CSRF token
     forged = phone.request.post(
         stack.app_url + f"/history/{sample_id}/delete", form={"csrf": "guessed"}
     )
     assert forged.status == 403 and stack.store.get(sample_id) is not None
-    # the pairing code that was used cannot pair a second browser
-    assert phone.context.cookies()[0]["httpOnly"] and phone.context.cookies()[0]["secure"]
+    # nor from another origin, even with the page's own token
+    phone.goto(stack.app_url + f"/history/{sample_id}/delete")
+    csrf = phone.locator("input[name=csrf]").first.get_attribute("value")
+    elsewhere = phone.request.post(
+        stack.app_url + f"/history/{sample_id}/delete",
+        form={"csrf": csrf},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert elsewhere.status == 403 and stack.store.get(sample_id) is not None
+
+
+def test_pairing_needs_the_forms_own_guard_and_a_valid_code(stack, phone):
+    glasses = enrol(stack.store, "glasses")
+    code = Accounts(stack.store).pairing_code(Accounts(stack.store).caller(glasses).user_id)
+    phone.goto(stack.app_url + "/pair")
+    # a post that did not come from the page (no guard): refused, the code not spent
+    forged = phone.request.post(stack.app_url + "/pair", form={"code": code, "guard": "x"})
+    assert forged.status == 403
+    phone.goto(stack.app_url + "/pair")
+    phone.get_by_label("Pairing code").fill("AAAA-BBBB-CCCC")
+    phone.get_by_role("button", name="Pair").click()
+    assert "not valid" in phone.get_by_role("alert").inner_text()
+    phone.get_by_label("Pairing code").fill(code)
+    phone.get_by_role("button", name="Pair").click()
+    phone.wait_for_url("**/history")
 
 
 def test_unpairing_revokes_this_phones_key(stack, phone):
-    glasses = _pair(stack, phone)
+    glasses = pair(stack, phone)
     user = Accounts(stack.store).caller(glasses).user_id
     assert len(stack.store.devices(user)) == 2
-    phone.get_by_role("button", name="Unpair this phone").click()
+    phone.get_by_role("link", name="Unpair this phone").click()
+    phone.get_by_role("button", name="Unpair").click()
     phone.wait_for_url("**/pair")
     assert [d for d, _ in stack.store.devices(user)] == ["glasses"]  # the phone's key is gone
     phone.goto(stack.app_url + "/history")

@@ -15,7 +15,7 @@ from edge.channel import open_channel
 from edge.imagine_client import ImagineClient
 from edge.uplink import bearer
 from server.accounts import Accounts
-from tests.browser.test_history_app import _pair
+from tests.browser.steps import pair
 from tests.conftest import TEST_CARD, card_scene, decode, readable_digit_runs
 
 
@@ -33,7 +33,7 @@ def _imagined(page, n: int) -> None:  # noqa: ANN001
 
 def test_four_images_stream_in_and_a_download_keeps_its_provenance(imagine_stack, phone):
     stack = imagine_stack
-    glasses = _pair(stack, phone)
+    glasses = pair(stack, phone)
     phone.get_by_role("link", name="Imagine").click()
     phone.get_by_label("Describe a picture").fill("a lighthouse at dusk")
     phone.get_by_role("button", name="Imagine", exact=True).click()
@@ -58,14 +58,14 @@ def test_riff_on_an_imagined_image_then_on_a_photo_redacted_on_the_phone(
     imagine_stack, phone, tmp_path, strong_reader
 ):
     stack = imagine_stack
-    glasses = _pair(stack, phone)
+    glasses = pair(stack, phone)
     phone.get_by_role("link", name="Imagine").click()
     phone.get_by_label("How many images").select_option("1")
     phone.get_by_label("Describe a picture").fill("a red bicycle")
     phone.get_by_role("button", name="Imagine", exact=True).click()
     _imagined(phone, 1)
     phone.get_by_role("link", name="Riff on image 1").click()
-    phone.get_by_label("How should it change?").first.fill("as a watercolour")
+    phone.get_by_label("How should it change?").fill("as a watercolour")
     phone.get_by_role("button", name="Riff", exact=True).click()
     _imagined(phone, 4)
     # a photo with a card on it: only its redacted copy leaves the phone
@@ -73,7 +73,7 @@ def test_riff_on_an_imagined_image_then_on_a_photo_redacted_on_the_phone(
     cv2.imwrite(str(photo), card_scene())
     phone.goto(stack.app_url + "/imagine")
     phone.get_by_label("Photo", exact=True).set_input_files(str(photo))
-    phone.get_by_label("How should it change?").last.fill("in pastel")
+    phone.get_by_label("How should the photo change?").fill("in pastel")
     phone.get_by_role("button", name="Riff on the photo").click()
     _imagined(phone, 4)
     assert "1 card number masked" in phone.locator(".redacted").inner_text()
@@ -85,6 +85,6 @@ def test_riff_on_an_imagined_image_then_on_a_photo_redacted_on_the_phone(
 
 
 def test_without_imagine_on_the_server_the_page_says_so(stack, phone):
-    _pair(stack, phone)
+    pair(stack, phone)
     phone.get_by_role("link", name="Imagine").click()
     assert "Imagine is not available on this server" in phone.get_by_role("alert").inner_text()

@@ -12,6 +12,7 @@ import json
 import grpc
 import pytest
 
+from core.errors import AuthError, InvalidInputError
 from core.frames import Hello, Query, RawImage, Stamp
 from edge.uplink import ConverseSession, bearer
 from protos import glasses_pb2 as pb
@@ -94,8 +95,15 @@ def test_one_user_cannot_reach_anothers_samples(tmp_path, vlm, redactor):
             hers = await _ask(channel, alice, redactor, "what is this?", "alice-glasses")
             history = pb_grpc.HistoryStub(channel)
             as_bob = bearer(bob)
+            her_image = pb.GetBlobRequest(sample_id=hers, kind="frame", index=0)
             codes = [
                 await _code(history.Get(pb.GetSampleRequest(sample_id=hers), metadata=as_bob)),
+                await _code(history.GetBlob(her_image, metadata=as_bob)),
+                await _code(
+                    pb_grpc.DevicesStub(channel).Revoke(
+                        pb.RevokeDeviceRequest(device_id="alice-glasses"), metadata=as_bob
+                    )
+                ),
                 await _code(
                     history.Delete(pb.DeleteSampleRequest(sample_id=hers), metadata=as_bob)
                 ),
@@ -106,7 +114,7 @@ def test_one_user_cannot_reach_anothers_samples(tmp_path, vlm, redactor):
 
     codes, bobs, kept = run(scenario())
     # "not found" for another's sample exactly as for one that does not exist
-    assert codes == [grpc.StatusCode.NOT_FOUND] * 3
+    assert codes == [grpc.StatusCode.NOT_FOUND] * 5
     assert list(bobs.entries) == [] and kept is not None
 
 
@@ -163,3 +171,20 @@ def test_revoking_the_glasses_from_the_phone_stops_their_token(tmp_path, vlm, re
     revoked, refused, missing = run(scenario())
     assert revoked.tokens_revoked == 1
     assert refused == grpc.StatusCode.UNAUTHENTICATED and missing == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_pairing_code_past_its_time_pairs_nothing(tmp_path):
+    from server.store import SqliteSampleStore
+
+    store = SqliteSampleStore(tmp_path / "store")
+    try:
+        accounts = Accounts(store)
+        glasses, _ = accounts.enrol("glasses")
+        late = accounts.pairing_code(glasses.user_id, ttl_s=0.0)
+        with pytest.raises(AuthError, match="older than"):
+            accounts.pair(late, "phone-app")
+        with pytest.raises(InvalidInputError, match="device id"):
+            accounts.pair(accounts.pairing_code(glasses.user_id), "a phone with spaces")
+        assert [d for d, _ in store.devices(glasses.user_id)] == ["glasses"]
+    finally:
+        store.close()

@@ -22,7 +22,7 @@ def test_contract_has_every_service_and_method():
         "Assistant": {"Converse"},
         "Imagine": {"Generate", "Riff", "Verify"},
         "Consent": {"Get", "Update", "Revoke", "DeleteMyData", "ExportMyData", "Ledger"},
-        "History": {"List", "Get", "Delete"},
+        "History": {"List", "Get", "GetBlob", "Delete"},
         "Devices": {"List", "Revoke", "Pair"},
     }
     client = set(pb.ClientEvent.DESCRIPTOR.oneofs_by_name["event"].fields)

@@ -1,7 +1,7 @@
 // The app works without this script. With it: Imagine's images appear one by
 // one as the server finishes them, and the shell is cached for offline use.
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/static/sw.js", { scope: "/static/" }).catch(() => {});
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
 }
 
 function figure(event) {
@@ -31,8 +31,8 @@ function figure(event) {
 }
 
 async function stream(form, results) {
-  const button = form.querySelector("button[type=submit]");
-  button.disabled = true;
+  if (form.getAttribute("aria-busy") === "true") return; // one request at a time
+  form.setAttribute("aria-busy", "true"); // the button keeps the focus (not disabled)
   results.replaceChildren();
   const status = document.createElement("p");
   status.setAttribute("role", "status");
@@ -63,7 +63,7 @@ async function stream(form, results) {
       while ((end = buffer.indexOf("\n")) >= 0) {
         const event = JSON.parse(buffer.slice(0, end));
         buffer = buffer.slice(end + 1);
-        if (event.error) status.textContent = `Stopped: ${event.error}`;
+        if (event.error) { status.textContent = `Stopped: ${event.error}`; return; }
         else if (event.done) status.textContent = `Done: ${shown} image${shown === 1 ? "" : "s"}.`;
         else if (event.masked) {
           const note = document.createElement("p");
@@ -77,7 +77,7 @@ async function stream(form, results) {
   } catch (error) {
     status.textContent = "The app could not reach the server. Try again in a moment.";
   } finally {
-    button.disabled = false;
+    form.removeAttribute("aria-busy");
   }
 }
 
@@ -86,8 +86,7 @@ function resultsOf(form) {
   const next = form.nextElementSibling;
   if (next && next.classList.contains("results")) return next;
   const results = document.createElement("div");
-  results.className = "results";
-  results.setAttribute("aria-live", "polite");
+  results.className = "results"; // its status line is the live region
   form.after(results);
   return results;
 }
