@@ -14,9 +14,9 @@ from server.imagine.watermark.payload import (
     CORRECTABLE_ERRORS,
     MESSAGE_BITS,
     conv_encode,
+    list_viterbi_decode,
     message_bits,
     read_message,
-    list_viterbi_decode,
     viterbi_decode,
 )
 
@@ -78,9 +78,9 @@ def test_garbage_fails_the_check():
 
 def test_thresholds_meet_the_stated_bound():
     alpha = 1e-6
-    assert HYPOTHESES == 4 * 3 * 8 * 64 * 64  # the figure detect's docstring derives
+    assert HYPOTHESES == 5 * 3 * 8 * 64 * 64  # the figure detect's docstring derives
     t = thresholds(alpha)
-    assert (round(t.crc, 2), round(t.crc_list, 2), round(t.ref, 2)) == (5.71, 6.28, 7.49)
+    assert (round(t.crc, 2), round(t.crc_list, 2), round(t.ref, 2)) == (5.75, 6.31, 7.52)
     assert LIST_SIZE == 16 and sum(BUDGET) == pytest.approx(1.0)
     first = HYPOTHESES * math.exp(-(t.crc**2) / 2) * 2.0**-16
     listed = HYPOTHESES * math.exp(-(t.crc_list**2) / 2) * 2.0**-16 * (LIST_SIZE - 1)

@@ -6,7 +6,8 @@ The working copy has two channels (``sync.working``): luma, and the RGB axis
 along which the mark moves colour but grey levels move nothing (the mark is
 a faint green-purple there, 0.75 of its luma amplitude; achromatic texture,
 the commonest kind, does not reach it, and JPEG's chroma quantisation does).
-For each lattice candidate (at most ``LATTICES`` from the luma spectrum and
+For each lattice candidate (at most ``LATTICES`` from the luma spectrum,
+``EVIDENCE_LATTICES`` more from luma's shortlist by evidence,
 ``CHROMA_LATTICES`` from the chroma one, ``sync``, plus the unscaled grid,
 all found from the image alone, without the key) both
 channels are folded, and the folded tiles are read under each of the three
@@ -30,8 +31,8 @@ signs are drawn; the s_i are independent fair ±1 (derived from the key by
 SHA-256), so by Hoeffding's inequality P(Z_h >= t) <= exp(-t^2/2) for every
 h. The union over the
 
-    L = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD**2
-      = (2 + 1 + 1) * 3 * 8 * 64**2 = 393,216
+    L = (LATTICES + EVIDENCE_LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES)
+        * 8 * FOLD**2 = (2 + 1 + 1 + 1) * 3 * 8 * 64**2 = 491,520
 
 hypotheses bounds the search (a test checks these figures; a lattice found
 twice is folded once, which only shrinks the union).
@@ -45,14 +46,14 @@ Three routes report *found*, sharing the target rate alpha by ``BUDGET``:
   decoder puts out is uniform whatever the decoder does (it may use the
   reference chips, as the sub-pixel alignment does) and passes with
   probability 2**-16, independently of Z: P <= L exp(-t_crc^2/2) 2**-16 =
-  alpha/2, giving t_crc = 5.71 for alpha = 1e-6 (as in the second round);
+  alpha/2, giving t_crc = 5.75 for alpha = 1e-6;
 - payload, list (alpha/4): max Z >= t_list, the first candidate failed, and
   one of the next ``LIST_SIZE`` - 1 = 15 messages of a list Viterbi decoder
   (``payload.list_viterbi_decode``, best first) passes; the first that does
   is taken. Each of them is uniform like the first, so by the union over
-  them P <= L exp(-t_list^2/2) 15 * 2**-16 = alpha/4: t_list = 6.28;
+  them P <= L exp(-t_list^2/2) 15 * 2**-16 = alpha/4: t_list = 6.31;
 - reference only (alpha/4): max Z >= t_ref with L exp(-t_ref^2/2) =
-  alpha/4, t_ref = 7.49; the mark is ours but the payload did not decode
+  alpha/4, t_ref = 7.52; the mark is ours but the payload did not decode
   (reported as found, payload None).
 
 So P(found | unmarked) <= alpha for any image made without the key: the
@@ -88,6 +89,7 @@ from server.imagine.watermark.payload import (
 )
 from server.imagine.watermark.sync import (
     CHROMA_LATTICES,
+    EVIDENCE_LATTICES,
     LATTICES,
     Working,
     fold,
@@ -99,7 +101,8 @@ from server.imagine.watermark.sync import (
 # The channels are read three ways: luma alone (what survives JPEG's chroma), the
 # grey-blind chroma axis alone (on achromatic texture, where luma is swamped), both.
 CHANNEL_MIXES = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
-HYPOTHESES = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
+LATTICE_CANDIDATES = LATTICES + EVIDENCE_LATTICES + CHROMA_LATTICES + 1  # + the unscaled grid
+HYPOTHESES = LATTICE_CANDIDATES * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
 MIN_DETECT_SIDE = 64
 LIMIT = 2.0  # see _limit
 SAME_LATTICE = 3e-4  # lattice vectors closer than this share of their length are one

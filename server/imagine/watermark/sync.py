@@ -66,8 +66,9 @@ SMOOTH_BINS = 2.5  # sigma (spectral bins) of the power the spectrum is whitened
 # keeps the low, noisier frequencies from being written off entirely.
 FOLD_GAMMA = 0.75
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
-# lattices taken from the template search in luma and in chroma (plus the unscaled grid)
-LATTICES, CHROMA_LATTICES = 2, 1
+# lattices taken from the template search in luma and in chroma (plus the unscaled grid),
+# and from luma's SHORTLIST by evidence where the search's order left it out (at most 1)
+LATTICES, CHROMA_LATTICES, EVIDENCE_LATTICES = 2, 1, 1
 FILL_SIGMA = 4.0  # fade of black fill in the search's copy, working pixels (_fill_window)
 TAPER = 0.15  # share of each side tapered (raised cosine) in the copy the search reads
 AXIS_BINS = 1  # spectral rows and columns this close to an axis are left out of the search
@@ -78,9 +79,9 @@ POLAR_BLUR = 0.8  # sigma (bins) of the blur before resampling: a rotated line s
 RING_CLIP = 4.0  # per-ring normalised power is clipped to +-this
 PEAK_WINDOW = 15  # log-polar cells within which only the strongest peak counts
 REFINE_CAP = 30.0  # whitened power is capped at this in the refinement's sum
-# Each channel's strongest SHORTLIST log-polar peaks are ranked by their evidence on the
+# Luma's strongest SHORTLIST log-polar peaks are ranked by their evidence on the
 # full-resolution power (``_Evidence``: blurred by EVIDENCE_BLUR bins, read at a 3 x 3
-# grid of EVIDENCE_STEP (relative scale, radians) around each) before the best are refined.
+# grid of EVIDENCE_STEP (relative scale, radians) around each); the best is refined too.
 SHORTLIST = 8
 EVIDENCE_BLUR = 0.7
 EVIDENCE_STEP = (0.003, math.radians(0.15))
@@ -239,13 +240,18 @@ def _polar_grid(shape: tuple[int, int], f_min: float) -> tuple[np.ndarray, ...]:
 def lattice_candidates(work: Working) -> list[np.ndarray]:
     """Up to ``LATTICES`` + ``CHROMA_LATTICES`` tile vectors p (working pixels, angle in
     [-45, 45) degrees): the strongest in luma, then in chroma; found without the key."""
-    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0)
+    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0, extra=EVIDENCE_LATTICES > 0)
     out += _search(work, work.chroma_power, CHROMA_LATTICES, None, 1)
     return out
 
 
 def _search(
-    work: Working, power: np.ndarray, count: int, clip: float | None, channel: int
+    work: Working,
+    power: np.ndarray,
+    count: int,
+    clip: float | None,
+    channel: int,
+    extra: bool = False,
 ) -> list[np.ndarray]:
     """The ``count`` strongest lattices of one channel's power (see the module docstring),
     each refined on that channel's whitened power."""
@@ -288,18 +294,15 @@ def _search(
         (float(period[s]), a - math.pi / 2 if a >= math.pi / 4 else a)
         for s, a in zip(rows[order], angles, strict=True)
     ]
-    # the shortlist ranked by its lines' evidence on the full-resolution power (the log-
-    # polar peaks rank a rotated mark on a small image below image content's); a
-    # lattice met twice counts once
-    evidence = _Evidence(np.minimum(work.sync_power[channel], REFINE_CAP), work.shape)
-    out: list[np.ndarray] = []
-    for per, angle in sorted(shortlist, key=lambda c: -evidence(*c)):
-        if len(out) < count and not any(
-            abs(per / np.hypot(*q) - 1) < 0.01 and abs(angle - math.atan2(q[1], q[0])) < 0.01
-            for q in out
-        ):
-            out.append(_refine(work, per, angle, channel))
-    return out
+    picks = list(range(min(count, len(shortlist))))
+    if extra and len(shortlist) > count:
+        # the shortlist's peak whose lines stand out most of the full-resolution power,
+        # if the log-polar order left it out (a rotated mark on a small image, say)
+        evidence = _Evidence(np.minimum(work.sync_power[channel], REFINE_CAP), work.shape)
+        best = int(np.argmax([evidence(*c) for c in shortlist]))
+        if best not in picks:
+            picks.append(best)
+    return [_refine(work, *shortlist[i], channel) for i in picks]
 
 
 class _Evidence:
