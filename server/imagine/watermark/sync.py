@@ -20,15 +20,17 @@ frequencies is symmetric under the square's eight symmetries), normalised
 per ring (median and spread, clipped, so a few strong lines of image content
 cannot outvote hundreds of weak ones), and correlated by FFT with the
 template of band frequencies: a shift in log frequency is a scale, a shift
-in angle a rotation. Each channel's ``SHORTLIST`` strongest peaks are
-ranked again by how far their lines stand out of the full-resolution
-whitened power (``_Evidence``; on a small rotated image the log-polar peaks
-of drawn shapes and text outrank the mark's, whose lines still stand out
-most), and the best ``LATTICES`` of luma, and ``CHROMA_LATTICES`` of chroma,
-are refined by a local search of scale and angle on it (``_refine``), to a
+in angle a rotation. The strongest ``LATTICES`` peaks of luma, and the
+strongest ``CHROMA_LATTICES`` of chroma, are refined by a local search of
+scale and angle on the full-resolution whitened power (``_refine``), to a
 small fraction of a bin at the band's top, which a coherent fold over the
-whole image needs. Black fill (a rotated frame's corners) is faded out of
-the search's copy first: its jagged edge has lattices of its own. The square's eight symmetries are
+whole image needs. On an image the working copy keeps whole (at most
+``WORK_SIDE`` pixels), luma's ``SHORTLIST`` strongest peaks are also ranked
+by how far their lines stand out of that power (``_Evidence``), and the
+best is refined too if the log-polar order left it out
+(``EVIDENCE_LATTICES``): on a small rotated image the log-polar peaks of
+drawn shapes and text can outrank the mark's, whose lines still stand out
+most. The square's eight symmetries are
 left to the folded tile, where they are exact. Chroma is searched on its
 power not whitened and its rings not clipped: on a grey photograph its only
 content is the mark, whose rounding to 8 bits puts faint lines on every
@@ -67,9 +69,9 @@ SMOOTH_BINS = 2.5  # sigma (spectral bins) of the power the spectrum is whitened
 FOLD_GAMMA = 0.75
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
 # lattices taken from the template search in luma and in chroma (plus the unscaled grid),
-# and from luma's SHORTLIST by evidence where the search's order left it out (at most 1)
+# and, on images of at most WORK_SIDE pixels, from luma's SHORTLIST by evidence where
+# the search's order left it out (at most 1)
 LATTICES, CHROMA_LATTICES, EVIDENCE_LATTICES = 2, 1, 1
-FILL_SIGMA = 4.0  # fade of black fill in the search's copy, working pixels (_fill_window)
 TAPER = 0.15  # share of each side tapered (raised cosine) in the copy the search reads
 AXIS_BINS = 1  # spectral rows and columns this close to an axis are left out of the search
 BAND_MARGIN = (0.8, 1.15)  # the fold's band-pass keeps the mark's band widened by these
@@ -139,22 +141,6 @@ def _taper(n: int) -> np.ndarray:
     return w
 
 
-def _fill_window(rgb: np.ndarray, planes: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The planes with any black fill (all channels 0: a rotated frame's corners) faded
-    out: the fill's jagged edge would put its own lattice of lines on the spectrum.
-    The planes' mean is taken over the rest and the fade is a Gaussian of
-    ``FILL_SIGMA`` working pixels; an image with no such pixel is left as it is."""
-    fill = rgb.max(axis=2) == 0
-    if not fill.any():
-        return planes
-    valid = (~fill).astype(np.float32)
-    if valid.shape[::-1] != size:
-        valid = cv2.resize(valid, size, interpolation=cv2.INTER_AREA)
-    keep = cv2.GaussianBlur(np.floor(valid), (0, 0), FILL_SIGMA) * valid
-    mean = (planes * valid).sum(axis=(1, 2), keepdims=True) / max(float(valid.sum()), 1.0)
-    return (planes - mean) * keep
-
-
 def working(rgb: np.ndarray) -> Working:
     """The whitened working copy of an RGB uint8 image: its luma and chroma projections."""
     from server.imagine.watermark.embed import CHROMA_AXIS, LUMA_AXIS
@@ -169,8 +155,7 @@ def working(rgb: np.ndarray) -> Working:
     planes = np.moveaxis(planes, -1, 0)
     planes = planes - planes.mean(axis=(1, 2), keepdims=True)
     hh, ww = planes.shape[1:]
-    window = _taper(hh)[:, None] * _taper(ww)[None, :]
-    tapered = _fill_window(rgb, planes, (ww, hh)) * window
+    tapered = planes * _taper(hh)[:, None] * _taper(ww)[None, :]
     specs = [
         _whiten(sfft.rfft2(plane, workers=_THREADS), FOLD_GAMMA)[0].astype(np.complex64)
         for plane in planes
@@ -240,7 +225,10 @@ def _polar_grid(shape: tuple[int, int], f_min: float) -> tuple[np.ndarray, ...]:
 def lattice_candidates(work: Working) -> list[np.ndarray]:
     """Up to ``LATTICES`` + ``CHROMA_LATTICES`` tile vectors p (working pixels, angle in
     [-45, 45) degrees): the strongest in luma, then in chroma; found without the key."""
-    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0, extra=EVIDENCE_LATTICES > 0)
+    # the evidence's lattice on images the working copy keeps whole (longer side up to
+    # WORK_SIDE): the fewest tiles, where the search's order errs, and the cheapest
+    extra = EVIDENCE_LATTICES > 0 and work.factor == 1.0
+    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0, extra=extra)
     out += _search(work, work.chroma_power, CHROMA_LATTICES, None, 1)
     return out
 
