@@ -15,13 +15,16 @@ green-purple at 0.75 of its luma amplitude while achromatic texture, which
 swamps it in luma, is absent. It finds the tile lattice (scale and rotation,
 up to the square's eight symmetries) by matching the band's frequencies, a
 key-independent template, against the whitened luma spectrum in log-polar
-coordinates, refines the best few to a fraction of a spectral bin, and also
-tries the unscaled grid. For each lattice it folds every tile of each
+coordinates, ranks the strongest peaks again by how far their lines stand
+out of the full-resolution spectrum, refines the best few to a fraction of
+a spectral bin, and also tries the unscaled grid. For each lattice it folds every tile of each
 channel into one (band-passed, each pixel weighted by the inverse of its
 neighbourhood's power), reads the channels alone and together, tries the
 eight symmetries (flips included) and every offset by FFT correlation with
 the reference, and decodes the payload by soft Viterbi at the best one,
-aligned to a fraction of a pixel by the reference. The verdict's
+aligned to a fraction of a pixel by the reference; where the CRC fails and
+the reference is strong, a list Viterbi decoder offers 15 more messages.
+The verdict's
 false-positive bound, with the search's multiple testing, is derived in
 ``detect``'s docstring: at most ``WatermarkConfig.false_positive_rate``
 (1e-6) for any unmarked image.

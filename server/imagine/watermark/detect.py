@@ -6,7 +6,8 @@ The working copy has two channels (``sync.working``): luma, and the RGB axis
 along which the mark moves colour but grey levels move nothing (the mark is
 a faint green-purple there, 0.75 of its luma amplitude; achromatic texture,
 the commonest kind, does not reach it, and JPEG's chroma quantisation does).
-For each lattice candidate (at most ``LATTICES`` from the luma spectrum and
+For each lattice candidate (at most ``LATTICES`` from the luma spectrum,
+``EVIDENCE_LATTICES`` more from luma's shortlist by evidence,
 ``CHROMA_LATTICES`` from the chroma one, ``sync``, plus the unscaled grid,
 all found from the image alone, without the key) both
 channels are folded, and the folded tiles are read under each of the three
@@ -30,24 +31,30 @@ signs are drawn; the s_i are independent fair ±1 (derived from the key by
 SHA-256), so by Hoeffding's inequality P(Z_h >= t) <= exp(-t^2/2) for every
 h. The union over the
 
-    L = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD**2
-      = (2 + 1 + 1) * 3 * 8 * 64**2 = 393,216
+    L = (LATTICES + EVIDENCE_LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES)
+        * 8 * FOLD**2 = (2 + 1 + 1 + 1) * 3 * 8 * 64**2 = 491,520
 
 hypotheses bounds the search (a test checks these figures; a lattice found
 twice is folded once, which only shrinks the union).
 
-Two routes report *found*, each given half of the target rate alpha:
+Three routes report *found*, sharing the target rate alpha by ``BUDGET``:
 
-- payload: max Z >= t_crc and the message decoded there passes its CRC-16.
-  The message is XOR-ed with a key mask drawn independently of the reference
-  signs, the spreading signs and the interleaving, so on an unmarked image it
-  is uniform whatever the decoder does (it may use the reference chips, as
-  the sub-pixel alignment does) and passes with probability 2**-16,
-  independently of Z: P <= L exp(-t_crc^2/2) 2**-16 = alpha/2, giving
-  t_crc = 5.71 for alpha = 1e-6;
-- reference only: max Z >= t_ref with L exp(-t_ref^2/2) = alpha/2, t_ref =
-  7.40; the mark is ours but the payload did not decode (reported as found,
-  payload None).
+- payload, first candidate (alpha/2): max Z >= t_crc and the message the
+  Viterbi decoder finds there passes its CRC-16. The message is XOR-ed with
+  a key mask drawn independently of the reference signs, the spreading
+  signs and the interleaving, so on an unmarked image any message the
+  decoder puts out is uniform whatever the decoder does (it may use the
+  reference chips, as the sub-pixel alignment does) and passes with
+  probability 2**-16, independently of Z: P <= L exp(-t_crc^2/2) 2**-16 =
+  alpha/2, giving t_crc = 5.75 for alpha = 1e-6;
+- payload, list (alpha/4): max Z >= t_list, the first candidate failed, and
+  one of the next ``LIST_SIZE`` - 1 = 15 messages of a list Viterbi decoder
+  (``payload.list_viterbi_decode``, best first) passes; the first that does
+  is taken. Each of them is uniform like the first, so by the union over
+  them P <= L exp(-t_list^2/2) 15 * 2**-16 = alpha/4: t_list = 6.31;
+- reference only (alpha/4): max Z >= t_ref with L exp(-t_ref^2/2) =
+  alpha/4, t_ref = 7.52; the mark is ours but the payload did not decode
+  (reported as found, payload None).
 
 So P(found | unmarked) <= alpha for any image made without the key: the
 probability is over the key (SHA-256 output taken as random), nothing is
@@ -59,6 +66,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -75,11 +83,13 @@ from server.imagine.watermark.payload import (
     CRC_BITS,
     WatermarkPayload,
     conv_encode,
+    list_viterbi_decode,
     read_message,
     viterbi_decode,
 )
 from server.imagine.watermark.sync import (
     CHROMA_LATTICES,
+    EVIDENCE_LATTICES,
     LATTICES,
     Working,
     fold,
@@ -91,17 +101,37 @@ from server.imagine.watermark.sync import (
 # The channels are read three ways: luma alone (what survives JPEG's chroma), the
 # grey-blind chroma axis alone (on achromatic texture, where luma is swamped), both.
 CHANNEL_MIXES = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
-HYPOTHESES = (LATTICES + CHROMA_LATTICES + 1) * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
+LATTICE_CANDIDATES = LATTICES + EVIDENCE_LATTICES + CHROMA_LATTICES + 1  # + the unscaled grid
+HYPOTHESES = LATTICE_CANDIDATES * len(CHANNEL_MIXES) * 8 * FOLD * FOLD
 MIN_DETECT_SIDE = 64
 LIMIT = 2.0  # see _limit
 SAME_LATTICE = 3e-4  # lattice vectors closer than this share of their length are one
 
 
-def thresholds(alpha: float) -> tuple[float, float]:
-    """(t_crc, t_ref) for a false-positive bound alpha (see the module docstring)."""
-    t_crc = math.sqrt(2 * math.log(HYPOTHESES * 2.0**-CRC_BITS / (alpha / 2)))
-    t_ref = math.sqrt(2 * math.log(HYPOTHESES / (alpha / 2)))
-    return t_crc, t_ref
+# CRC-aided list decoding: where the Viterbi decoder's message fails its CRC and Z is
+# high enough, the next LIST_SIZE - 1 most likely messages are tried too.
+LIST_SIZE = 16
+# Shares of alpha for the three routes (first candidate, list, reference alone).
+BUDGET = (0.5, 0.25, 0.25)
+
+
+class Thresholds(NamedTuple):
+    """The statistic each route needs (see the module docstring)."""
+
+    crc: float  # the Viterbi decoder's message passes its CRC
+    crc_list: float  # one of the list's other messages does
+    ref: float  # the reference alone
+
+
+def thresholds(alpha: float) -> Thresholds:
+    """The routes' thresholds for a false-positive bound alpha (module docstring)."""
+    crc = 2.0**-CRC_BITS
+    first, listed, ref = (share * alpha for share in BUDGET)
+    return Thresholds(
+        math.sqrt(2 * math.log(HYPOTHESES * crc / first)),
+        math.sqrt(2 * math.log(HYPOTHESES * crc * (LIST_SIZE - 1) / listed)),
+        math.sqrt(2 * math.log(HYPOTHESES / ref)),
+    )
 
 
 # The eight symmetries of the square, applied to the folded tile.
@@ -122,6 +152,7 @@ class Candidate:
     raw_accuracy: float  # coded-bit signs agreeing with the decoded codeword
     hard: np.ndarray  # the channel's hard coded bits (0/1), before decoding
     transform: str
+    rank: int = 0  # the message's place in the decoder's list (0: the Viterbi decoder's)
 
 
 def _limit(c: np.ndarray) -> np.ndarray:
@@ -192,16 +223,25 @@ def subpixel_shift(aligned: np.ndarray, pat: KeyedPattern) -> np.ndarray:
     return shift
 
 
-def decode(aligned: np.ndarray, pat: KeyedPattern) -> tuple[np.ndarray, bool, float, np.ndarray]:
-    """(payload bits, CRC ok, raw accuracy, hard coded bits) from an aligned tile spectrum."""
+def decode(
+    aligned: np.ndarray, pat: KeyedPattern, listed: bool = False
+) -> tuple[np.ndarray, bool, float, np.ndarray, int]:
+    """(payload bits, CRC ok, raw accuracy, hard coded bits, list rank) from an aligned
+    tile spectrum; with ``listed``, a failed CRC sends the decoder down its list."""
     lay = layout()
     chips = _chips(aligned, lay.pay_uv, subpixel_shift(aligned, pat)) * pat.pay_signs
     soft = np.bincount(pat.pay_bit.ravel(), weights=chips.ravel(), minlength=CODED_BITS)
-    message = viterbi_decode(soft)
+    message, rank = viterbi_decode(soft), 0
     bits, ok = read_message(message, pat.mask)
+    if not ok and listed:
+        for r, m in enumerate(list_viterbi_decode(soft, LIST_SIZE)[1:], start=1):
+            b, passed = read_message(m, pat.mask)
+            if passed:
+                message, rank, bits, ok = m, r, b, True
+                break
     codeword = conv_encode(message)
     raw = float(np.mean((soft > 0) == (codeword == 1)))
-    return bits, ok, raw, (soft > 0).astype(np.uint8)
+    return bits, ok, raw, (soft > 0).astype(np.uint8), rank
 
 
 def _describe(p: np.ndarray, factor: float, orientation: int) -> str:
@@ -212,9 +252,12 @@ def _describe(p: np.ndarray, factor: float, orientation: int) -> str:
     return f"scale {scale:.2f} rot {angle:.1f}" + (" flip" if t else "")
 
 
-def candidates(rgb: np.ndarray, pat: KeyedPattern, min_z: float = -np.inf) -> list[Candidate]:
+def candidates(
+    rgb: np.ndarray, pat: KeyedPattern, min_z: float = -np.inf, list_z: float = np.inf
+) -> list[Candidate]:
     """The best hypothesis of every lattice candidate and channel mix, decoded where its
-    Z reaches ``min_z`` (and the strongest one whatever its Z); the others are left out."""
+    Z reaches ``min_z`` (and the strongest one whatever its Z), down the decoder's list
+    where it reaches ``list_z``; the others are left out."""
     if min(rgb.shape[:2]) < MIN_DETECT_SIDE:
         return []
     work: Working = working(rgb)
@@ -233,21 +276,21 @@ def candidates(rgb: np.ndarray, pat: KeyedPattern, min_z: float = -np.inf) -> li
     out = []
     for z, aligned, transform in found:
         if z >= min_z or z == top:
-            bits, ok, raw, hard = decode(aligned, pat)
-            out.append(Candidate(z, bits, ok, raw, hard, transform))
+            bits, ok, raw, hard, rank = decode(aligned, pat, listed=z >= list_z)
+            out.append(Candidate(z, bits, ok, raw, hard, transform, rank))
     return out
 
 
 def verdict(
     found: list[Candidate], alpha: float
 ) -> tuple[bool, Candidate | None, WatermarkPayload | None]:
-    """(found, the candidate it rests on, payload) under the two routes."""
-    t_crc, t_ref = thresholds(alpha)
-    decoded = [c for c in found if c.crc_ok and c.z >= t_crc]
+    """(found, the candidate it rests on, payload) under the three routes."""
+    t = thresholds(alpha)
+    decoded = [c for c in found if c.crc_ok and c.z >= (t.crc_list if c.rank else t.crc)]
     if decoded:
         c = max(decoded, key=lambda c: c.z)
         return True, c, WatermarkPayload.from_bits(c.payload_bits)
-    strong = [c for c in found if c.z >= t_ref]
+    strong = [c for c in found if c.z >= t.ref]
     if strong:
         return True, max(strong, key=lambda c: c.z), None
     best = max(found, key=lambda c: c.z) if found else None

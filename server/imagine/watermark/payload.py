@@ -162,3 +162,37 @@ def viterbi_decode(soft: np.ndarray) -> np.ndarray:
         bits[t] = state & 1
         state = int(preds[state, choice[t, state]])
     return bits[: steps - TAIL_BITS]
+
+
+def list_viterbi_decode(soft: np.ndarray, size: int) -> list[np.ndarray]:
+    """The ``size`` most likely messages for soft coded values, best first (a parallel
+    list Viterbi: every state keeps its ``size`` best paths). The first is
+    ``viterbi_decode``'s; the detector tries them against the CRC in this order."""
+    y = np.asarray(soft, np.float64).reshape(-1, len(GENERATORS))
+    steps = y.shape[0]
+    ns = np.arange(_STATES)
+    preds = np.stack([(ns >> 1), (ns >> 1) | (_STATES >> 1)], axis=1)  # [ns, 2]
+    regs = ((preds << 1) | (ns[:, None] & 1)) & ((1 << CONSTRAINT) - 1)
+    metric = np.full((_STATES, size), -np.inf)
+    metric[0, 0] = 0.0
+    choice = np.empty((steps, _STATES, size), np.int32)  # p * size + rank at the predecessor
+    for t in range(steps):
+        branch = _OUT_PM[regs] @ y[t]  # [ns, 2]
+        cand = (metric[preds] + branch[:, :, None]).reshape(_STATES, 2 * size)
+        pick = np.argsort(-cand, axis=1, kind="stable")[:, :size]
+        choice[t] = pick
+        metric = np.take_along_axis(cand, pick, axis=1)
+        if t >= steps - TAIL_BITS:
+            metric[ns & 1 == 1] = -np.inf
+    out = []
+    for rank in range(size):
+        if not np.isfinite(metric[0, rank]):
+            break
+        state, r = 0, rank
+        bits = np.empty(steps, np.uint8)
+        for t in range(steps - 1, -1, -1):
+            bits[t] = state & 1
+            p, r = divmod(int(choice[t, state, r]), size)
+            state = int(preds[state, p])
+        out.append(bits[: steps - TAIL_BITS])
+    return out

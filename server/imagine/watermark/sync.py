@@ -24,7 +24,13 @@ in angle a rotation. The strongest ``LATTICES`` peaks of luma, and the
 strongest ``CHROMA_LATTICES`` of chroma, are refined by a local search of
 scale and angle on the full-resolution whitened power (``_refine``), to a
 small fraction of a bin at the band's top, which a coherent fold over the
-whole image needs. The square's eight symmetries are
+whole image needs. On an image the working copy keeps whole (at most
+``WORK_SIDE`` pixels), luma's ``SHORTLIST`` strongest peaks are also ranked
+by how far their lines stand out of that power (``_Evidence``), and the
+best is refined too if the log-polar order left it out
+(``EVIDENCE_LATTICES``): on a small rotated image the log-polar peaks of
+drawn shapes and text can outrank the mark's, whose lines still stand out
+most. The square's eight symmetries are
 left to the folded tile, where they are exact. Chroma is searched on its
 power not whitened and its rings not clipped: on a grey photograph its only
 content is the mark, whose rounding to 8 bits puts faint lines on every
@@ -62,8 +68,10 @@ SMOOTH_BINS = 2.5  # sigma (spectral bins) of the power the spectrum is whitened
 # keeps the low, noisier frequencies from being written off entirely.
 FOLD_GAMMA = 0.75
 MIN_PERIOD = 20.0  # shortest tile period searched, in working pixels (scale >= 0.16 at 800)
-# lattices taken from the template search in luma and in chroma (plus the unscaled grid)
-LATTICES, CHROMA_LATTICES = 2, 1
+# lattices taken from the template search in luma and in chroma (plus the unscaled grid),
+# and, on images of at most WORK_SIDE pixels, from luma's SHORTLIST by evidence where
+# the search's order left it out (at most 1)
+LATTICES, CHROMA_LATTICES, EVIDENCE_LATTICES = 2, 1, 1
 TAPER = 0.15  # share of each side tapered (raised cosine) in the copy the search reads
 AXIS_BINS = 1  # spectral rows and columns this close to an axis are left out of the search
 BAND_MARGIN = (0.8, 1.15)  # the fold's band-pass keeps the mark's band widened by these
@@ -73,6 +81,12 @@ POLAR_BLUR = 0.8  # sigma (bins) of the blur before resampling: a rotated line s
 RING_CLIP = 4.0  # per-ring normalised power is clipped to +-this
 PEAK_WINDOW = 15  # log-polar cells within which only the strongest peak counts
 REFINE_CAP = 30.0  # whitened power is capped at this in the refinement's sum
+# Luma's strongest SHORTLIST log-polar peaks are ranked by their evidence on the
+# full-resolution power (``_Evidence``: blurred by EVIDENCE_BLUR bins, read at a 3 x 3
+# grid of EVIDENCE_STEP (relative scale, radians) around each); the best is refined too.
+SHORTLIST = 8
+EVIDENCE_BLUR = 0.7
+EVIDENCE_STEP = (0.003, math.radians(0.15))
 # The fold weights each pixel by 1 / (local band power + floor): where texture is strong
 # the mark is buried, where the image is smooth it is clear (the inverse-variance weight).
 SPATIAL_SIGMA = 0.5  # sigma of the local power's Gaussian window, in tile periods
@@ -94,9 +108,27 @@ class Working:
 def _whiten(spec: np.ndarray, gamma: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """(spectrum / smoothed power**gamma, spectrum's power / smoothed power)."""
     power = spec.real**2 + spec.imag**2
-    smooth = ndimage.gaussian_filter(power, SMOOTH_BINS, mode=("wrap", "reflect"))
+    smooth = _smooth(power)
     smooth += 1e-3 * smooth.mean() + 1e-12
     return spec / smooth**gamma, power / smooth
+
+
+def _smooth(power: np.ndarray) -> np.ndarray:
+    """``ndimage.gaussian_filter(power, SMOOTH_BINS, mode=("wrap", "reflect"))``, the
+    same kernel (4 sigma each side) with OpenCV: rows wrapped by hand, columns
+    reflected (OpenCV's BORDER_REFLECT is scipy's "reflect"); 1.6 times faster."""
+    r = int(4.0 * SMOOTH_BINS + 0.5)
+    padded = np.concatenate([power[-r:], power, power[:r]])
+    k = cv2.getGaussianKernel(2 * r + 1, SMOOTH_BINS, cv2.CV_64F)
+    return cv2.sepFilter2D(padded, cv2.CV_64F, k, k, borderType=cv2.BORDER_REFLECT)[r:-r]
+
+
+def _peaks(corr: np.ndarray) -> np.ndarray:
+    """``ndimage.maximum_filter(corr, PEAK_WINDOW, mode=("constant", "wrap"))`` (rows
+    padded with 0, angles wrapped), exactly, by OpenCV's dilation: 3 times faster."""
+    r = PEAK_WINDOW // 2
+    padded = np.pad(np.pad(corr, ((0, 0), (r, r)), mode="wrap"), ((r, r), (0, 0)))
+    return cv2.dilate(padded, np.ones((PEAK_WINDOW, PEAK_WINDOW), np.uint8))[r:-r, r:-r]
 
 
 @lru_cache(maxsize=8)
@@ -193,13 +225,21 @@ def _polar_grid(shape: tuple[int, int], f_min: float) -> tuple[np.ndarray, ...]:
 def lattice_candidates(work: Working) -> list[np.ndarray]:
     """Up to ``LATTICES`` + ``CHROMA_LATTICES`` tile vectors p (working pixels, angle in
     [-45, 45) degrees): the strongest in luma, then in chroma; found without the key."""
-    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0)
+    # the evidence's lattice on images the working copy keeps whole (longer side up to
+    # WORK_SIDE): the fewest tiles, where the search's order errs, and the cheapest
+    extra = EVIDENCE_LATTICES > 0 and work.factor == 1.0
+    out = _search(work, work.sync_power[0], LATTICES, RING_CLIP, 0, extra=extra)
     out += _search(work, work.chroma_power, CHROMA_LATTICES, None, 1)
     return out
 
 
 def _search(
-    work: Working, power: np.ndarray, count: int, clip: float | None, channel: int
+    work: Working,
+    power: np.ndarray,
+    count: int,
+    clip: float | None,
+    channel: int,
+    extra: bool = False,
 ) -> list[np.ndarray]:
     """The ``count`` strongest lattices of one channel's power (see the module docstring),
     each refined on that channel's whitened power."""
@@ -234,16 +274,56 @@ def _search(
     period = np.exp(log_r0 - log_f)  # row s: the template's first ring at log_f[s]
     valid = (period >= MIN_PERIOD) & (period <= max_len / 1.5) & (inside > 0.3 * per_row.sum())
     corr[~valid] = -np.inf
-    peak = ndimage.maximum_filter(corr, size=PEAK_WINDOW, mode=("constant", "wrap"))
+    peak = _peaks(corr)
     rows, cols = np.nonzero((corr == peak) & np.isfinite(corr))
-    order = np.argsort(corr[rows, cols])[::-1][:count]
-    out = []
-    for s, a in zip(rows[order], cols[order], strict=True):
-        angle = a * (math.pi / 2 / POLAR_ANGLES)
-        if angle >= math.pi / 4:
-            angle -= math.pi / 2
-        out.append(_refine(work, period[s], angle, channel))
-    return out
+    order = np.argsort(corr[rows, cols])[::-1][:SHORTLIST]
+    angles = cols[order] * (math.pi / 2 / POLAR_ANGLES)
+    shortlist = [
+        (float(period[s]), a - math.pi / 2 if a >= math.pi / 4 else a)
+        for s, a in zip(rows[order], angles, strict=True)
+    ]
+    picks = list(range(min(count, len(shortlist))))
+    if extra and len(shortlist) > count:
+        # the shortlist's peak whose lines stand out most of the full-resolution power,
+        # if the log-polar order left it out (a rotated mark on a small image, say)
+        evidence = _Evidence(np.minimum(work.sync_power[channel], REFINE_CAP), work.shape)
+        best = int(np.argmax([evidence(*c) for c in shortlist]))
+        if best not in picks:
+            picks.append(best)
+    return [_refine(work, *shortlist[i], channel) for i in picks]
+
+
+class _Evidence:
+    """How strongly a lattice's band lines stand out of a (capped, whitened) power:
+    (S - n mean) / (spread sqrt(n)) for the sum S of its n lines inside the spectrum,
+    best of a 3 x 3 grid of scale and angle around the guess, read off a copy blurred
+    by ``EVIDENCE_BLUR`` bins (a log-polar peak is a few tenths of a bin off). Made of
+    the image alone, never the key."""
+
+    def __init__(self, power: np.ndarray, shape: tuple[int, int]) -> None:
+        self.power = cv2.GaussianBlur(power, (0, 0), EVIDENCE_BLUR)
+        nonzero = self.power[self.power > 0]
+        self.mean, self.spread = float(nonzero.mean()), float(nonzero.std()) + 1e-9
+        self.shape = shape
+
+    def __call__(self, period: float, angle: float) -> float:
+        h, w = self.shape
+        uv = band_frequencies()
+        steps = np.array([-1.0, 0.0, 1.0])
+        ps = period * (1 + EVIDENCE_STEP[0] * steps)[:, None, None]
+        angles = angle + EVIDENCE_STEP[1] * steps[None, :, None]
+        c, s = np.cos(angles), np.sin(angles)
+        fx = (c * uv[:, 0] - s * uv[:, 1]) / ps
+        fy = (s * uv[:, 0] + c * uv[:, 1]) / ps
+        flip = fx < 0
+        fx, fy = np.where(flip, -fx, fx), np.where(flip, -fy, fy)
+        inside = (fx < 0.5) & (np.abs(fy) < 0.5)
+        val = ndimage.map_coordinates(
+            self.power, [(fy * h % h).ravel(), (fx * w).ravel()], order=1, mode="grid-wrap"
+        ).reshape(fx.shape)
+        n = np.maximum(inside.sum(axis=-1), 1)
+        total = np.where(inside, val, 0.0).sum(axis=-1)
+        return float(np.max((total - n * self.mean) / (self.spread * np.sqrt(n))))
 
 
 def _refine(work: Working, period: float, angle: float, channel: int = 0) -> np.ndarray:

@@ -56,8 +56,9 @@ class Watermarker:
             raise ValueError("expected an HxWx3 uint8 RGB image")
         if rgb.shape[2] != 3:
             raise ValueError(f"expected 3 channels, got {rgb.shape[2]}")
+        t = thresholds(alpha)
         found, best, payload = verdict(
-            candidates(rgb, self._pattern, min_z=thresholds(alpha)[0]), alpha
+            candidates(rgb, self._pattern, min_z=t.crc, list_z=t.crc_list), alpha
         )
         if best is None:
             return WatermarkReading(False, None, 0.0, 0.0, alpha, ""), None
