@@ -79,8 +79,11 @@ class History:
         return Page(rows, token, self.store.count(caller.user_id))
 
     def get(self, caller: Caller, sample_id: str) -> Detail:
-        sample = self.store.get(sample_id) if sample_id else None
-        if sample is None or sample.user_id != caller.user_id:
+        # whose it is first (one row): another's sample is never read at all
+        if not sample_id or self.store.owners([sample_id]).get(sample_id) != caller.user_id:
+            raise _not_found(sample_id)
+        sample = self.store.get(sample_id)
+        if sample is None:  # deleted in between
             raise _not_found(sample_id)
         entry_id = sample.consent.ledger_entry_id
         entries = self.ledger.ledger_entries(caller.user_id) if entry_id else []
