@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 import grpc
 
-from edge import wire
+from edge import wire_phone as wire
 from edge.domain import DeviceInfo, HistoryPage, LedgerView, SampleView
 from protos import glasses_pb2_grpc as pb_grpc
 

@@ -26,8 +26,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-import grpc
-
 from core.errors import RedactionError
 from core.frames import (
     AnswerDone,
@@ -40,14 +38,14 @@ from core.frames import (
 )
 from edge.activation import Activation, Reason
 from edge.config import EdgeConfig
-from edge.domain import GeneratedImage, ImagineOptions
+from edge.domain import GeneratedImage
 from edge.focus import need
 from edge.frames import FrameBuffer, RedactAhead
 from edge.imagine_client import ImagineClient
+from edge.imagining import imagine
 from edge.intent import ImagineRequest, imagine_request
 from edge.link import Queued, Uplink
 from edge.redaction import Redactor, minimised, redact_transcript
-from edge.redaction.minimise import WHOLE
 from edge.sources import CameraSource, MicrophoneSource
 from edge.uplink import ServerReportedError
 from edge.vad import VadSegmenter
@@ -276,7 +274,10 @@ class EdgeRuntime:
         if self._imagine_client is not None:
             result.imagine = imagine_request(utterance.text)
         if result.imagine is not None:
-            await self._imagine(result, redacting, on_delta)
+            quality = self.redactor.policy.jpeg_quality
+            await imagine(
+                self._imagine_client, self.config.imagine, quality, result, redacting, on_delta
+            )
             if result.outcome == "imagined":
                 self.activation.answered(time.monotonic())  # the follow-up window opens
             if on_done:
@@ -334,52 +335,6 @@ class EdgeRuntime:
             on_done(result)
         return result
 
-    async def _imagine(
-        self,
-        result: Interaction,
-        redacting: asyncio.Task | None,
-        on_delta: Callable[[str], None] | None,
-    ) -> None:
-        """A spoken request to imagine, to its images: from the words alone (the
-        view stays on the device), or a riff on the view, redacted and whole."""
-        settings, request = self.config.imagine, result.imagine
-        options = ImagineOptions(request.prompt, settings.images)
-        t0 = time.perf_counter()
-        try:
-            if request.riff:
-                redacted = None
-                if redacting is not None:
-                    redacted, result.withheld_reason = await redacting
-                if redacted is None:
-                    why = result.withheld_reason or "the camera gave no frame"
-                    result.outcome = "failed"
-                    result.error = f"NO_VIEW: nothing was sent to riff on ({why}); ask again"
-                    return
-                quality = self.redactor.policy.jpeg_quality
-                result.redacted = await asyncio.to_thread(
-                    minimised, redacted, WHOLE, settings.riff_side, quality
-                )
-                result.minimised = f"riff: the whole view, at most {settings.riff_side} px"
-                images = self._imagine_client.riff(
-                    result.redacted, options, timeout=settings.timeout_s
-                )
-            else:
-                images = self._imagine_client.generate(options, timeout=settings.timeout_s)
-            async for image in images:
-                if not result.images:
-                    result.timings_ms["first_image_ms"] = (time.perf_counter() - t0) * 1e3
-                result.images.append(image)
-            result.outcome, result.answer = "imagined", imagined_summary(result.images)
-            if on_delta:
-                on_delta(result.answer)
-        except grpc.aio.AioRpcError as exc:  # refused (a blocked prompt, busy) or not reached
-            result.outcome, result.error = "failed", f"{exc.code().name}: {exc.details()}"
-            log.warning("imagine request failed: %s", exc.code().name)
-        finally:
-            if redacting is not None and not request.riff:
-                await redacting  # the view was not needed: it stays on the device
-            result.timings_ms["imagine_ms"] = (time.perf_counter() - t0) * 1e3
-
     async def _redacted(
         self, raw: RawImage, timings: dict[str, float]
     ) -> tuple[RedactedImage | None, str]:
@@ -391,13 +346,3 @@ class EdgeRuntime:
             return None, str(exc)
         finally:
             timings["redact_ms"] = (time.perf_counter() - t0) * 1e3
-
-
-def imagined_summary(images: list[GeneratedImage]) -> str:
-    """What the wearer is told of a request's images."""
-    made = sum(not image.safety_blocked for image in images)
-    withheld = len(images) - made
-    said = f"Imagined {made} picture{'s' * (made != 1)}."
-    if withheld:
-        said += f" {withheld} {'was' if withheld == 1 else 'were'} withheld by the safety check."
-    return said

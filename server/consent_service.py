@@ -12,7 +12,7 @@ import logging
 from core.errors import GlassesError, InvalidInputError
 from core.frames import ConsentState
 from protos import glasses_pb2_grpc as pb_grpc
-from server import wire
+from server import wire, wire_phone
 from server.accounts import Accounts, Caller
 from server.rights import Rights
 from server.servicing import unary
@@ -64,7 +64,7 @@ class ConsentService(pb_grpc.ConsentServicer):
 
     @unary
     def Ledger(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API
-        return wire.encode_ledger_history(*self.rights.ledger_history(caller))
+        return wire_phone.encode_ledger_history(*self.rights.ledger_history(caller))
 
     @unary
     def DeleteMyData(self, caller: Caller, request):  # noqa: ANN001, N802 - gRPC API

@@ -13,7 +13,7 @@ import logging
 
 from core.errors import GlassesError
 from protos import glasses_pb2_grpc as pb_grpc
-from server import wire
+from server import wire_phone as wire
 from server.accounts import Accounts, Caller
 from server.history import History
 from server.servicing import unary

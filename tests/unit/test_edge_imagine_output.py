@@ -7,9 +7,10 @@ from __future__ import annotations
 from core.frames import Stamp, Transcript
 from edge.activation import Reason
 from edge.domain import GeneratedImage
+from edge.imagining import imagined_summary
 from edge.intent import ImagineRequest
 from edge.redaction import redact_transcript
-from edge.runtime import Interaction, imagined_summary
+from edge.runtime import Interaction
 from glasses.edge_run import describe, save_images
 
 NOW = Stamp.now()
